@@ -1,0 +1,365 @@
+"""Attribution: who said a quotation, through which cue, and whether it is speech at all.
+
+Owns the rules that read the words around a quoted span — “…,” X said; said X; X said: “…”;
+X said that … “…”; according to X; X, spokesperson for Y, said; split quotes; a quote in the
+paragraph after its speaker was introduced — and the test that tells a statement from a term
+(scare quotes, titles, nicknames). Names are resolved by ``verifier.people``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from verifier.lexicon import (DETERMINERS, NAME_PARTICLES, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS,
+                              SPEECH_VERBS, STANCE_VERBS, TERM_LEADS, TITLES, VERB_ADVERBS)
+from verifier.people import clean_word, is_name_word
+from verifier.sentences import Token
+
+CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed
+editorial email e-mail memo message column essay op ed press release conference briefing
+testimony address podcast appearance blog video book memoir told""".split())
+CLAUSE_BREAKERS = frozenset("""that which who whom whose and but or because if when while after
+before since although though as where whether than so then until unless once how what why
+to by with without about against of for from in on at into onto over under between among
+through during including like not is was are were be been being has have had do does did will
+would could should can may might must said says saying told tells telling""".split())
+# Lower-case words that may sit inside a subject phrase: "a senior administration official".
+SUBJECT_MODIFIERS = frozenset("""senior former top longtime chief deputy local federal state
+national foreign military campaign white house press communications policy political
+administration department agency party top-ranking high-ranking ranking veteran leading
+prominent outgoing incoming acting interim new old young elderly retired unnamed anonymous
+other own fellow longtime-friend vice executive general regional county city district
+congressional legislative presidential gubernatorial security intelligence defense""".split())
+PARTICIPLE_CUES = frozenset(w for w in SPEECH_VERBS | STANCE_VERBS if w.endswith("ing"))
+
+
+@dataclass
+class Attribution:
+    """The speaker mention and cue found for a quote (offsets into the article text)."""
+
+    mention_start: int | None
+    mention_end: int | None
+    mention: str | None
+    cue: str | None
+    cue_start: int | None = None
+    how: str = ""  # "after", "before", "colon", "according", "inherited", "paragraph"
+
+    @property
+    def kind(self) -> str:
+        """"pronoun", "name" or "description" for the mention."""
+        if not self.mention:
+            return "none"
+        low = self.mention.lower()
+        if low in PRONOUNS or low in OBJECT_PRONOUNS:
+            return "pronoun"
+        first = low.split()[0]
+        if first in DETERMINERS or not any(w[:1].isupper() for w in self.mention.split()):
+            return "description"
+        return "name"
+
+
+# --- after the quote: “…,” X said / “…,” said X / “…,” according to X ---------------------------
+
+def attribution_after(tokens: list[Token]) -> Attribution | None:
+    """Tokens right after a closing mark, up to the end of the sentence or the next quote."""
+    i = 0
+    while i < len(tokens) and i < 3 and tokens[i].text in ",.;:!?—–-…":
+        i += 1
+    if i >= len(tokens):
+        return None
+    if tokens[i].lower == "according" and i + 1 < len(tokens) and tokens[i + 1].lower == "to":
+        return _subject_forward(tokens, i + 2, "according to", tokens[i].start, "according")
+    if tokens[i].text in ("—", "–") or (i > 0 and tokens[i - 1].text in ("—", "–")):
+        sub = _subject_forward(tokens, i + (tokens[i].text in "—–"), None, None, "dash")
+        if sub and sub.kind == "name" and _ends_paragraph(tokens, sub):
+            return sub
+    if _is_cue_verb(tokens[i]) and tokens[i].lower not in PARTICIPLE_CUES:
+        return _subject_forward(tokens, i + 1, tokens[i].text, tokens[i].start, "after")
+    return _subject_then_verb(tokens, i)
+
+
+def _ends_paragraph(tokens: list[Token], sub: Attribution) -> bool:
+    return all(t.start < (sub.mention_end or 0) or not t.is_word for t in tokens)
+
+
+def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
+    """“…,” the Florida senator said — a short subject, maybe an appositive, then a cue verb."""
+    j = i
+    limit = min(len(tokens), i + 10)
+    while j < limit and not _is_cue_verb(tokens[j]):
+        tok = tokens[j]
+        if tok.text == ",":
+            k = _skip_appositive(tokens, j)
+            if k is None:
+                return None
+            head_end = j
+            j = _skip_adverbs(tokens, k)
+            if j < len(tokens) and _is_cue_verb(tokens[j]):
+                return _make(tokens, i, head_end, tokens[j], "after")
+            return None
+        if not tok.is_word and tok.text not in ("’", "'", "-", "."):
+            return None
+        if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for"):
+            if tok.lower in VERB_ADVERBS:
+                j += 1
+                continue
+            return None
+        j += 1
+    if j >= len(tokens) or j == i or not _is_cue_verb(tokens[j]):
+        return None
+    end = j
+    while end > i and tokens[end - 1].lower in VERB_ADVERBS:
+        end -= 1
+    if end == i or not _looks_like_subject(tokens[i:end]):
+        return None
+    return _make(tokens, i, end, tokens[j], "after")
+
+
+def _skip_appositive(tokens: list[Token], comma: int) -> int | None:
+    """Index after the comma that closes an appositive opened at ``comma``, if it is short."""
+    for k in range(comma + 1, min(len(tokens), comma + 30)):
+        if tokens[k].text == ",":
+            return k + 1
+        if tokens[k].text in "“”\"‘.;:!?":
+            return None
+    return None
+
+
+def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: int | None,
+                     how: str) -> Attribution | None:
+    """said Steve Duprey, a Republican member... -> Steve Duprey (the words before a comma)."""
+    j = i
+    while j < len(tokens) and j < i + 9:
+        tok = tokens[j]
+        if not tok.is_word and tok.text not in (".", "-", "’", "'"):
+            break
+        if tok.is_word and not tok.is_cap and tok.lower not in DETERMINERS and \
+                tok.lower not in ROLE_NOUNS and tok.lower not in SUBJECT_MODIFIERS and \
+                tok.lower not in NAME_PARTICLES and tok.lower not in ("of", "for"):
+            break
+        if tok.lower in ("on", "in", "at", "during", "after", "before", "when"):
+            break
+        if j > i and tok.text.rstrip(".").lower() in WEEKDAYS:
+            break
+        j += 1
+    while j > i and tokens[j - 1].lower in ("of", "for", "the", "a", "an"):
+        j -= 1
+    if j == i:
+        return None
+    if not _looks_like_subject(tokens[i:j]):
+        return None
+    return Attribution(tokens[i].start, tokens[j - 1].end, _span_text(tokens[i:j]), cue, cue_start, how)
+
+
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday today yesterday "
+                     "tonight".split())
+
+
+# --- before the quote: X said: “…” / X said that … “…” / according to X, “…” ---------------------
+
+def attribution_before(tokens: list[Token]) -> Attribution | None:
+    """Tokens from the start of the sentence to the opening mark of the quote."""
+    if not tokens:
+        return None
+    colon = _colon_lead(tokens)
+    if colon:
+        return colon
+    for k in range(len(tokens) - 1, -1, -1):
+        tok = tokens[k]
+        if tok.lower == "according" and k + 1 < len(tokens) and tokens[k + 1].lower == "to":
+            sub = _subject_forward(tokens, k + 2, "according to", tok.start, "according")
+            if sub:
+                return sub
+        if _is_cue_verb(tok) or _is_cue_noun(tokens, k):
+            sub = _subject_before(tokens, k)
+            if sub:
+                return sub
+            if tok.lower in PARTICIPLE_CUES or tok.lower.endswith("ing"):
+                lead = _sentence_subject(tokens, k)
+                if lead:
+                    return lead
+            if _is_cue_verb(tok) and k + 1 < len(tokens) and tok.lower not in PARTICIPLE_CUES:
+                sub = _subject_forward(tokens, k + 1, tok.text, tok.start, "before")
+                if sub and sub.kind == "name":
+                    return sub  # "Said Smith: …" / "as said Smith, …"
+    return None
+
+
+def _colon_lead(tokens: list[Token]) -> Attribution | None:
+    """Trump on Twitter: “…” — a colon right before the quote with a name shortly before it."""
+    if tokens[-1].text != ":" or len(tokens) < 2:
+        return None
+    window = tokens[max(0, len(tokens) - 9): len(tokens) - 1]
+    if any(_is_cue_verb(t) for t in window):
+        return None  # the verb rule handles it
+    for k in range(len(window) - 1, -1, -1):
+        if window[k].is_cap and is_name_word(window[k]) and window[k].text.rstrip(".").lower() not in TITLES:
+            start = k
+            while start > 0 and (window[start - 1].is_cap and is_name_word(window[start - 1])):
+                start -= 1
+            return Attribution(window[start].start, window[k].end, _span_text(window[start:k + 1]),
+                               ":", tokens[-1].start, "colon")
+    return None
+
+
+def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
+    """The subject of the cue verb at ``k``, walking back over adverbs and an appositive."""
+    cue = tokens[k]
+    end = k
+    if _is_cue_noun(tokens, k):
+        return _cue_noun_subject(tokens, k)
+    while end > 0 and tokens[end - 1].lower in VERB_ADVERBS:
+        end -= 1
+    if end == 0:
+        return None
+    if tokens[end - 1].text == ",":
+        opening = _appositive_start(tokens, end - 1)
+        if opening is None:
+            return None
+        end = opening
+    start = _subject_start(tokens, end)
+    if start is None:
+        return None
+    return _make(tokens, start, end, cue, "before")
+
+
+def _appositive_start(tokens: list[Token], comma: int) -> int | None:
+    """For “X, spokesperson for Y, said”, the index of the comma after X."""
+    for k in range(comma - 1, max(-1, comma - 30), -1):
+        if tokens[k].text == ",":
+            return k if k > 0 and (tokens[k - 1].is_cap or tokens[k - 1].lower in PRONOUNS) else None
+        if tokens[k].text in "“”\"‘.;:!?":
+            return None
+    return None
+
+
+def _subject_start(tokens: list[Token], end: int) -> int | None:
+    """Walk back from ``end`` over one noun phrase; None when the word before is no subject."""
+    head = tokens[end - 1]
+    if head.lower in PRONOUNS:
+        return end - 1
+    if not head.is_word:
+        return None
+    if not (is_name_word(head) or head.lower in ROLE_NOUNS or clean_word(head.text).lower() in ROLE_NOUNS):
+        return None
+    start = end - 1
+    while start > 0 and end - start < 9:
+        prev = tokens[start - 1]
+        low = prev.lower
+        if prev.is_cap and (is_name_word(prev) or low.rstrip(".") in TITLES):
+            start -= 1
+        elif low in DETERMINERS:
+            start -= 1
+            break
+        elif low in ROLE_NOUNS or low in SUBJECT_MODIFIERS or low in NAME_PARTICLES or low in ("of", "for"):
+            start -= 1
+        elif prev.text in ("’", "'", "-"):
+            start -= 1
+        else:
+            break
+    while start < end - 1 and tokens[start].lower in ("of", "for"):
+        start += 1
+    return start if _looks_like_subject(tokens[start:end]) else None
+
+
+def _cue_noun_subject(tokens: list[Token], k: int) -> Attribution | None:
+    """X said in a statement / in an interview with X / X's statement."""
+    # "Smith said in a statement" is found through "said"; here: "In a statement, Smith ..."
+    for j in range(k + 1, min(len(tokens), k + 4)):
+        if tokens[j].text == ",":
+            sub = _subject_forward(tokens, j + 1, tokens[k].text, tokens[k].start, "before")
+            if sub and sub.kind != "description":
+                return sub
+            break
+    if k > 0 and tokens[k - 1].text.endswith(("’s", "'s")):
+        start = _subject_start_possessive(tokens, k - 1)
+        if start is not None:
+            return _make(tokens, start, k, tokens[k], "before")
+    return None
+
+
+def _subject_start_possessive(tokens: list[Token], k: int) -> int | None:
+    start = k
+    while start > 0 and tokens[start - 1].is_cap and is_name_word(tokens[start - 1]):
+        start -= 1
+    return start if tokens[k].is_cap else None
+
+
+def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
+    """The subject at the start of the sentence, for a participle cue: “…, adding that …”."""
+    for i in range(0, min(k, 12)):
+        tok = tokens[i]
+        if tok.lower in PRONOUNS and tok.lower != "it":
+            return Attribution(tok.start, tok.end, tok.text, tokens[k].text, tokens[k].start, "before")
+        if tok.is_cap and is_name_word(tok) or tok.lower in DETERMINERS:
+            j = i
+            while j < k and (tokens[j].is_cap or tokens[j].lower in DETERMINERS or
+                             tokens[j].lower in ROLE_NOUNS or tokens[j].lower in SUBJECT_MODIFIERS):
+                j += 1
+            if j > i and _looks_like_subject(tokens[i:j]) and j < k and tokens[j].is_word:
+                return _make(tokens, i, j, tokens[k], "before")
+            return None
+        if tok.is_word:
+            continue
+    return None
+
+
+# --- shared -----------------------------------------------------------------------------------
+
+def _is_cue_verb(tok: Token) -> bool:
+    low = tok.lower
+    return (low in SPEECH_VERBS or low in STANCE_VERBS) and not tok.is_cap or low in ("said", "says")
+
+
+def _is_cue_noun(tokens: list[Token], k: int) -> bool:
+    """"in a statement", "in an interview", "Smith's statement"."""
+    low = tokens[k].lower
+    if low not in CUE_NOUNS or low == "told":
+        return False
+    prev = [t.lower for t in tokens[max(0, k - 4):k]]
+    return "in" in prev or (k > 0 and tokens[k - 1].text.endswith(("’s", "'s")))
+
+
+def _skip_adverbs(tokens: list[Token], j: int) -> int:
+    while j < len(tokens) and tokens[j].lower in VERB_ADVERBS:
+        j += 1
+    return j
+
+
+def _looks_like_subject(toks: list[Token]) -> bool:
+    if not toks or len(toks) > 9:
+        return False
+    words = [t for t in toks if t.is_word]
+    if not words:
+        return False
+    if len(words) == 1 and words[0].lower in PRONOUNS:
+        return True
+    head = clean_word(words[-1].text).lower()
+    if words[-1].is_cap:
+        return is_name_word(words[-1]) or head in ROLE_NOUNS
+    if head in ROLE_NOUNS:
+        return True
+    # "a spokesman for the ministry": the head is the role before "for"/"of".
+    for t in words:
+        if t.lower in ROLE_NOUNS:
+            return True
+    return False
+
+
+def _make(tokens: list[Token], start: int, end: int, cue: Token, how: str) -> Attribution:
+    toks = tokens[start:end]
+    return Attribution(toks[0].start, toks[-1].end, _span_text(toks), cue.text, cue.start, how)
+
+
+def _span_text(toks: list[Token]) -> str:
+    out = ""
+    for i, t in enumerate(toks):
+        if i and t.start > toks[i - 1].end:
+            out += " "
+        out += t.text
+    return out
+
+
+def term_lead(before_text: str) -> bool:
+    """Is the quote introduced as a name or label (so-called “…”, known as “…”)?"""
+    tail = before_text[-40:].lower().rstrip(" \u00a0")
+    return any(tail.endswith(lead) for lead in TERM_LEADS)

@@ -1,0 +1,263 @@
+"""Quotes: every quotation in an article, as a statement with its speaker or as a term.
+
+Owns the ``Quote`` record and ``extract_quotes``, which runs the stages: quotation marks
+(``quotemarks``), sentences (``sentences``), cues and speaker mentions (``attribution``), names
+(``people``) — and carries a speaker from one quote to the next (split quotes, a quote in the
+paragraph after its speaker was introduced, pronouns).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from verifier.attribution import Attribution, attribution_after, attribution_before, term_lead
+from verifier.lexicon import DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, TITLES
+from verifier.people import People, clean_word, is_name_word, split_title
+from verifier.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
+from verifier.sentences import Sentences, Token, mask_quotes, tokenize
+
+STATEMENT, TERM = "statement", "term"
+AFTER_WINDOW = 240
+BEFORE_WINDOW = 400
+
+
+@dataclass
+class Quote:
+    """One quotation; offsets index the article's plain text, without the quotation marks."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = STATEMENT
+    speaker: str | None = None
+    speaker_mention: dict | None = None  # {"start", "end", "text"}
+    cue: str | None = None
+    line: int | None = None
+    column: int | None = None
+    continues: bool = False  # goes on in the next paragraph
+    continued: bool = False  # goes on from the previous paragraph
+    how: str = field(default="", repr=False)
+
+    def to_json(self) -> dict:
+        out = {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind,
+               "speaker": self.speaker, "speaker_mention": self.speaker_mention, "cue": self.cue,
+               "line": self.line, "column": self.column}
+        if self.continues:
+            out["continues"] = True
+        if self.continued:
+            out["continued"] = True
+        return out
+
+
+def extract_quotes(text: str) -> list[Quote]:
+    """All quotations in ``text`` in order, statements attributed, terms marked ``kind="term"``."""
+    return _Extractor(text).run()
+
+
+class _Extractor:
+    def __init__(self, text: str):
+        self.text = text
+        self.spans = find_quoted_spans(text)
+        self.masked = mask_quotes(text, self.spans)
+        self.sentences = Sentences(text, self.masked, self.spans)
+        self.paragraphs = paragraphs(text)
+        self.people = People(tokenize(self.masked))
+        self.quotes: list[Quote] = []
+
+    def run(self) -> list[Quote]:
+        para_index = 0
+        for n, span in enumerate(self.spans):
+            while para_index + 1 < len(self.paragraphs) and self.paragraphs[para_index][1] <= span.start:
+                para_index += 1
+            self.quotes.append(self._quote(n, span, para_index))
+        return self.quotes
+
+    # --- one quote ------------------------------------------------------------------------------
+    def _quote(self, n: int, span: QuotedSpan, para: int) -> Quote:
+        quote = Quote(span.start, span.end, self.text[span.start:span.end],
+                      continues=span.continues, continued=span.continued)
+        before_text, before = self._before(n, span, para)
+        attr = None
+        if not term_lead(before_text):
+            after = attribution_after(self._after(n, span, para))
+            ends_sentence = span.closed and self.text[span.end - 1:span.end] == "."
+            if after is None or (ends_sentence and after.how == "after"):
+                attr = attribution_before(before) or after
+            else:
+                attr = after
+        if attr is None and not self._looks_like_term(span, before_text):
+            attr = self._inherited(n, span, para, before)
+        if attr is None or self._looks_like_title(span, before_text, attr):
+            quote.kind = TERM
+            return quote
+        self._attribute(quote, attr)
+        return quote
+
+    def _before(self, n: int, span: QuotedSpan, para: int) -> tuple[str, list[Token]]:
+        open_at = span.start - 1 if span.start > 0 else 0
+        while open_at > 0 and self.text[open_at].isspace():
+            open_at -= 1
+        sent_start, _ = self.sentences.bounds(max(open_at - 1, 0))
+        start = max(sent_start, self.paragraphs[para][0], open_at - BEFORE_WINDOW)
+        return self.masked[start:open_at], tokenize(self.masked, start, open_at)
+
+    def _after(self, n: int, span: QuotedSpan, para: int) -> list[Token]:
+        close_at = span.end + 1 if span.closed else span.end
+        end = min(self.paragraphs[para][1], close_at + AFTER_WINDOW)
+        if n + 1 < len(self.spans):
+            end = min(end, max(close_at, self.spans[n + 1].start - 1))
+        tokens = tokenize(self.masked, close_at, end)
+        cut = next((i for i, t in enumerate(tokens) if i > 2 and t.text in ".!?;"), len(tokens))
+        return tokens[:cut]
+
+    # --- statements and terms ---------------------------------------------------------------------
+    def _looks_like_term(self, span: QuotedSpan, before_text: str) -> bool:
+        words = self.text[span.start:span.end].split()
+        return len(words) <= 4 or term_lead(before_text)
+
+    def _looks_like_title(self, span: QuotedSpan, before_text: str, attr: Attribution) -> bool:
+        """CNN’s “State of the Union”: a short Title Case quote after a possessive or "on"."""
+        words = re.findall(r"[\w'’]+", self.text[span.start:span.end])
+        if not words or len(words) > 7:
+            return False
+        caps = [w for w in words if w[0].isupper() or w.lower() in ("of", "the", "and", "a", "in", "on", "to", "for")]
+        if len(caps) < len(words) or not any(w[0].isupper() for w in words[1:] or words):
+            return False
+        tail = before_text.rstrip()[-30:].lower()
+        return tail.endswith(("’s", "'s", " on", " in", " show", " program", " book", " film",
+                              " documentary", " series", " column", " movie", " album", " song")) \
+            or attr.how in ("inherited", "paragraph")
+
+    def _inherited(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
+        """A speaker carried over: split quotes, and a quote opening the paragraph after its speaker."""
+        prev = self.quotes[-1] if self.quotes else None
+        prev_span = self.spans[n - 1] if n else None
+        if prev and prev.kind == STATEMENT and prev.speaker_mention and prev_span and \
+                self._same_paragraph(prev_span, span):
+            return _carried(prev, "inherited")
+        if any(t.is_word for t in before):
+            return None
+        if prev and prev.kind == STATEMENT and prev.speaker_mention and prev_span and \
+                self._paragraph_of(prev_span.start) >= para - 1:
+            return _carried(prev, "paragraph")
+        return self._last_cue_in_paragraph(para - 1) if para > 0 else None
+
+    def _last_cue_in_paragraph(self, para: int) -> Attribution | None:
+        start, end = self.paragraphs[para]
+        tokens = tokenize(self.masked, start, end)
+        if tokens and tokens[-1].text == ":":
+            attr = attribution_before(tokens)
+            if attr:
+                attr.how = "paragraph"
+                return attr
+        # indirect speech right before: "Smith said the plan would fail." then “It's a disaster.”
+        sent_start, _ = self.sentences.bounds(max(end - 2, start))
+        attr = attribution_before(tokenize(self.masked, max(sent_start, start), end))
+        if attr and attr.kind != "description":
+            attr.how = "paragraph"
+            return attr
+        return None
+
+    def _same_paragraph(self, a: QuotedSpan, b: QuotedSpan) -> bool:
+        return self._paragraph_of(a.start) == self._paragraph_of(b.start)
+
+    def _paragraph_of(self, pos: int) -> int:
+        for i, (s, e) in enumerate(self.paragraphs):
+            if s <= pos < e or pos < s:
+                return i
+        return len(self.paragraphs) - 1
+
+    # --- speakers ---------------------------------------------------------------------------------
+    def _attribute(self, quote: Quote, attr: Attribution) -> None:
+        quote.cue = attr.cue
+        quote.how = attr.how
+        if attr.mention_start is None:
+            return
+        quote.speaker_mention = {"start": attr.mention_start, "end": attr.mention_end,
+                                 "text": self.text[attr.mention_start:attr.mention_end]}
+        quote.speaker = self._speaker_name(attr)
+
+    def _speaker_name(self, attr: Attribution) -> str | None:
+        if attr.how in ("inherited", "paragraph") and getattr(attr, "speaker", None):
+            return attr.speaker
+        tokens = tokenize(self.text, attr.mention_start, attr.mention_end)
+        words = [t for t in tokens if t.is_word]
+        if len(words) == 1 and words[0].lower in PRONOUNS | OBJECT_PRONOUNS.keys():
+            return self._resolve_pronoun(words[0].lower, attr.mention_start)
+        name = _person_in(tokens)
+        if name:
+            return self.people.resolve_name(name, attr.mention_start)
+        return self._resolve_description(words, attr.mention_start)
+
+    def _resolve_pronoun(self, pronoun: str, at: int) -> str | None:
+        gender = PRONOUNS.get(pronoun) or OBJECT_PRONOUNS.get(pronoun)
+        if gender in ("s", "n"):
+            return None
+        for q in reversed(self.quotes):
+            if q.kind != STATEMENT or not q.speaker or q.start > at:
+                continue
+            if at - q.end > 2500:
+                break
+            person = self.people.person(q.speaker)
+            if gender == "p" or person is None or person.gender in (None, gender):
+                return q.speaker
+        return self._nearest_person_before(at, gender)
+
+    def _nearest_person_before(self, at: int, gender: str | None) -> str | None:
+        best, best_at = None, -1
+        for p in self.people.people:
+            last = max((m for m in p.mentions if m < at), default=-1)
+            if last > best_at and (gender in ("p", None) or p.gender in (None, gender)):
+                best, best_at = p, last
+        return best.name if best and at - best_at < 3000 else None
+
+    def _resolve_description(self, words: list[Token], at: int) -> str | None:
+        text = " ".join(w.text for w in words)
+        keys = [w.text for w in words if w.lower not in DETERMINERS]
+        if not keys:
+            return text or None
+        person = self.people.resolve_description(keys, at)
+        if person:
+            return person
+        if len(keys) == 1 and keys[0].lower() in ROLE_NOUNS:
+            body = self.people.body_named(keys[0].capitalize(), at)
+            if body:
+                return body
+        return text
+
+
+def _carried(prev: Quote, how: str) -> Attribution:
+    m = prev.speaker_mention
+    attr = Attribution(m["start"], m["end"], m["text"], prev.cue, None, how)
+    attr.speaker = prev.speaker  # type: ignore[attr-defined]
+    return attr
+
+
+def _person_in(tokens: list[Token]) -> str | None:
+    """The person's name in a subject phrase: "Trump campaign manager Corey Lewandowski" -> Corey
+    Lewandowski; "Sen. Marco Rubio" -> Marco Rubio; None for "the Florida senator"."""
+    runs, run = [], []
+    for tok in tokens:
+        if tok.is_word and (is_name_word(tok) or tok.text.rstrip(".").lower() in TITLES and tok.is_cap):
+            run.append(tok)
+            if tok.text.endswith(("’s", "'s", "’", "'")):
+                runs.append(run)
+                run = []
+        else:
+            if run:
+                runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    best = None
+    for r in runs:
+        _, name = split_title(r)
+        name = [t for t in name if t.text.rstrip(".").lower() not in TITLES]
+        if name and (best is None or len(name) >= 2 or len(best) < 2):
+            best = name
+    if not best:
+        return None
+    last = tokens[-1]
+    if best[-1] is not last and clean_word(last.text).lower() in ROLE_NOUNS and best[-1].text.endswith(("’s", "'s")):
+        return None  # "Clinton’s campaign": a body, not the person
+    return " ".join(clean_word(t.text) for t in best)

@@ -1,0 +1,114 @@
+"""Words: the one tokeniser shared by archive queries and quote alignment.
+
+Owns what counts as a word and how it is normalised for comparison (lower case, curly quotes and
+dashes unified, diacritics folded, surrounding punctuation dropped), the stopword list, and what
+counts as a stage direction in a transcript ("[applause]", "(inaudible)", "(CROSSTALK)") — words
+that are in a source's stored text but were never spoken, so they are kept out of the index and
+the alignment can skip them.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+
+class Token(NamedTuple):
+    """One word: ``norm`` is its comparable form; ``text[start:end]`` is the word as written."""
+
+    norm: str
+    start: int
+    end: int
+
+
+# One-for-one replacements, so offsets survive: curly/prime quotes, dashes and odd spaces.
+_PUNCT = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+})
+# Letters that NFKD does not decompose.
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
+                       "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+
+# A number (1,200 / 3.5 / 10:30 / 40%) or a word with inner apostrophes ("don't", "O'Brien").
+WORD_RE = re.compile(r"\d+(?:[.,:]\d+)*%?|[^\W_]+(?:['\u2019\u02bc][^\W_]+)*")
+
+_DIRECTION_WORDS = (
+    "applause|laughter|laughs|laughing|chuckles|chuckling|inaudible|unintelligible|indistinct|"
+    "crosstalk|cross-talk|overlapping|music|pause|pauses|sighs|coughs|cheers|cheering|booing|boos|"
+    "silence|off-mic|off mic|interruption|interrupted|audio|video|break|end|begin|commercial"
+)
+DIRECTION_RE = re.compile(
+    r"\[[^\[\]\n]{0,80}\]"                                  # [applause], [inaudible 00:12:03]
+    r"|\((?i:" + _DIRECTION_WORDS + r")\b[^()\n]{0,40}\)"   # (inaudible), (laughs)
+    r"|\([A-Z][A-Z'\u2019.-]*(?: [A-Z][A-Z'\u2019.-]*)+\)"  # (END VIDEO CLIP)
+    r"|\u266a[^\u266a\n]*\u266a?"                            # ♪ music ♪
+)
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before
+being below between both but by can can't cannot could couldn't did didn't do does doesn't doing
+don't down during each few for from further had hadn't has hasn't have haven't having he he'd he'll
+he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't
+it it's its itself just let's me more most mustn't my myself no nor not of off on once only or other
+ought our ours ourselves out over own same shan't she she'd she'll she's should shouldn't so some
+such than that that's the their theirs them themselves then there there's these they they'd they'll
+they're they've this those through to too under until up very was wasn't we we'd we'll we're we've
+were weren't what what's when when's where where's which while who who's whom why why's will with
+won't would wouldn't you you'd you'll you're you've your yours yourself yourselves
+""".split())
+
+
+def unify(text: str) -> str:
+    """Curly quotes, primes and dashes replaced by their ASCII forms; same length as ``text``."""
+    return text.translate(_PUNCT)
+
+
+def fold(word: str) -> str:
+    """Lower case without diacritics: "Élan" -> "elan", "Straße" -> "strasse"."""
+    word = word.lower()
+    if word.isascii():
+        return word
+    word = unicodedata.normalize("NFKD", word.translate(_FOLD))
+    return "".join(ch for ch in word if not unicodedata.combining(ch))
+
+
+def normalize(word: str) -> str:
+    """The comparable form of one word as written."""
+    word = fold(unify(word))
+    if word[:1].isdigit():
+        word = word.replace(",", "")
+    return word
+
+
+def directions(text: str) -> list[tuple[int, int]]:
+    """Spans of stage directions ("[applause]", "(inaudible)", "(CROSSTALK)") in ``text``."""
+    return [m.span() for m in DIRECTION_RE.finditer(text)]
+
+
+def strip_directions(text: str) -> str:
+    """``text`` with each stage direction replaced by one space (what gets indexed)."""
+    return DIRECTION_RE.sub(" ", text)
+
+
+def words(text: str, skip_directions: bool = False) -> list[Token]:
+    """The words of ``text`` with their offsets; optionally leaving out stage directions."""
+    tokens = [Token(normalize(m.group()), m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    if skip_directions and tokens:
+        spans = directions(text)
+        if spans:
+            tokens = [t for t in tokens if not any(s <= t.start < e for s, e in spans)]
+    return tokens
+
+
+def count_words(text: str) -> int:
+    """How many words ``text`` has (fast; no normalisation)."""
+    return sum(1 for _ in WORD_RE.finditer(text))
+
+
+def content_words(text: str) -> list[str]:
+    """Normalised words of ``text`` that are not stopwords, in order, repeats kept."""
+    return [t.norm for t in words(text) if t.norm not in STOPWORDS]
