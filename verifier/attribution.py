@@ -211,6 +211,12 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
         end -= 1
     if end == 0:
         return None
+    if tokens[end - 1].lower in ("who", "which", "that") and end > 1:
+        end -= 1  # "a candidate who has called for …", "Smith, who said …"
+        if tokens[end - 1].text == ",":
+            end -= 1
+        if end == 0:
+            return None
     if tokens[end - 1].text == ",":
         opening = _appositive_start(tokens, end - 1)
         if opening is None:

@@ -16,7 +16,7 @@ DOUBLE, SINGLE, GUILLEMET, CORNER, WHITE_CORNER = "double", "single", "guillemet
 OPENERS = {"“": DOUBLE, "„": DOUBLE, "‟": DOUBLE, "«": GUILLEMET, "‹": GUILLEMET,
            "「": CORNER, "『": WHITE_CORNER, "‘": SINGLE, "‚": SINGLE}
 CLOSERS = {"”": DOUBLE, "»": GUILLEMET, "›": GUILLEMET, "」": CORNER, "』": WHITE_CORNER, "’": SINGLE}
-MARK = re.compile(r"[\"'“”„‟«»‹›「」『』‘’‚]")
+MARK = re.compile(r"''|[\"'“”„‟«»‹›「」『』‘’‚]")
 # Markup that may sit in plain text (e.g. <tweet id="...">): its quotation marks are not quotes.
 TAG = re.compile(r"<[A-Za-z/!][^<>\n]{0,500}>")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -50,12 +50,16 @@ class _Open:
     family: str
 
 
-def find_quoted_spans(text: str, *, nested: bool = False) -> list[QuotedSpan]:
-    """All quoted spans in ``text`` in order; only the outermost ones unless ``nested``."""
+def find_quoted_spans(text: str, *, nested: bool = False, double_apostrophes: bool = False) -> list[QuotedSpan]:
+    """All quoted spans in ``text`` in order; only the outermost ones unless ``nested``.
+
+    Two apostrophes ('') stand for a double quotation mark in some archives' ASCII text; they
+    are read as one only with ``double_apostrophes`` (otherwise they are no quotation mark).
+    """
     masked = _masked_positions(text)
     spans: list[QuotedSpan] = []
     for para_start, para_end in paragraphs(text):
-        spans.extend(_scan_paragraph(text, para_start, para_end, masked))
+        spans.extend(_scan_paragraph(text, para_start, para_end, masked, double_apostrophes))
     _link_continuations(text, spans)
     spans.sort(key=lambda s: (s.start, s.depth))
     return spans if nested else [s for s in spans if s.depth == 0]
@@ -148,29 +152,36 @@ def _is_open(stack: list[_Open], family: str, marks: str = "") -> bool:
     return any(o.family == family and (not marks or o.mark in marks) for o in stack)
 
 
-def _scan_paragraph(text: str, start: int, end: int, masked: set[int]) -> list[QuotedSpan]:
+def _scan_paragraph(text: str, start: int, end: int, masked: set[int],
+                    double_apostrophes: bool) -> list[QuotedSpan]:
     stack: list[_Open] = []
     spans: list[QuotedSpan] = []
     for m in MARK.finditer(text, start, end):
         i = m.start()
         if i in masked:
             continue
-        role = _role(text, i, stack)
+        width = len(m.group())
+        if width == 2:
+            if not double_apostrophes:
+                continue
+            role = _straight_role(text, i, "\"", text[i - 1] if i else " ", text[i + 2:i + 3] or " ", stack)
+        else:
+            role = _role(text, i, stack)
         if role is None:
             continue
         kind, family = role
         if kind == "open":
-            stack.append(_Open(i, text[i], family))
+            stack.append(_Open(i, m.group(), family))
             continue
         depth = _close_depth(stack, family)
         if depth is None:
             continue  # a closing mark with nothing to close: ignore it
         opened = stack[depth]
         del stack[depth:]
-        spans.append(_span(text, opened.pos + 1, i, opened.mark, text[i], depth))
+        spans.append(_span(text, opened.pos + len(opened.mark), i, opened.mark, m.group(), depth))
     if stack:
         opened = stack[0]  # unclosed at the end of the paragraph: recover here
-        spans.append(_span(text, opened.pos + 1, end, opened.mark, "", 0))
+        spans.append(_span(text, opened.pos + len(opened.mark), end, opened.mark, "", 0))
     return spans
 
 
@@ -209,7 +220,7 @@ def _link_continuations(text: str, spans: list[QuotedSpan]) -> None:
 
 
 def _family(mark: str) -> str | None:
-    if mark in ("\"",):
+    if mark in ("\"", "''"):
         return DOUBLE
     if mark == "'":
         return SINGLE

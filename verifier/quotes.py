@@ -77,21 +77,31 @@ class _Extractor:
         quote = Quote(span.start, span.end, self.text[span.start:span.end],
                       continues=span.continues, continued=span.continued)
         before_text, before = self._before(n, span, para)
-        attr = None
-        if not term_lead(before_text):
-            after = attribution_after(self._after(n, span, para))
-            ends_sentence = span.closed and self.text[span.end - 1:span.end] == "."
-            if after is None or (ends_sentence and after.how == "after"):
-                attr = attribution_before(before) or after
-            else:
-                attr = after
-        if attr is None and not self._looks_like_term(span, before_text):
+        if term_lead(before_text):
+            quote.kind = TERM
+            return quote
+        attr = self._cued(n, span, para, before)
+        if attr is None:
             attr = self._inherited(n, span, para, before)
+        if attr is None and self._is_sentence_like(span):
+            attr = Attribution(None, None, None, None, None, "none")
         if attr is None or self._looks_like_title(span, before_text, attr):
             quote.kind = TERM
             return quote
         self._attribute(quote, attr)
         return quote
+
+    def _cued(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
+        """A cue in the quote's own sentence: after it (“…,” X said) or before it (X said: “…”)."""
+        after = attribution_after(self._after(n, span, para))
+        ends_sentence = span.closed and self.text[span.end - 1:span.end] == "."
+        if after is None or (ends_sentence and after.how == "after"):
+            return attribution_before(before) or after
+        return after
+
+    def _is_sentence_like(self, span: QuotedSpan) -> bool:
+        """Five words or more: speech even when no cue says whose (most such quotes are)."""
+        return len(self.text[span.start:span.end].split()) >= 5
 
     def _before(self, n: int, span: QuotedSpan, para: int) -> tuple[str, list[Token]]:
         open_at = span.start - 1 if span.start > 0 else 0
@@ -132,15 +142,30 @@ class _Extractor:
         """A speaker carried over: split quotes, and a quote opening the paragraph after its speaker."""
         prev = self.quotes[-1] if self.quotes else None
         prev_span = self.spans[n - 1] if n else None
-        if prev and prev.kind == STATEMENT and prev.speaker_mention and prev_span and \
-                self._same_paragraph(prev_span, span):
+        carried = prev and prev.kind == STATEMENT and prev.speaker_mention and prev_span
+        if carried and self._same_paragraph(prev_span, span):
             return _carried(prev, "inherited")
         if any(t.is_word for t in before):
             return None
-        if prev and prev.kind == STATEMENT and prev.speaker_mention and prev_span and \
-                self._paragraph_of(prev_span.start) >= para - 1:
+        sentence = self._previous_sentence_cue(span, para)
+        if sentence:
+            return sentence
+        if carried and self._paragraph_of(prev_span.start) >= para - 1:
             return _carried(prev, "paragraph")
         return self._last_cue_in_paragraph(para - 1) if para > 0 else None
+
+    def _previous_sentence_cue(self, span: QuotedSpan, para: int) -> Attribution | None:
+        """Smith tweeted a warning. “Missouri: remember…” — a cue in the sentence just before."""
+        para_start = self.paragraphs[para][0]
+        sent_start, _ = self.sentences.bounds(max(span.start - 2, 0))
+        if sent_start <= para_start:
+            return None
+        prev_start, _ = self.sentences.bounds(sent_start - 1)
+        attr = attribution_before(tokenize(self.masked, max(prev_start, para_start), sent_start))
+        if attr and attr.kind != "description":
+            attr.how = "paragraph"
+            return attr
+        return None
 
     def _last_cue_in_paragraph(self, para: int) -> Attribution | None:
         start, end = self.paragraphs[para]
