@@ -99,7 +99,7 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
         if not tok.is_word and tok.text not in ("’", "'", "-", "."):
             return None
         if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for"):
-            if tok.lower in VERB_ADVERBS:
+            if _is_adverb(tok):
                 j += 1
                 continue
             return None
@@ -107,7 +107,7 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
     if j >= len(tokens) or j == i or not _is_cue_verb(tokens[j]):
         return None
     end = j
-    while end > i and tokens[end - 1].lower in VERB_ADVERBS:
+    while end > i and _is_adverb(tokens[end - 1]):
         end -= 1
     if end == i or not _looks_like_subject(tokens[i:end]):
         return None
@@ -163,13 +163,23 @@ def attribution_before(tokens: list[Token]) -> Attribution | None:
     colon = _colon_lead(tokens)
     if colon:
         return colon
+    for strong in (True, False):
+        attr = _nearest_cue_before(tokens, strong)
+        if attr:
+            return attr
+    return None
+
+
+def _nearest_cue_before(tokens: list[Token], strong: bool) -> Attribution | None:
+    """The cue nearest the quote with a subject; speech verbs (``strong``) before stance verbs."""
     for k in range(len(tokens) - 1, -1, -1):
         tok = tokens[k]
-        if tok.lower == "according" and k + 1 < len(tokens) and tokens[k + 1].lower == "to":
+        if strong and tok.lower == "according" and k + 1 < len(tokens) and tokens[k + 1].lower == "to":
             sub = _subject_forward(tokens, k + 2, "according to", tok.start, "according")
             if sub:
                 return sub
-        if _is_cue_verb(tok) or _is_cue_noun(tokens, k):
+        is_verb = _is_cue_verb(tok) and (tok.lower in SPEECH_VERBS or _put_it(tokens, k)) == strong
+        if is_verb or (strong and _is_cue_noun(tokens, k)):
             sub = _subject_before(tokens, k)
             if sub:
                 return sub
@@ -177,11 +187,17 @@ def attribution_before(tokens: list[Token]) -> Attribution | None:
                 lead = _sentence_subject(tokens, k)
                 if lead:
                     return lead
-            if _is_cue_verb(tok) and k + 1 < len(tokens) and tok.lower not in PARTICIPLE_CUES:
+            if is_verb and k + 1 < len(tokens) and tok.lower not in PARTICIPLE_CUES and \
+                    (k == 0 or not tokens[k - 1].is_word or tokens[k - 1].lower == "as"):
                 sub = _subject_forward(tokens, k + 1, tok.text, tok.start, "before")
                 if sub and sub.kind == "name":
                     return sub  # "Said Smith: …" / "as said Smith, …"
     return None
+
+
+def _put_it(tokens: list[Token], k: int) -> bool:
+    """"as Smith put it, “…”"."""
+    return tokens[k].lower == "put" and k + 1 < len(tokens) and tokens[k + 1].lower == "it"
 
 
 def _colon_lead(tokens: list[Token]) -> Attribution | None:
@@ -207,7 +223,7 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
     end = k
     if _is_cue_noun(tokens, k):
         return _cue_noun_subject(tokens, k)
-    while end > 0 and tokens[end - 1].lower in VERB_ADVERBS:
+    while end > 0 and _is_adverb(tokens[end - 1]):
         end -= 1
     if end == 0:
         return None
@@ -232,7 +248,10 @@ def _appositive_start(tokens: list[Token], comma: int) -> int | None:
     """For “X, spokesperson for Y, said”, the index of the comma after X."""
     for k in range(comma - 1, max(-1, comma - 30), -1):
         if tokens[k].text == ",":
-            return k if k > 0 and (tokens[k - 1].is_cap or tokens[k - 1].lower in PRONOUNS) else None
+            prev = tokens[k - 1] if k > 0 else None
+            ok = prev is not None and (prev.is_cap or prev.lower in PRONOUNS or
+                                       clean_word(prev.text).lower() in ROLE_NOUNS)
+            return k if ok else None
         if tokens[k].text in "“”\"‘.;:!?":
             return None
     return None
@@ -246,7 +265,7 @@ def _subject_start(tokens: list[Token], end: int) -> int | None:
     if not head.is_word:
         return None
     if not (is_name_word(head) or head.lower in ROLE_NOUNS or clean_word(head.text).lower() in ROLE_NOUNS):
-        return None
+        return _determiner_phrase_start(tokens, end)
     start = end - 1
     while start > 0 and end - start < 9:
         prev = tokens[start - 1]
@@ -265,6 +284,17 @@ def _subject_start(tokens: list[Token], end: int) -> int | None:
     while start < end - 1 and tokens[start].lower in ("of", "for"):
         start += 1
     return start if _looks_like_subject(tokens[start:end]) else None
+
+
+def _determiner_phrase_start(tokens: list[Token], end: int) -> int | None:
+    """"the report said", "those surveyed said": a short phrase opened by a determiner."""
+    for start in range(end - 1, max(-1, end - 6), -1):
+        tok = tokens[start]
+        if not tok.is_word or (tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "that")):
+            return None
+        if tok.lower in DETERMINERS and tok.lower not in ("that", "no", "such"):
+            return start if start < end - 1 else None
+    return None
 
 
 def _cue_noun_subject(tokens: list[Token], k: int) -> Attribution | None:
@@ -301,7 +331,7 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
             while j < k and (tokens[j].is_cap or tokens[j].lower in DETERMINERS or
                              tokens[j].lower in ROLE_NOUNS or tokens[j].lower in SUBJECT_MODIFIERS):
                 j += 1
-            if j > i and _looks_like_subject(tokens[i:j]) and j < k and tokens[j].is_word:
+            if j > i and _looks_like_subject(tokens[i:j]) and j < k and (tokens[j].is_word or tokens[j].text == ","):
                 return _make(tokens, i, j, tokens[k], "before")
             return None
         if tok.is_word:
@@ -313,7 +343,13 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
 
 def _is_cue_verb(tok: Token) -> bool:
     low = tok.lower
-    return (low in SPEECH_VERBS or low in STANCE_VERBS) and not tok.is_cap or low in ("said", "says")
+    return (low in SPEECH_VERBS or low in STANCE_VERBS or low == "put") and not tok.is_cap \
+        or low in ("said", "says")
+
+
+def _is_adverb(tok: Token) -> bool:
+    low = tok.lower
+    return low in VERB_ADVERBS or (len(low) > 4 and low.endswith("ly") and not tok.is_cap)
 
 
 def _is_cue_noun(tokens: list[Token], k: int) -> bool:
@@ -326,7 +362,7 @@ def _is_cue_noun(tokens: list[Token], k: int) -> bool:
 
 
 def _skip_adverbs(tokens: list[Token], j: int) -> int:
-    while j < len(tokens) and tokens[j].lower in VERB_ADVERBS:
+    while j < len(tokens) and _is_adverb(tokens[j]):
         j += 1
     return j
 
@@ -343,6 +379,8 @@ def _looks_like_subject(toks: list[Token]) -> bool:
     if words[-1].is_cap:
         return is_name_word(words[-1]) or head in ROLE_NOUNS
     if head in ROLE_NOUNS:
+        return True
+    if len(words) >= 2 and words[0].lower in DETERMINERS and len(words) <= 5:
         return True
     # "a spokesman for the ministry": the head is the role before "for"/"of".
     for t in words:

@@ -117,7 +117,8 @@ class _Extractor:
         if n + 1 < len(self.spans):
             end = min(end, max(close_at, self.spans[n + 1].start - 1))
         tokens = tokenize(self.masked, close_at, end)
-        cut = next((i for i, t in enumerate(tokens) if i > 2 and t.text in ".!?;"), len(tokens))
+        first_word = next((i for i, t in enumerate(tokens) if t.is_word), len(tokens))
+        cut = next((i for i, t in enumerate(tokens) if i > first_word and t.text in ".!?;"), len(tokens))
         return tokens[:cut]
 
     # --- statements and terms ---------------------------------------------------------------------
