@@ -180,10 +180,11 @@ def _nearest_cue_before(tokens: list[Token], strong: bool) -> Attribution | None
                 return sub
         is_verb = _is_cue_verb(tok) and (tok.lower in SPEECH_VERBS or _put_it(tokens, k)) == strong
         if is_verb or (strong and _is_cue_noun(tokens, k)):
-            sub = _subject_before(tokens, k)
+            participle = tok.lower in PARTICIPLE_CUES
+            sub = None if participle else _subject_before(tokens, k)
             if sub:
                 return sub
-            if tok.lower in PARTICIPLE_CUES or tok.lower.endswith("ing"):
+            if participle or _after_conjunction(tokens, k):
                 lead = _sentence_subject(tokens, k)
                 if lead:
                     return lead
@@ -193,6 +194,14 @@ def _nearest_cue_before(tokens: list[Token], strong: bool) -> Attribution | None
                 if sub and sub.kind == "name":
                     return sub  # "Said Smith: …" / "as said Smith, …"
     return None
+
+
+def _after_conjunction(tokens: list[Token], k: int) -> bool:
+    """"Smith arrived late and acknowledged that …": the subject is the sentence's."""
+    j = k
+    while j > 0 and _is_adverb(tokens[j - 1]):
+        j -= 1
+    return j > 0 and tokens[j - 1].lower in ("and", "but", "then")
 
 
 def _put_it(tokens: list[Token], k: int) -> bool:
@@ -227,7 +236,7 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
         end -= 1
     if end == 0:
         return None
-    if tokens[end - 1].lower in ("who", "which", "that") and end > 1:
+    if tokens[end - 1].lower == "who" and end > 1:
         end -= 1  # "a candidate who has called for …", "Smith, who said …"
         if tokens[end - 1].text == ",":
             end -= 1
@@ -283,17 +292,21 @@ def _subject_start(tokens: list[Token], end: int) -> int | None:
             break
     while start < end - 1 and tokens[start].lower in ("of", "for"):
         start += 1
-    return start if _looks_like_subject(tokens[start:end]) else None
+    return start if _looks_like_subject(tokens[start:end], loose=True) else None
 
 
 def _determiner_phrase_start(tokens: list[Token], end: int) -> int | None:
     """"the report said", "those surveyed said": a short phrase opened by a determiner."""
+    if tokens[end - 1].is_cap:
+        return None
     for start in range(end - 1, max(-1, end - 6), -1):
         tok = tokens[start]
         if not tok.is_word or (tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "that")):
             return None
         if tok.lower in DETERMINERS and tok.lower not in ("that", "no", "such"):
-            return start if start < end - 1 else None
+            if start == end - 1 or (start > 0 and tokens[start - 1].lower in CLAUSE_BREAKERS):
+                return None  # "during a Sunday thanked": inside a phrase, not a subject
+            return start
     return None
 
 
@@ -367,7 +380,7 @@ def _skip_adverbs(tokens: list[Token], j: int) -> int:
     return j
 
 
-def _looks_like_subject(toks: list[Token]) -> bool:
+def _looks_like_subject(toks: list[Token], loose: bool = False) -> bool:
     if not toks or len(toks) > 9:
         return False
     words = [t for t in toks if t.is_word]
@@ -380,7 +393,7 @@ def _looks_like_subject(toks: list[Token]) -> bool:
         return is_name_word(words[-1]) or head in ROLE_NOUNS
     if head in ROLE_NOUNS:
         return True
-    if len(words) >= 2 and words[0].lower in DETERMINERS and len(words) <= 5:
+    if loose and len(words) >= 2 and words[0].lower in DETERMINERS and len(words) <= 5:
         return True
     # "a spokesman for the ministry": the head is the role before "for"/"of".
     for t in words:

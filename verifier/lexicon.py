@@ -19,14 +19,14 @@ concur affirm allege aver attest avow brag confide confess divulge exclaim grous
 mutter murmur mumble narrate relate repeat signal summarize summarise swear theorize theorise
 volunteer welcome speculate estimate figure reckon predict forecast advise recommend propose
 offer counsel instruct order command direct request tease taunt jeer scoff sneer marvel gush rave
-acknowledge concede lecture preach pontificate insist hold reason point characterize characterise
+acknowledge concede lecture preach pontificate insist reason point characterize characterise
 recommend caution deride decry denounce condemn dismiss scold chide rebuke reprimand berate
 describe brand term""".split()
 
 _IRREGULAR = {
     "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"],
     "write": ["wrote", "writes", "writing", "written"], "read": ["reads", "reading"],
-    "swear": ["swore", "swears", "swearing", "sworn"], "hold": ["held", "holds", "holding"],
+    "swear": ["swore", "swears", "swearing", "sworn"],
     "sing": ["sang", "sings", "singing"], "cry": ["cried", "cries", "crying"],
     "reply": ["replied", "replies", "replying"], "testify": ["testified", "testifies", "testifying"],
     "deny": ["denied", "denies", "denying"], "quip": ["quipped", "quips", "quipping"],

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from verifier.attribution import Attribution, attribution_after, attribution_before, term_lead
-from verifier.lexicon import DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, TITLES
+from verifier.lexicon import DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
 from verifier.people import People, clean_word, is_name_word, split_title
 from verifier.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
 from verifier.sentences import Sentences, Token, mask_quotes, tokenize
@@ -93,11 +93,21 @@ class _Extractor:
 
     def _cued(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
         """A cue in the quote's own sentence: after it (“…,” X said) or before it (X said: “…”)."""
-        after = attribution_after(self._after(n, span, para))
+        after_tokens = self._after(n, span, para)
+        after = attribution_after(after_tokens)
+        if after and not self._may_be_followed_by_cue(span, after_tokens, after):
+            after = None
         ends_sentence = span.closed and self.text[span.end - 1:span.end] == "."
         if after is None or (ends_sentence and after.how == "after"):
             return attribution_before(before) or after
         return after
+
+    def _may_be_followed_by_cue(self, span: QuotedSpan, after: list[Token], attr: Attribution) -> bool:
+        """“…,” he said — but not “it gets me mad” every time he thinks: a cue after a quote wants
+        punctuation at the seam, or a plain speech verb."""
+        if self.text[span.end - 1:span.end] in ",.?!—–-…:;" or (after and not after[0].is_word):
+            return True
+        return attr.cue is not None and attr.cue.lower() in SPEECH_VERBS
 
     def _is_sentence_like(self, span: QuotedSpan) -> bool:
         """Five words or more: speech even when no cue says whose (most such quotes are)."""
@@ -262,6 +272,10 @@ def _carried(prev: Quote, how: str) -> Attribution:
 def _person_in(tokens: list[Token]) -> str | None:
     """The person's name in a subject phrase: "Trump campaign manager Corey Lewandowski" -> Corey
     Lewandowski; "Sen. Marco Rubio" -> Marco Rubio; None for "the Florida senator"."""
+    for k, tok in enumerate(tokens):
+        if k and tok.lower in ("of", "from", "at", "with", "in") and any(t.is_cap for t in tokens[:k]):
+            tokens = tokens[:k]  # "Robert Antonacci of the New York delegation"
+            break
     runs, run = [], []
     for tok in tokens:
         if tok.is_word and (is_name_word(tok) or tok.text.rstrip(".").lower() in TITLES and tok.is_cap):

@@ -460,7 +460,10 @@ META_LABELS = {"note", "notes", "nb", "source", "sources", "update", "updated", 
                "issued", "published", "posted", "recorded", "broadcast", "event", "speakers",
                "participants", "present", "attendees", "ends", "end", "start", "begin", "q&a",
                "tel", "phone", "email", "fax", "web", "website", "address", "copyright", "please",
-               "thanks", "question", "answer", "quote", "total", "result", "results", "status"}
+               "thanks", "question", "answer", "quote", "total", "result", "results", "status",
+               "press", "briefing", "statement", "interview", "remarks", "speech", "hearing",
+               "session", "meeting", "conference", "news", "breaking", "live", "programme",
+               "program", "episode", "segment", "transcription", "minutes", "item", "motion"}
 
 
 @dataclass
@@ -582,8 +585,9 @@ def _md_inline(line: str) -> str:
 
 def _parse_html(data: bytes, path: str) -> Document:
     article = _html_article(data, path)
-    doc = Document(text=article.text, segments=text_segments(article.text), format="html")
-    doc.title = article.title or None
+    title = " ".join((article.title or "").split()) or None
+    segments = [s for s in text_segments(article.text) if " ".join(s.text.split()) != title]
+    doc = Document(text=article.text, segments=segments, format="html", title=title)
     if article.date:
         doc.date = _valid_date(str(article.date)[:10])
         if doc.date is None:
