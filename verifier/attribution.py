@@ -61,6 +61,7 @@ class Attribution:
 
 def attribution_after(tokens: list[Token]) -> Attribution | None:
     """Tokens right after a closing mark, up to the end of the sentence or the next quote."""
+    tokens = strip_parentheticals(tokens)
     i = 0
     while i < len(tokens) and i < 3 and tokens[i].text in ",.;:!?—–-…":
         i += 1
@@ -158,6 +159,7 @@ WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday t
 
 def attribution_before(tokens: list[Token]) -> Attribution | None:
     """Tokens from the start of the sentence to the opening mark of the quote."""
+    tokens = strip_parentheticals(tokens)
     if not tokens:
         return None
     colon = _colon_lead(tokens)
@@ -244,6 +246,8 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
             return None
     if tokens[end - 1].text == ",":
         opening = _appositive_start(tokens, end - 1)
+        if opening is None and end > 1 and is_name_word(tokens[end - 2]):
+            opening = end - 1  # "Gov. John Kasich, said"
         if opening is None:
             return None
         end = opening
@@ -269,7 +273,7 @@ def _appositive_start(tokens: list[Token], comma: int) -> int | None:
 def _subject_start(tokens: list[Token], end: int) -> int | None:
     """Walk back from ``end`` over one noun phrase; None when the word before is no subject."""
     head = tokens[end - 1]
-    if head.lower in PRONOUNS:
+    if pronoun_of(head):
         return end - 1
     if not head.is_word:
         return None
@@ -333,23 +337,58 @@ def _subject_start_possessive(tokens: list[Token], k: int) -> int | None:
     return start if tokens[k].is_cap else None
 
 
+LEADING_WORDS = frozenset("""in at on after before during while when since although though as because
+if with without for from by despite following asked speaking last earlier later in addition
+meanwhile still yet instead now then also""".split())
+
+
 def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
-    """The subject at the start of the sentence, for a participle cue: “…, adding that …”."""
-    for i in range(0, min(k, 12)):
-        tok = tokens[i]
-        if tok.lower in PRONOUNS and tok.lower != "it":
-            return Attribution(tok.start, tok.end, tok.text, tokens[k].text, tokens[k].start, "before")
-        if tok.is_cap and is_name_word(tok) or tok.lower in DETERMINERS:
-            j = i
-            while j < k and (tokens[j].is_cap or tokens[j].lower in DETERMINERS or
-                             tokens[j].lower in ROLE_NOUNS or tokens[j].lower in SUBJECT_MODIFIERS):
-                j += 1
-            if j > i and _looks_like_subject(tokens[i:j]) and j < k and (tokens[j].is_word or tokens[j].text == ","):
-                return _make(tokens, i, j, tokens[k], "before")
-            return None
-        if tok.is_word:
-            continue
+    """The subject of the sentence's main clause, for “…, adding that …” and "X came and said"."""
+    i = _main_clause_start(tokens, k)
+    while i < k and tokens[i].lower in ("but", "and", "yet", "so", "then", "now", "still"):
+        i += 1
+    if i >= k:
+        return None
+    tok = tokens[i]
+    if pronoun_of(tok) and tok.lower != "it":
+        return Attribution(tok.start, tok.end, tok.text, tokens[k].text, tokens[k].start, "before")
+    if not (tok.is_cap and is_name_word(tok) or tok.lower in DETERMINERS or tok.is_cap):
+        return None
+    j = i
+    while j < k and (tokens[j].is_cap or tokens[j].lower in DETERMINERS or tokens[j].lower in NAME_PARTICLES
+                     or clean_word(tokens[j].text).lower() in ROLE_NOUNS or tokens[j].lower in SUBJECT_MODIFIERS):
+        j += 1
+    if j > i and j < k and _looks_like_subject(tokens[i:j]) and (tokens[j].is_word or tokens[j].text == ","):
+        return _make(tokens, i, j, tokens[k], "before")
     return None
+
+
+def _main_clause_start(tokens: list[Token], k: int) -> int:
+    """Skip an opening phrase ("In a statement released Thursday, …") up to its comma."""
+    first = tokens[0] if tokens else None
+    if first is None or not (first.lower in LEADING_WORDS or first.lower.endswith("ing")):
+        return 0
+    for j in range(1, k):
+        if tokens[j].text == ",":
+            return j + 1
+    return 0
+
+
+def strip_parentheticals(tokens: list[Token]) -> list[Token]:
+    """Drop short (...) asides: "Sen. Ted Cruz (R-Tex.) said" reads as "Sen. Ted Cruz said"."""
+    if not any(t.text == "(" for t in tokens):
+        return tokens
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].text == "(":
+            close = next((j for j in range(i + 1, min(len(tokens), i + 10)) if tokens[j].text == ")"), None)
+            if close is not None:
+                i = close + 1
+                continue
+        out.append(tokens[i])
+        i += 1
+    return out
 
 
 # --- shared -----------------------------------------------------------------------------------
@@ -358,6 +397,15 @@ def _is_cue_verb(tok: Token) -> bool:
     low = tok.lower
     return (low in SPEECH_VERBS or low in STANCE_VERBS or low == "put") and not tok.is_cap \
         or low in ("said", "says")
+
+
+def pronoun_of(tok: Token) -> str | None:
+    """"he", "he's", "she’d", "they've" -> the pronoun; None for other words."""
+    low = tok.lower.replace("’", "'")
+    base = low.split("'")[0] if "'" in low else low
+    if base in PRONOUNS and (base == low or low[len(base) + 1:] in ("s", "d", "ve", "ll", "re", "m")):
+        return base
+    return None
 
 
 def _is_adverb(tok: Token) -> bool:
@@ -386,7 +434,7 @@ def _looks_like_subject(toks: list[Token], loose: bool = False) -> bool:
     words = [t for t in toks if t.is_word]
     if not words:
         return False
-    if len(words) == 1 and words[0].lower in PRONOUNS:
+    if len(words) == 1 and pronoun_of(words[0]):
         return True
     head = clean_word(words[-1].text).lower()
     if words[-1].is_cap:

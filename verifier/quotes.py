@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from verifier.attribution import Attribution, attribution_after, attribution_before, term_lead
+from verifier.attribution import Attribution, attribution_after, attribution_before, pronoun_of, term_lead
 from verifier.lexicon import DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
 from verifier.people import People, clean_word, is_name_word, split_title
 from verifier.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
@@ -218,8 +218,8 @@ class _Extractor:
             return attr.speaker
         tokens = tokenize(self.text, attr.mention_start, attr.mention_end)
         words = [t for t in tokens if t.is_word]
-        if len(words) == 1 and words[0].lower in PRONOUNS | OBJECT_PRONOUNS.keys():
-            return self._resolve_pronoun(words[0].lower, attr.mention_start)
+        if len(words) == 1 and (pronoun_of(words[0]) or words[0].lower in OBJECT_PRONOUNS):
+            return self._resolve_pronoun(pronoun_of(words[0]) or words[0].lower, attr.mention_start)
         name = _person_in(tokens)
         if name:
             return self.people.resolve_name(name, attr.mention_start)

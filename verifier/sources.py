@@ -211,10 +211,10 @@ def parse_source(data: bytes, path: str, fmt: str, overrides: dict | None = None
     check_overrides(overrides or {})
     try:
         doc = _PARSERS[fmt](data, path)
-    except InputError:
+    except VerifierError:
         raise
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
-        raise InputError(path, f"cannot read {fmt}: {_one_line(exc)}") from None
+    except Exception as exc:  # a parser tripping over odd input must not end the whole run
+        raise InputError(path, f"cannot read as {fmt}: {_one_line(exc)}") from None
     if path != "-":
         doc.source_path = os.path.abspath(path)
     apply_metadata(doc, {k: v for k, v in (overrides or {}).items() if v is not None}, path, "")
