@@ -75,7 +75,24 @@ def attribution_after(tokens: list[Token]) -> Attribution | None:
             return sub
     if _is_cue_verb(tokens[i]) and tokens[i].lower not in PARTICIPLE_CUES:
         return _subject_forward(tokens, i + 1, tokens[i].text, tokens[i].start, "after")
-    return _subject_then_verb(tokens, i)
+    return _subject_then_verb(tokens, i) or _sentence_final_cue(tokens, i)
+
+
+def _sentence_final_cue(tokens: list[Token], i: int) -> Attribution | None:
+    """… with a "good" job, he said. — a cue closing the sentence speaks for all of it."""
+    for k in range(len(tokens) - 1, i, -1):
+        if tokens[k].text == ",":
+            attr = _subject_then_verb(tokens, k + 1)
+            if attr and _rest_is_adjunct(tokens, attr):
+                return attr
+            return None
+    return None
+
+
+def _rest_is_adjunct(tokens: list[Token], attr: Attribution) -> bool:
+    """After "he said" only a short adjunct may follow ("on Tuesday", "in an interview")."""
+    rest = [t for t in tokens if t.start > (attr.cue_start or 0)]
+    return len(rest) <= 8
 
 
 def _ends_paragraph(tokens: list[Token], sub: Attribution) -> bool:

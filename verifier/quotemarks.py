@@ -130,6 +130,9 @@ def _straight_role(text: str, i: int, ch: str, before: str, after: str, stack: l
             return None  # Jones' (a plural possessive)
     if open_now and can_close:
         return "close", family
+    if open_now and family == DOUBLE and before == " " and not after.isalnum() and i >= 2 \
+            and text[i - 2] in "'’,.?!":
+        return "close", family  # "… 'Oh, this is important,' " he said
     if can_open and after.strip():
         return "open", family
     if open_now and bool(before.strip()):
