@@ -235,7 +235,9 @@ def _colon_lead(tokens: list[Token]) -> Attribution | None:
     window = tokens[max(0, len(tokens) - 9): len(tokens) - 1]
     if any(_is_cue_verb(t) for t in window):
         return None  # the verb rule handles it
-    for k in range(len(window) - 1, -1, -1):
+    owners = [k for k, t in enumerate(window) if t.text.endswith(("’s", "'s")) and is_name_word(t)]
+    order = owners + list(range(len(window) - 1, -1, -1))  # "From Bush's Facebook post:" -> Bush
+    for k in order:
         if window[k].is_cap and is_name_word(window[k]) and window[k].text.rstrip(".").lower() not in TITLES:
             start = k
             while start > 0 and (window[start - 1].is_cap and is_name_word(window[start - 1])):

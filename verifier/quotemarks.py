@@ -101,6 +101,8 @@ def _role(text: str, i: int, stack: list[_Open]) -> tuple[str, str] | None:
         return None  # a mis-typed apostrophe inside a word
     if ch == "‘" and after.isdigit():
         return None  # ‘90s
+    if ch == "“" and _is_open(stack, DOUBLE) and before.strip() and not after.isalnum():
+        return "close", DOUBLE  # “It's unusual,“ said … — an opening mark typed for a closing one
     if ch in "“‘" and _is_open(stack, DOUBLE if ch == "“" else SINGLE, "„‚"):
         return "close", DOUBLE if ch == "“" else SINGLE  # „German“ and ‚German‘ style
     if ch == "»" and _is_open(stack, GUILLEMET, "»") :
