@@ -21,7 +21,8 @@ MARK = re.compile(r"''|[\"'“”„‟«»‹›「」『』‘’‚]")
 TAG = re.compile(r"<[A-Za-z/!][^<>\n]{0,500}>")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # Words that start with an apostrophe: 'tis, 'em, '90s, 'n', rock 'n' roll.
-ELISIONS = re.compile(r"(?:tis|twas|em|til|till|cause|bout|round|n|s|d|ll|re|ve|m|t|\d)\b", re.I)
+ELISIONS = re.compile(r"(?:tis|twas|em|til|till|cause|bout|round|n|s|d|ll|re|ve|m|t|\d+s?)\b", re.I)
+MAX_DEPTH = 8  # quotes nested deeper than this are not real quotes; ignoring them keeps the scan linear
 OPEN_BEFORE = set(" \t\n([{—–-/:;…\u00a0") | set(OPENERS)
 WORD_CHARS = re.compile(r"\w")
 
@@ -97,6 +98,8 @@ def _role(text: str, i: int, stack: list[_Open]) -> tuple[str, str] | None:
         return _straight_role(text, i, ch, before, after, stack)
     if ch == "’":
         return _right_single_role(before, after, stack)
+    if ch == "‘" and _is_open(stack, SINGLE, "‚"):
+        return "close", SINGLE  # ‚German‘ style
     if ch == "‘" and before.isalnum():
         return None  # a mis-typed apostrophe inside a word
     if ch == "‘" and after.isdigit():
@@ -126,6 +129,8 @@ def _straight_role(text: str, i: int, ch: str, before: str, after: str, stack: l
     if family == SINGLE:
         if before.isalnum() and after.isalnum():
             return None  # don't, it's
+        if after.isdigit() and ELISIONS.match(text, i + 1):
+            return None  # '90s
         if can_open and ELISIONS.match(text, i + 1) and not open_now:
             return None  # '90s, 'em
         if before.isalnum() and not open_now:
@@ -176,7 +181,8 @@ def _scan_paragraph(text: str, start: int, end: int, masked: set[int],
             continue
         kind, family = role
         if kind == "open":
-            stack.append(_Open(i, m.group(), family))
+            if len(stack) < MAX_DEPTH:
+                stack.append(_Open(i, m.group(), family))
             continue
         depth = _close_depth(stack, family)
         if depth is None:

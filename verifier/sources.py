@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import html
 import json
 import os
@@ -193,10 +194,12 @@ def _decode_guess(data: bytes, path: str) -> str:
         raise InputError(path, f"unknown text encoding (not UTF-8 or {best.encoding})") from None
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:65536]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
-    return "\x00" in sample or controls > max(2, len(sample) // 100)
+    return "\x00" in sample or len(_CONTROL_RE.findall(sample)) > max(2, len(sample) // 100)
 
 
 # ----------------------------------------------------------------------------- documents
@@ -231,7 +234,7 @@ def check_overrides(overrides: dict) -> None:
 
 def finish_document(doc: Document, path: str) -> Document:
     """Defaults (title, kind, speaker), segment positions and the speaker list."""
-    if not any(textnorm.WORD_RE.search(textnorm.strip_directions(s.text)) for s in doc.segments):
+    if not any(_indexable(s.text) for s in doc.segments):
         raise InputError(path, "no text to index")
     if doc.title is None and path != "-":
         doc.title = Path(path).stem.replace("_", " ")
@@ -382,23 +385,28 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     return spans
 
 
+def _words(text: str) -> int:
+    """Roughly how many words (whitespace-separated); enough to decide where to cut."""
+    return len(text.split())
+
+
 def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    if textnorm.count_words(text[s:e]) <= PARAGRAPH_WORDS:
+    if _words(text[s:e]) <= PARAGRAPH_WORDS:
         return [(s, e)]
     pieces, piece_start = [], s
     for m in _SENTENCE_END_RE.finditer(text, s, e):
-        if textnorm.count_words(text[piece_start:m.start(1)]) >= CHUNK_WORDS:
+        if _words(text[piece_start:m.start(1)]) >= CHUNK_WORDS:
             pieces.append((piece_start, m.start(1)))
             piece_start = m.end(1)
     pieces.append((piece_start, e))
-    if len(pieces) > 1 and textnorm.count_words(text[pieces[-1][0]:e]) < CHUNK_WORDS // 3:
+    if len(pieces) > 1 and _words(text[pieces[-1][0]:e]) < CHUNK_WORDS // 3:
         pieces[-2:] = [(pieces[-2][0], e)]
     return [cut for a, b in pieces for cut in _cut_words(text, a, b)]
 
 
 def _cut_words(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """A piece with no sentence ends to cut at is cut every CHUNK_WORDS words."""
-    if textnorm.count_words(text[s:e]) <= 2 * PARAGRAPH_WORDS:
+    if _words(text[s:e]) <= 2 * PARAGRAPH_WORDS:
         return [(s, e)]
     gaps = [m.start() for m in re.finditer(r"\s+", text[s:e])][CHUNK_WORDS - 1::CHUNK_WORDS]
     bounds = [s] + [s + g for g in gaps] + [e]
@@ -407,7 +415,10 @@ def _cut_words(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 
 def _indexable(text: str) -> bool:
-    return textnorm.WORD_RE.search(textnorm.strip_directions(text)) is not None
+    """Whether ``text`` has a word outside stage directions."""
+    if textnorm.DIRECTION_RE.search(text):
+        text = textnorm.strip_directions(text)
+    return textnorm.WORD_RE.search(text) is not None
 
 
 def _span_segment(text: str, s: int, e: int, **kw) -> Segment:
@@ -435,8 +446,8 @@ def text_segments(text: str, skip: set | None = None) -> list[Segment]:
 # ----------------------------------------------------------------------------- speakers
 
 _LABEL_RE = re.compile(
-    r"^[ \t]*(?:>>[ \t]*)?(?P<name>[^\W\d_][^:\n()\[\]]{0,60}?)[ \t]*"
-    r"(?:\((?P<role>[^()\n]{1,80})\)[ \t]*)?:(?=\s|$)", re.M)
+    r"^[ \t]*+(?:>>[ \t]*+)?(?P<name>[^\W\d_][^:\n()\[\]]{0,60}+)"
+    r"(?:\((?P<role>[^()\n]{1,80}+)\)[ \t]*+)?:(?=\s|$)", re.M)
 PARTICLES = {"de", "del", "della", "der", "den", "van", "von", "da", "di", "du", "la", "le",
              "al", "el", "bin", "ibn", "ben", "of", "the", "y", "zu", "ter", "ten"}
 TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "minister", "deputy",
@@ -490,8 +501,10 @@ def find_turns(text: str) -> list[Turn]:
     return turns
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_label(raw: str, role: str | None) -> tuple[str, str | None] | None:
     """(display name, role) if ``raw`` reads as a speaker's name (1–5 capitalised words), else None."""
+    raw = raw.strip()
     words = raw.split()
     if not words or len(words) > 7 or sum(ch.isalpha() for ch in raw) < 2:
         return None
@@ -737,7 +750,7 @@ class Cue:
 _TAG_RE = re.compile(r"<[^>\n]*>|\{\\[^}\n]*\}")
 _ARROWS_RE = re.compile(r"\s*>>+\s*")
 _CAPTION_LABEL_RE = re.compile(
-    r"(?P<name>[^\W\d_][^:\n()\[\]]{0,60}?)\s*(?:\((?P<role>[^()\n]{1,80})\)\s*)?:(?=\s|$)\s*")
+    r"(?P<name>[^\W\d_][^:\n()\[\]]{0,60}+)(?:\((?P<role>[^()\n]{1,80}+)\)\s*+)?:(?=\s|$)\s*")
 
 
 def _parse_srt(data: bytes, path: str) -> Document:

@@ -106,7 +106,7 @@ def words(text: str, skip_directions: bool = False) -> list[Token]:
 
 def count_words(text: str) -> int:
     """How many words ``text`` has (fast; no normalisation)."""
-    return sum(1 for _ in WORD_RE.finditer(text))
+    return len(text.split())
 
 
 def content_words(text: str) -> list[str]:
