@@ -30,6 +30,13 @@ MALE_TITLES = {"mr", "mr.", "sir", "lord", "king", "prince", "congressman", "cha
                "councilman", "businessman"}
 
 
+# Heads of organisation names that take "of": Ministry of Interior, Bank of Velden.
+ORG_HEADS = frozenset("""ministry department bank university office secretary council committee board
+institute center centre bureau agency authority court house chamber association union federation
+league party church college school museum republic kingdom states commission academy society
+foundation fund corporation company army navy ministers secretariat embassy""".split())
+
+
 @dataclass
 class Person:
     """One person or body the article names; ``name`` is the fullest form seen."""
@@ -183,6 +190,9 @@ def _continues_name(tokens: list[Token], i: int, j: int) -> bool:
         return True
     if tok.lower in NAME_PARTICLES and j > i and j + 1 < len(tokens) and tokens[j + 1].is_cap:
         return True
+    if tok.lower == "of" and j > i and tokens[j - 1].lower in ORG_HEADS and j + 1 < len(tokens) \
+            and tokens[j + 1].is_cap:
+        return True  # Ministry of Coastal Affairs
     return j > i and tok.lower.rstrip(".") in NAME_SUFFIXES
 
 

@@ -1,0 +1,160 @@
+"""Attribution: every cue pattern, speakers resolved, statements told from terms."""
+import time
+from pathlib import Path
+
+import pytest
+
+from verifier.quotes import extract_quotes
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
+
+
+def statements(text):
+    return [q for q in extract_quotes(text) if q.kind == "statement"]
+
+
+def one(text):
+    found = statements(text)
+    assert len(found) == 1, [q.text for q in found]
+    return found[0]
+
+
+def mention(q):
+    return q.speaker_mention["text"] if q.speaker_mention else None
+
+
+@pytest.mark.parametrize("text, speaker, cue", [
+    ("“The harbour will reopen in May,” Ilse Marten said.", "Ilse Marten", "said"),
+    ("“The harbour will reopen in May,” said Ilse Marten.", "Ilse Marten", "said"),
+    ("Ilse Marten said: “The harbour will reopen in May.”", "Ilse Marten", "said"),
+    ("Ilse Marten said, “The harbour will reopen in May.”", "Ilse Marten", "said"),
+    ("Ilse Marten said that the port “will reopen in May, whatever the cost.”", "Ilse Marten", "said"),
+    ("According to Ilse Marten, “the harbour will reopen in May.”", "Ilse Marten", "according to"),
+    ("“The harbour will reopen in May,” according to Ilse Marten.", "Ilse Marten", "according to"),
+    ("Ilse Marten told reporters that “the harbour will reopen in May.”", "Ilse Marten", "told"),
+    ("Ilse Marten told the Coastal Gazette that the harbour “will reopen in May.”", "Ilse Marten", "told"),
+    ("“The harbour will reopen in May,” Ilse Marten warned.", "Ilse Marten", "warned"),
+    ("“The harbour will reopen in May,” Ilse Marten tweeted.", "Ilse Marten", "tweeted"),
+    ("“The harbour will reopen in May,” Ilse Marten wrote on Tuesday.", "Ilse Marten", "wrote"),
+    ("“The harbour will reopen in May,” Ilse Marten insisted.", "Ilse Marten", "insisted"),
+    ("Ilse Marten emphasized that “the harbour will reopen in May.”", "Ilse Marten", "emphasized"),
+    ("In a statement, Ilse Marten said “the harbour will reopen in May.”", "Ilse Marten", "said"),
+    ("“The harbour will reopen in May,” Ilse Marten said in an interview with the Gazette.",
+     "Ilse Marten", "said"),
+])
+def test_cue_patterns(text, speaker, cue):
+    q = one(text)
+    assert q.text.rstrip(",.") == "The harbour will reopen in May" or "reopen in May" in q.text
+    assert q.speaker == speaker
+    assert q.cue == cue
+
+
+def test_appositive_is_skipped_and_title_kept_out_of_the_name():
+    q = one("Ilse Marten, spokesperson for the Port Authority of Velden, said: “We are ready.”")
+    assert q.speaker == "Ilse Marten"
+    assert mention(q) == "Ilse Marten"
+    q = one("“We are ready,” said Sen. Arvid Kolle.")
+    assert q.speaker == "Arvid Kolle"
+    q = one("Gov. Hanna Brisk (D-Velden) said, “We are ready for the storm.”")
+    assert q.speaker == "Hanna Brisk"
+
+
+def test_split_quote_keeps_its_speaker():
+    found = statements("“We are ready,” Ilse Marten said. “The pumps are working and the walls will hold.”")
+    assert [q.speaker for q in found] == ["Ilse Marten", "Ilse Marten"]
+
+
+def test_quote_in_the_paragraph_after_its_speaker():
+    text = ("Ilse Marten, the harbour master, spoke to reporters on Monday about the new sea wall.\n\n"
+            "Ilse Marten said the wall would hold.\n\n"
+            "“We tested every section twice, and the engineers signed off on all of it.”")
+    assert one(text).speaker == "Ilse Marten"
+
+
+def test_pronoun_and_short_name_resolve_to_the_full_name():
+    text = ("Ilse Marten, the harbour master of Velden, opened the meeting.\n\n"
+            "“We are ready for the storm,” she said.\n\n"
+            "“The pumps are working,” Marten added.\n\n"
+            "“Nobody will be left behind,” said Ms. Marten.")
+    found = statements(text)
+    assert [q.speaker for q in found] == ["Ilse Marten"] * 3
+    assert [mention(q) for q in found] == ["she", "Marten", "Ms. Marten"]
+
+
+def test_pronoun_picks_the_person_of_the_right_gender():
+    text = ("Mr. Arvid Kolle and Ms. Ilse Marten met on Monday.\n\n"
+            "“The wall will hold,” Mr. Kolle said.\n\n"
+            "Ms. Marten disagreed with him on the costs. “It will cost twice as much,” she said.")
+    found = statements(text)
+    assert [q.speaker for q in found] == ["Arvid Kolle", "Ilse Marten"]
+
+
+def test_description_resolves_to_the_person_the_article_tied_it_to():
+    text = ("Sen. Arvid Kolle visited the harbour on Monday.\n\n"
+            "“This wall is a disgrace to the whole region,” the senator said.")
+    q = one(text)
+    assert mention(q) == "the senator"
+    assert q.speaker == "Arvid Kolle"
+
+
+def test_organisation_as_speaker():
+    text = ("The Ministry of Coastal Affairs published its report on Monday.\n\n"
+            "“The sea wall meets every standard we have,” the ministry said.")
+    q = one(text)
+    assert mention(q) == "the ministry"
+    assert q.speaker == "Ministry of Coastal Affairs"
+
+
+@pytest.mark.parametrize("text", [
+    "The so-called “Lion of Velden” was arrested in May.",
+    "She was known as “the Harbour Queen” across the coast.",
+    "He appeared on the radio show “Morning Tide” every week.",
+    "The plan, dubbed “Operation Seawall,” cost millions.",
+])
+def test_terms_are_not_statements(text):
+    found = extract_quotes(text)
+    assert found and all(q.kind == "term" for q in found), [(q.text, q.kind) for q in found]
+
+
+def test_scare_quote_without_a_speaker_is_a_term():
+    found = extract_quotes("The council’s “reform” left the harbour as it was.")
+    assert [q.kind for q in found] == ["term"]
+
+
+def test_short_quote_with_a_cue_is_a_statement():
+    q = one("Ilse Marten called the new wall “a disgrace.”")
+    assert q.speaker == "Ilse Marten" and q.cue == "called"
+
+
+def test_seed_article():
+    text = (FIXTURES / "iraq-isis-database.txt").read_text(encoding="utf-8")
+    found = extract_quotes(text)
+    said = [q for q in found if q.kind == "statement"]
+    assert len(said) == 2
+    assert all(q.speaker == "Sabah Al-Numan" for q in said)
+    assert said[0].text.startswith("a complete and detailed database")
+    assert said[1].text.startswith("There are ongoing attempts by ISIS")
+    assert mention(said[1]) == "Al-Numan"
+    terms = [q for q in found if q.kind == "term"]
+    assert [q.text.rstrip(",") for q in terms] == ["Wali of Iraq and Syria"]
+
+
+def test_offsets_are_the_quoted_words_without_marks():
+    text = "Intro.\n\n“Ready,” Ilse Marten said."
+    q = one(text)
+    assert text[q.start:q.end] == q.text == "Ready,"
+
+
+def test_unbalanced_marks_do_not_swallow_the_article():
+    text = "He said “this never closes.\n\n“The harbour will reopen in May,” Ilse Marten said."
+    found = statements(text)
+    assert found[-1].speaker == "Ilse Marten"
+    assert found[-1].text.startswith("The harbour will reopen")
+
+
+@pytest.mark.parametrize("mark", ['"', "“", "”", "'", "«", "‘"])
+def test_many_unmatched_marks_finish_quickly(mark):
+    text = ("word " + mark) * 100_000
+    t0 = time.perf_counter()
+    extract_quotes(text)
+    assert time.perf_counter() - t0 < 20
