@@ -29,6 +29,8 @@ administration department agency party top-ranking high-ranking ranking veteran 
 prominent outgoing incoming acting interim new old young elderly retired unnamed anonymous
 other own fellow longtime-friend vice executive general regional county city district
 congressional legislative presidential gubernatorial security intelligence defense""".split())
+PREPOSITIONS = frozenset("""in on at during of for with by from to into onto over under about after
+before through between among against without within""".split())
 PARTICIPLE_CUES = frozenset(w for w in SPEECH_VERBS | STANCE_VERBS if w.endswith("ing"))
 
 
@@ -255,6 +257,7 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
         return _cue_noun_subject(tokens, k)
     while end > 0 and _is_adverb(tokens[end - 1]):
         end -= 1
+    end = _skip_verb_chain(tokens, end)
     if end == 0:
         return None
     if tokens[end - 1].lower == "who" and end > 1:
@@ -274,6 +277,21 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
     if start is None:
         return None
     return _make(tokens, start, end, cue, "before")
+
+
+def _skip_verb_chain(tokens: list[Token], end: int) -> int:
+    """"Smith went on to say", "Smith declined to say", "Smith has continued to insist": step back
+    over "to" and the verb before it to where the subject stands."""
+    if end < 2 or tokens[end - 1].lower != "to":
+        return end
+    j = end - 1
+    for _ in range(3):
+        if j == 0 or not tokens[j - 1].is_word or tokens[j - 1].is_cap or pronoun_of(tokens[j - 1]):
+            break
+        j -= 1
+    while j > 0 and _is_adverb(tokens[j - 1]):
+        j -= 1
+    return j if j < end - 1 else end
 
 
 def _appositive_start(tokens: list[Token], comma: int) -> int | None:
@@ -327,7 +345,7 @@ def _determiner_phrase_start(tokens: list[Token], end: int) -> int | None:
         if not tok.is_word or (tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "that")):
             return None
         if tok.lower in DETERMINERS and tok.lower not in ("that", "no", "such"):
-            if start == end - 1 or (start > 0 and tokens[start - 1].lower in CLAUSE_BREAKERS):
+            if start == end - 1 or (start > 0 and tokens[start - 1].lower in PREPOSITIONS):
                 return None  # "during a Sunday thanked": inside a phrase, not a subject
             return start
     return None

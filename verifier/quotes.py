@@ -49,15 +49,18 @@ class Quote:
         return out
 
 
-def extract_quotes(text: str) -> list[Quote]:
-    """All quotations in ``text`` in order, statements attributed, terms marked ``kind="term"``."""
-    return _Extractor(text).run()
+def extract_quotes(text: str, *, double_apostrophes: bool = False) -> list[Quote]:
+    """All quotations in ``text`` in order, statements attributed, terms marked ``kind="term"``.
+
+    ``double_apostrophes`` reads '' as a double quotation mark (see ``find_quoted_spans``).
+    """
+    return _Extractor(text, double_apostrophes).run()
 
 
 class _Extractor:
-    def __init__(self, text: str):
+    def __init__(self, text: str, double_apostrophes: bool = False):
         self.text = text
-        self.spans = find_quoted_spans(text)
+        self.spans = find_quoted_spans(text, double_apostrophes=double_apostrophes)
         self.masked = mask_quotes(text, self.spans)
         self.sentences = Sentences(text, self.masked, self.spans)
         self.paragraphs = paragraphs(text)
@@ -70,7 +73,24 @@ class _Extractor:
             while para_index + 1 < len(self.paragraphs) and self.paragraphs[para_index][1] <= span.start:
                 para_index += 1
             self.quotes.append(self._quote(n, span, para_index))
+        self._fill_unattributed()
         return self.quotes
+
+    def _fill_unattributed(self) -> None:
+        """A statement nobody was found for takes the speaker of the next quote in its paragraph
+        (“A.” “B,” she said.), else of the quote before it in this or the previous paragraph."""
+        for n, quote in enumerate(self.quotes):
+            if quote.kind != STATEMENT or quote.speaker_mention is not None:
+                continue
+            para = self._paragraph_of(quote.start)
+            donor = next((q for q in self.quotes[n + 1:] if q.kind == STATEMENT and q.speaker_mention
+                          and self._paragraph_of(q.start) == para), None)
+            if donor is None:
+                donor = next((q for q in reversed(self.quotes[:n]) if q.kind == STATEMENT and q.speaker_mention
+                              and self._paragraph_of(q.start) >= para - 1), None)
+            if donor is not None:
+                quote.speaker, quote.speaker_mention, quote.cue = donor.speaker, dict(donor.speaker_mention), donor.cue
+                quote.how = "nearby"
 
     # --- one quote ------------------------------------------------------------------------------
     def _quote(self, n: int, span: QuotedSpan, para: int) -> Quote:
@@ -114,7 +134,7 @@ class _Extractor:
         return len(self.text[span.start:span.end].split()) >= 5
 
     def _before(self, n: int, span: QuotedSpan, para: int) -> tuple[str, list[Token]]:
-        open_at = span.start - 1 if span.start > 0 else 0
+        open_at = self.text.rfind(span.open_mark, 0, span.start) if span.start > 0 else 0
         while open_at > 0 and self.text[open_at].isspace():
             open_at -= 1
         sent_start, _ = self.sentences.bounds(max(open_at - 1, 0))
@@ -122,7 +142,7 @@ class _Extractor:
         return self.masked[start:open_at], tokenize(self.masked, start, open_at)
 
     def _after(self, n: int, span: QuotedSpan, para: int) -> list[Token]:
-        close_at = span.end + 1 if span.closed else span.end
+        close_at = self.text.find(span.close_mark, span.end) + len(span.close_mark) if span.closed else span.end
         end = min(self.paragraphs[para][1], close_at + AFTER_WINDOW)
         if n + 1 < len(self.spans):
             end = min(end, max(close_at, self.spans[n + 1].start - 1))

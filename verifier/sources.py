@@ -352,7 +352,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str]:
 
 # ----------------------------------------------------------------------------- plain text
 
-_BLOCK_RE = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
+_GAP_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")   # one or more blank lines
 _SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
 
 
@@ -376,13 +376,21 @@ def _parse_markdown(data: bytes, path: str) -> Document:
 def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Spans of the paragraphs (runs of non-blank lines, trimmed) in ``text[start:end]``,
     long ones cut at sentence ends."""
-    spans = []
-    for m in _BLOCK_RE.finditer(text, start, len(text) if end is None else end):
-        s, e = m.start(), m.end()
-        s += len(m.group()) - len(m.group().lstrip())
-        e -= len(m.group()) - len(m.group().rstrip())
-        spans.extend(_cut_long(text, s, e))
+    end = len(text) if end is None else end
+    spans, pos = [], start
+    for gap in _GAP_RE.finditer(text, start, end):
+        _add_paragraph(text, pos, gap.start(), spans)
+        pos = gap.end()
+    _add_paragraph(text, pos, end, spans)
     return spans
+
+
+def _add_paragraph(text: str, s: int, e: int, spans: list) -> None:
+    block = text[s:e]
+    stripped = block.strip()
+    if stripped:
+        s += len(block) - len(block.lstrip())
+        spans.extend(_cut_long(text, s, s + len(stripped)))
 
 
 def _words(text: str) -> int:
@@ -391,7 +399,7 @@ def _words(text: str) -> int:
 
 
 def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    if _words(text[s:e]) <= PARAGRAPH_WORDS:
+    if text.count(" ", s, e) + text.count("\n", s, e) < PARAGRAPH_WORDS:   # the usual case, fast
         return [(s, e)]
     pieces, piece_start = [], s
     for m in _SENTENCE_END_RE.finditer(text, s, e):
@@ -414,33 +422,25 @@ def _cut_words(text: str, s: int, e: int) -> list[tuple[int, int]]:
             if text[a:b].strip()]
 
 
-def _indexable(text: str) -> bool:
-    """Whether ``text`` has a word outside stage directions."""
-    if textnorm.DIRECTION_RE.search(text):
+def _indexable(text: str, directions: bool = True) -> bool:
+    """Whether ``text`` has a word outside stage directions (``directions``: it may have some)."""
+    if directions and textnorm.DIRECTION_RE.search(text):
         text = textnorm.strip_directions(text)
     return textnorm.WORD_RE.search(text) is not None
-
-
-def _span_segment(text: str, s: int, e: int, **kw) -> Segment:
-    return Segment(text=text[s:e], char_start=s, char_end=e, **kw)
 
 
 def text_segments(text: str, skip: set | None = None) -> list[Segment]:
     """Segments of a text: speaker turns if it is a transcript, else paragraphs."""
     skip_starts = {s for s, _ in (skip or ())}
+    directions = textnorm.DIRECTION_RE.search(text) is not None
     turns = find_turns(text)
-    if not turns:
-        return [_span_segment(text, s, e) for s, e in paragraphs(text)
-                if s not in skip_starts and _indexable(text[s:e])]
     names = resolve_speakers([t.name for t in turns if t.name])
-    segments = [_span_segment(text, s, e) for s, e in paragraphs(text, 0, turns[0].label_start)
-                if s not in skip_starts and _indexable(text[s:e])]
-    for number, turn in enumerate(turns):
-        speaker = names.get(turn.name) if turn.name else None
-        for s, e in paragraphs(text, turn.start, turn.end):
-            if s not in skip_starts and _indexable(text[s:e]):
-                segments.append(_span_segment(text, s, e, speaker=speaker, turn=number))
-    return segments
+    regions = [(0, turns[0].label_start if turns else len(text), None, None)]
+    regions += [(t.start, t.end, names.get(t.name) if t.name else None, n) for n, t in enumerate(turns)]
+    return [Segment(text[s:e], s, e, speaker, turn=number)
+            for start, end, speaker, number in regions
+            for s, e in paragraphs(text, start, end)
+            if s not in skip_starts and _indexable(text[s:e], directions)]
 
 
 # ----------------------------------------------------------------------------- speakers
@@ -598,9 +598,14 @@ def _md_inline(line: str) -> str:
 
 def _parse_html(data: bytes, path: str) -> Document:
     article = _html_article(data, path)
-    title = " ".join((article.title or "").split()) or None
-    segments = [s for s in text_segments(article.text) if " ".join(s.text.split()) != title]
+    segments = text_segments(article.text)
+    headings = []
+    while segments and _is_heading(segments[0].text):   # headline, dateline: not the statement
+        headings.append(" ".join(segments.pop(0).text.split()))
+    title = headings[0] if headings else " ".join((article.title or "").split()) or None
     doc = Document(text=article.text, segments=segments, format="html", title=title)
+    if article.title and article.title != title:
+        doc.metadata["page_title"] = " ".join(article.title.split())
     if article.date:
         doc.date = _valid_date(str(article.date)[:10])
         if doc.date is None:
@@ -608,32 +613,14 @@ def _parse_html(data: bytes, path: str) -> Document:
     return doc
 
 
+def _is_heading(text: str) -> bool:
+    return len(text.split()) <= 20 and not re.search(r"[.!?:;,][\"'\u201d\u2019)]*$", text)
+
+
 def _html_article(data: bytes, path: str):
-    from verifier import article
+    from verifier.article import parse_article   # the one HTML extractor: page chrome stays out
 
-    parse_article = getattr(article, "parse_article", None)
-    if parse_article is not None:
-        return parse_article(data, path, "html")
-    return _html_fallback(data, path)  # until verifier.article.parse_article lands
-
-
-def _html_fallback(data: bytes, path: str):
-    from bs4 import BeautifulSoup
-
-    from verifier.article import Article
-
-    soup = BeautifulSoup(data, "html.parser")
-    for tag in soup(["script", "style", "nav", "header", "footer", "aside", "form", "noscript"]):
-        tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    blocks = [" ".join(el.get_text(" ").split()) for el in root.find_all(["p", "h1", "h2", "h3", "li", "blockquote"])]
-    text = "\n\n".join(b for b in blocks if b)
-    title = soup.find("h1") or soup.find("title")
-    time = soup.find("time")
-    meta_date = soup.find("meta", attrs={"property": "article:published_time"})
-    date = (time.get("datetime") if time else None) or (meta_date.get("content") if meta_date else None)
-    return Article(path=path, text=text, format="html",
-                   title=" ".join(title.get_text().split()) if title else None, date=date)
+    return parse_article(data, path, "html")
 
 
 # ----------------------------------------------------------------------------- JSON
@@ -761,6 +748,11 @@ def _parse_srt(data: bytes, path: str) -> Document:
         subs = list(srt.parse(text))
     except (srt.SRTParseError, ValueError) as exc:
         raise InputError(path, f"not a valid SubRip file ({_one_line(exc)[:80]})") from None
+    for sub in subs:   # srt keeps what it cannot read as part of the cue before
+        junk = re.search(r"\n[ \t]*\n[ \t]*(\S[^\n]*)|^[^\n]*-->[^\n]*$", sub.content, re.M)
+        if junk:
+            line = (junk.group(1) or junk.group()).strip()[:40]
+            raise InputError(path, f"not a valid SubRip file (after cue {sub.index}: cannot read {line!r})")
     cues = [Cue(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in subs]
     return caption_document(_valid_cues(cues, path, "SubRip"), "srt")
 
