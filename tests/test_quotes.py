@@ -158,3 +158,10 @@ def test_many_unmatched_marks_finish_quickly(mark):
     t0 = time.perf_counter()
     extract_quotes(text)
     assert time.perf_counter() - t0 < 20
+
+
+def test_pronoun_gender_from_given_names():
+    text = ("Hanna Brisk met Erik Dahl at the harbour.\n\n"
+            "“The wall will hold,” Dahl said.\n\n"
+            "“We will see about that,” she said.")
+    assert [q.speaker for q in statements(text)] == ["Erik Dahl", "Hanna Brisk"]

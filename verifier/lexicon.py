@@ -130,3 +130,25 @@ TERM_LEADS = ("so-called", "so called", "dubbed", "nicknamed", "known as", "titl
               "headlined", "named", "labeled", "labelled", "termed", "the word", "the words",
               "the phrase", "the term", "the slogan", "the hashtag", "the label", "the name",
               "the title", "hashtag", "slogan", "motto", "tagline", "banner", "headline")
+
+# Common given names with a usual gender, to pick the right antecedent for "he" and "she".
+FEMALE_NAMES = frozenset("""mary patricia jennifer linda elizabeth barbara susan jessica sarah karen
+nancy lisa betty margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa
+deborah stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma
+nicole helen samantha katherine christine debra rachel carolyn janet catherine maria heather diane
+ruth julie olivia joyce virginia victoria kelly lauren christina joan evelyn judith megan andrea
+cheryl hannah jacqueline martha gloria teresa ann sara madison frances kathryn janice jean abigail
+alice judy sophia grace denise amber doris marilyn danielle beverly isabella theresa diana natalie
+brittany charlotte marie kayla alexis lori hillary hilary chelsea ivanka melania nancy elizabeth
+sarah condoleezza madeleine nikki kellyanne huma hope sheryl carly michele jill debbie marsha
+angela theresa ilse hanna ingrid greta astrid freya elke ulla mara lena nora ada""".split())
+MALE_NAMES = frozenset("""james robert john michael david william richard joseph thomas charles
+christopher daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george
+timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron
+jose adam nathan henry douglas zachary peter kyle ethan walter noah jeremy christian keith roger
+terry gerald harold sean austin carl arthur lawrence dylan jesse jordan bryan billy joe bruce
+gabriel logan albert willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby
+mason philip louis barack bernie bill ted marco jeb ben chris mike rand rick newt mitt lindsey
+reince corey jared rudy rudy jeff tim hugh ron harry mitch chuck al dick rob bob tom jim dan
+sabah mohammed muhammad ahmed ali omar hassan arvid erik lars sven jan piet rene tomas""".split())

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from verifier.lexicon import DETERMINERS, NAME_PARTICLES, NAME_SUFFIXES, PRONOUNS, TITLES
+from verifier.lexicon import (DETERMINERS, FEMALE_NAMES, MALE_NAMES, NAME_PARTICLES, NAME_SUFFIXES,
+                              PRONOUNS, TITLES)
 from verifier.sentences import Token
 
 # Capitalised words that start sentences or name times, never people.
@@ -116,7 +117,7 @@ class People:
                 person.mentions.append(at)
                 return person
         person = Person(name, at, {w.lower() for w in words},
-                        {t.lower().rstrip(".") for t in titles or []}, [at])
+                        {t.lower().rstrip(".") for t in titles or []}, [at], _name_gender(words))
         for title in titles or []:
             t = title.lower()
             person.gender = "f" if t in FEMALE_TITLES else "m" if t in MALE_TITLES else person.gender
@@ -224,6 +225,13 @@ def _role_stem(word: str) -> str:
     return {"sen": "senator", "gov": "governor", "rep": "representative", "pres": "president",
             "sec": "secretary", "congressman": "representative", "congresswoman": "representative",
             "lawmaker": "representative"}.get(word, word)
+
+
+def _name_gender(words: list[str]) -> str | None:
+    if len(words) < 2:
+        return None
+    first = words[0].lower()
+    return "f" if first in FEMALE_NAMES else "m" if first in MALE_NAMES else None
 
 
 def pronoun_gender(word: str) -> str | None:
