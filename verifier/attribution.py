@@ -184,36 +184,57 @@ def attribution_before(tokens: list[Token]) -> Attribution | None:
     colon = _colon_lead(tokens)
     if colon:
         return colon
-    for strong in (True, False):
-        attr = _nearest_cue_before(tokens, strong)
+    for tier in ("speech", "noun", "stance"):
+        attr = _nearest_cue_before(tokens, tier)
         if attr:
             return attr
     return None
 
 
-def _nearest_cue_before(tokens: list[Token], strong: bool) -> Attribution | None:
-    """The cue nearest the quote with a subject; speech verbs (``strong``) before stance verbs."""
+def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
+    """The cue nearest the quote that has a subject. Tiers are tried in turn: speech verbs and
+    "according to", then cue nouns ("in a statement"), then verbs of stance (think, want)."""
     for k in range(len(tokens) - 1, -1, -1):
         tok = tokens[k]
-        if strong and tok.lower == "according" and k + 1 < len(tokens) and tokens[k + 1].lower == "to":
+        if tier == "speech" and tok.lower == "according" and k + 1 < len(tokens) and tokens[k + 1].lower == "to":
             sub = _subject_forward(tokens, k + 2, "according to", tok.start, "according")
             if sub:
                 return sub
-        is_verb = _is_cue_verb(tok) and (tok.lower in SPEECH_VERBS or _put_it(tokens, k)) == strong
-        if is_verb or (strong and _is_cue_noun(tokens, k)):
-            participle = tok.lower in PARTICIPLE_CUES
-            sub = None if participle else _subject_before(tokens, k)
-            if sub:
-                return sub
-            if participle or _after_conjunction(tokens, k):
-                lead = _sentence_subject(tokens, k)
-                if lead:
-                    return lead
-            if is_verb and k + 1 < len(tokens) and tok.lower not in PARTICIPLE_CUES and \
-                    (k == 0 or not tokens[k - 1].is_word or tokens[k - 1].lower == "as"):
-                sub = _subject_forward(tokens, k + 1, tok.text, tok.start, "before")
-                if sub and sub.kind == "name":
-                    return sub  # "Said Smith: …" / "as said Smith, …"
+        speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k)
+        is_verb = _is_cue_verb(tok) and speech == (tier == "speech")
+        if is_verb and tier != "noun":
+            attr = _verb_subject(tokens, k)
+        elif tier == "noun" and _is_cue_noun(tokens, k):
+            attr = _subject_before(tokens, k)
+        else:
+            continue
+        if attr:
+            return attr
+    return None
+
+
+def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
+    """The subject of the cue verb at ``k``: before it, or the sentence's for participles and
+    coordinated verbs, or after it ("said Smith")."""
+    tok = tokens[k]
+    participle = tok.lower in PARTICIPLE_CUES
+    sub = None if participle else _subject_before(tokens, k)
+    if sub:
+        return sub
+    if participle:
+        earlier = _nearest_cue_before(tokens[:k], "speech")  # "…, Nefzi said, adding, “…”"
+        if earlier and earlier.kind != "description":
+            return Attribution(earlier.mention_start, earlier.mention_end, earlier.mention,
+                               tok.text, tok.start, "before")
+    if participle or _after_conjunction(tokens, k):
+        lead = _sentence_subject(tokens, k)
+        if lead:
+            return lead
+    if k + 1 < len(tokens) and not participle and \
+            (k == 0 or not tokens[k - 1].is_word or tokens[k - 1].lower == "as"):
+        sub = _subject_forward(tokens, k + 1, tok.text, tok.start, "before")
+        if sub and sub.kind == "name":
+            return sub  # "Said Smith: …" / "as said Smith, …"
     return None
 
 

@@ -240,7 +240,10 @@ def _table(columns: list[str], rows: list[list[str]]) -> None:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*columns, show_lines=False)
+        table = Table(show_lines=False)
+        for name in columns:
+            fixed = name in ("id", "date", "segments", "words")
+            table.add_column(name, no_wrap=fixed, justify="right" if name in ("segments", "words") else "left")
         for row in rows:
             table.add_row(*row)
         Console().print(table)
