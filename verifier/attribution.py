@@ -129,7 +129,8 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
     end = j
     while end > i and _is_adverb(tokens[end - 1]):
         end -= 1
-    if end == i or not _looks_like_subject(tokens[i:end]):
+    loose = tokens[j].lower in SPEECH_VERBS and end - i <= 4  # “…,” the two write.
+    if end == i or not _looks_like_subject(tokens[i:end], loose=loose):
         return None
     return _make(tokens, i, end, tokens[j], "after")
 
@@ -267,7 +268,10 @@ def _colon_lead(tokens: list[Token]) -> Attribution | None:
                 start -= 1
             return Attribution(window[start].start, window[k].end, _span_text(window[start:k + 1]),
                                ":", tokens[-1].start, "colon")
-    return None
+    lead = _sentence_subject(tokens, len(tokens) - 1)  # "…, then leaned in and boomed: “…”"
+    if lead:
+        lead.cue, lead.how = ":", "colon"
+    return lead
 
 
 def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
@@ -492,7 +496,7 @@ def _looks_like_subject(toks: list[Token], loose: bool = False) -> bool:
     words = [t for t in toks if t.is_word]
     if not words:
         return False
-    if len(words) == 1 and pronoun_of(words[0]):
+    if len(words) == 1 and (pronoun_of(words[0]) or words[0].lower in ("one", "another", "both")):
         return True
     head = clean_word(words[-1].text).lower()
     if words[-1].is_cap:

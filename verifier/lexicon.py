@@ -22,7 +22,8 @@ offer counsel instruct order command direct request tease taunt jeer scoff sneer
 acknowledge concede lecture preach pontificate insist reason point characterize characterise
 recommend caution deride decry denounce condemn dismiss scold chide rebuke reprimand berate
 describe brand term bemoan knock hit rip decry lambast ridicule applaud hail
-assail attack fault thank acknowledge reaffirm rebut refute dispute concur dub""".split()
+assail attack fault thank acknowledge reaffirm rebut refute dispute concur dub indicate echo
+boom bellow thunder roar fire""".split()
 
 _IRREGULAR = {
     "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"],
