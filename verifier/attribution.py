@@ -471,8 +471,10 @@ def pronoun_of(tok: Token) -> str | None:
 
 
 def _is_adverb(tok: Token) -> bool:
+    if tok.is_cap:
+        return False  # "Will urged": a name, not the auxiliary
     low = tok.lower
-    return low in VERB_ADVERBS or (len(low) > 4 and low.endswith("ly") and not tok.is_cap)
+    return low in VERB_ADVERBS or (len(low) > 4 and low.endswith("ly"))
 
 
 def _is_cue_noun(tokens: list[Token], k: int) -> bool:

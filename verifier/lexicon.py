@@ -21,7 +21,7 @@ volunteer welcome speculate estimate figure reckon predict forecast advise recom
 offer counsel instruct order command direct request tease taunt jeer scoff sneer marvel gush rave
 acknowledge concede lecture preach pontificate insist reason point characterize characterise
 recommend caution deride decry denounce condemn dismiss scold chide rebuke reprimand berate
-describe brand term bemoan knock hit rip decry lambast ridicule applaud hail
+describe brand term bemoan knock hit rip decry lambast ridicule
 assail attack fault thank acknowledge reaffirm rebut refute dispute concur dub indicate echo
 boom bellow thunder roar fire""".split()
 
