@@ -17,6 +17,8 @@ from verifier.sentences import Token
 CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed
 editorial email e-mail memo message column essay op ed press release conference briefing
 testimony address podcast appearance blog video book memoir told""".split())
+PUBLISHING_VERBS = frozenset("""issued issues released releases posted posts put puts sent sends
+gave gives published publishes made makes delivered delivers""".split())
 CLAUSE_BREAKERS = frozenset("""that which who whom whose and but or because if when while after
 before since although though as where whether than so then until unless once how what why
 to by with without about against of for from in on at into onto over under between among
@@ -84,17 +86,28 @@ def _sentence_final_cue(tokens: list[Token], i: int) -> Attribution | None:
     """… with a "good" job, he said. — a cue closing the sentence speaks for all of it."""
     for k in range(len(tokens) - 1, i, -1):
         if tokens[k].text == ",":
-            attr = _subject_then_verb(tokens, k + 1)
+            nxt = k + 1
+            if nxt < len(tokens) and _is_cue_verb(tokens[nxt]) and tokens[nxt].lower in SPEECH_VERBS:
+                attr = _subject_forward(tokens, nxt + 1, tokens[nxt].text, tokens[nxt].start, "after")
+            else:
+                attr = _subject_then_verb(tokens, nxt)
             if attr and _rest_is_adjunct(tokens, attr):
                 return attr
-            return None
     return None
 
 
 def _rest_is_adjunct(tokens: list[Token], attr: Attribution) -> bool:
-    """After "he said" only a short adjunct may follow ("on Tuesday", "in an interview")."""
-    rest = [t for t in tokens if t.start > (attr.cue_start or 0)]
-    return len(rest) <= 8
+    """After "he said" only a short adjunct or an appositive may follow."""
+    rest = [t for t in tokens if t.start > max(attr.cue_start or 0, attr.mention_end or 0)]
+    return len(rest) <= 8 or rest[0].text == ","
+
+
+def dash_attribution(tokens: list[Token]) -> Attribution | None:
+    """A line under a quote that names its speaker: "— Ilse Marten, at the council meeting"."""
+    if len(tokens) < 2 or tokens[0].text not in ("-", "—", "–", "―"):
+        return None
+    sub = _subject_forward(tokens, 1, None, None, "dash")
+    return sub if sub and sub.kind == "name" else None
 
 
 def _ends_paragraph(tokens: list[Token], sub: Attribution) -> bool:
@@ -155,7 +168,8 @@ def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: in
             break
         if tok.is_word and not tok.is_cap and tok.lower not in DETERMINERS and \
                 tok.lower not in ROLE_NOUNS and tok.lower not in SUBJECT_MODIFIERS and \
-                tok.lower not in NAME_PARTICLES and tok.lower not in ("of", "for"):
+                tok.lower not in NAME_PARTICLES and tok.lower not in ("of", "for") and \
+                not _name_follows(tokens, j):
             break
         if tok.lower in ("on", "in", "at", "during", "after", "before", "when"):
             break
@@ -169,6 +183,16 @@ def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: in
     if not _looks_like_subject(tokens[i:j]):
         return None
     return Attribution(tokens[i].start, tokens[j - 1].end, _span_text(tokens[i:j]), cue, cue_start, how)
+
+
+def _name_follows(tokens: list[Token], j: int) -> bool:
+    """"said retired neurosurgeon Ben Carson": lower-case words leading up to a name."""
+    for tok in tokens[j + 1:j + 4]:
+        if tok.is_cap and is_name_word(tok):
+            return True
+        if not tok.is_word or tok.lower in CLAUSE_BREAKERS:
+            return False
+    return False
 
 
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday today yesterday "
@@ -279,6 +303,8 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
     cue = tokens[k]
     end = k
     if _is_cue_noun(tokens, k):
+        if _issued(tokens, k):
+            return _subject_before(tokens, k - 2)
         return _cue_noun_subject(tokens, k)
     while end > 0 and _is_adverb(tokens[end - 1]):
         end -= 1
@@ -483,7 +509,12 @@ def _is_cue_noun(tokens: list[Token], k: int) -> bool:
     if low not in CUE_NOUNS or low == "told":
         return False
     prev = [t.lower for t in tokens[max(0, k - 4):k]]
-    return "in" in prev or (k > 0 and tokens[k - 1].text.endswith(("’s", "'s")))
+    return "in" in prev or (k > 0 and tokens[k - 1].text.endswith(("’s", "'s"))) or _issued(tokens, k)
+
+
+def _issued(tokens: list[Token], k: int) -> bool:
+    """"Smith issued a statement, “…”": a verb of publishing, a determiner, the cue noun."""
+    return k >= 2 and tokens[k - 1].lower in DETERMINERS and tokens[k - 2].lower in PUBLISHING_VERBS
 
 
 def _skip_adverbs(tokens: list[Token], j: int) -> int:

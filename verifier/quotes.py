@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from verifier.attribution import Attribution, attribution_after, attribution_before, pronoun_of, term_lead
+from verifier.attribution import (Attribution, attribution_after, attribution_before, dash_attribution, pronoun_of,
+                                  strip_parentheticals, term_lead)
 from verifier.lexicon import DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
 from verifier.people import People, clean_word, is_name_word, split_title
 from verifier.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
@@ -112,7 +113,17 @@ class _Extractor:
         return quote
 
     def _cued(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
-        """A cue in the quote's own sentence: after it (“…,” X said) or before it (X said: “…”)."""
+        """A cue in the quote's own sentence: after it (“…,” X said) or before it (X said: “…”),
+        or a dash line under it ("— Ilse Marten")."""
+        return self._cued_in_sentence(n, span, para, before) or self._dash_line(span, para)
+
+    def _dash_line(self, span: QuotedSpan, para: int) -> Attribution | None:
+        if para + 1 >= len(self.paragraphs) or self.masked[span.end:self.paragraphs[para][1]].strip(" ”\"’'.,"):
+            return None
+        start, end = self.paragraphs[para + 1]
+        return dash_attribution(tokenize(self.masked, start, min(end, start + 200)))
+
+    def _cued_in_sentence(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
         after_tokens = self._after(n, span, para)
         after = attribution_after(after_tokens)
         if after and not self._may_be_followed_by_cue(span, after_tokens, after):
@@ -146,7 +157,7 @@ class _Extractor:
         end = min(self.paragraphs[para][1], close_at + AFTER_WINDOW)
         if n + 1 < len(self.spans):
             end = min(end, max(close_at, self.spans[n + 1].start - 1))
-        tokens = tokenize(self.masked, close_at, end)
+        tokens = strip_parentheticals(tokenize(self.masked, close_at, end))
         first_word = next((i for i, t in enumerate(tokens) if t.is_word), len(tokens))
         cut = next((i for i, t in enumerate(tokens) if i > first_word and t.text in ".!?;"), len(tokens))
         return tokens[:cut]
