@@ -7,6 +7,7 @@ paragraph after its speaker was introduced, pronouns).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -15,11 +16,12 @@ from verifier.attribution import (Attribution, attribution_after, attribution_be
 from verifier.lexicon import DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
 from verifier.people import People, clean_word, is_name_word, split_title
 from verifier.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
-from verifier.sentences import Sentences, Token, mask_quotes, tokenize
+from verifier.sentences import Sentences, Token, TokenIndex, mask_quotes, tokenize
 
 STATEMENT, TERM = "statement", "term"
 AFTER_WINDOW = 240
 BEFORE_WINDOW = 400
+BEFORE_TOKENS = 80
 
 
 @dataclass
@@ -65,7 +67,9 @@ class _Extractor:
         self.masked = mask_quotes(text, self.spans)
         self.sentences = Sentences(text, self.masked, self.spans)
         self.paragraphs = paragraphs(text)
-        self.people = People(tokenize(self.masked))
+        self._para_starts = [p[0] for p in self.paragraphs]
+        self.index = TokenIndex(self.masked)
+        self.people = People(self.index.tokens)
         self.quotes: list[Quote] = []
 
     def run(self) -> list[Quote]:
@@ -80,15 +84,12 @@ class _Extractor:
     def _fill_unattributed(self) -> None:
         """A statement nobody was found for takes the speaker of the next quote in its paragraph
         (“A.” “B,” she said.), else of the quote before it in this or the previous paragraph."""
+        paras = [self._paragraph_of(q.start) for q in self.quotes]
         for n, quote in enumerate(self.quotes):
             if quote.kind != STATEMENT or quote.speaker_mention is not None:
                 continue
-            para = self._paragraph_of(quote.start)
-            donor = next((q for q in self.quotes[n + 1:] if q.kind == STATEMENT and q.speaker_mention
-                          and self._paragraph_of(q.start) == para), None)
-            if donor is None:
-                donor = next((q for q in reversed(self.quotes[:n]) if q.kind == STATEMENT and q.speaker_mention
-                              and self._paragraph_of(q.start) >= para - 1), None)
+            donor = self._donor(n, paras, range(n + 1, len(self.quotes)), paras[n]) or \
+                self._donor(n, paras, range(n - 1, -1, -1), paras[n] - 1)
             if donor is not None:
                 quote.speaker, quote.speaker_mention, quote.cue = donor.speaker, dict(donor.speaker_mention), donor.cue
                 quote.how = "nearby"
@@ -97,6 +98,9 @@ class _Extractor:
     def _quote(self, n: int, span: QuotedSpan, para: int) -> Quote:
         quote = Quote(span.start, span.end, self.text[span.start:span.end],
                       continues=span.continues, continued=span.continued)
+        if not any(ch.isalnum() for ch in quote.text):
+            quote.kind = TERM  # only marks and punctuation: nothing was said
+            return quote
         before_text, before = self._before(n, span, para)
         if term_lead(before_text):
             quote.kind = TERM
@@ -121,7 +125,7 @@ class _Extractor:
         if para + 1 >= len(self.paragraphs) or self.masked[span.end:self.paragraphs[para][1]].strip(" ”\"’'.,"):
             return None
         start, end = self.paragraphs[para + 1]
-        return dash_attribution(tokenize(self.masked, start, min(end, start + 200)))
+        return dash_attribution(self.index.between(start, min(end, start + 200)))
 
     def _cued_in_sentence(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
         after_tokens = self._after(n, span, para)
@@ -140,6 +144,16 @@ class _Extractor:
             return True
         return attr.cue is not None and attr.cue.lower() in SPEECH_VERBS
 
+    def _donor(self, n: int, paras: list[int], order: range, lowest_para: int) -> Quote | None:
+        """The first attributed statement in ``order`` within paragraphs [lowest_para, own]."""
+        for m in order:
+            if not lowest_para <= paras[m] <= paras[n]:
+                return None
+            q = self.quotes[m]
+            if q.kind == STATEMENT and q.speaker_mention:
+                return q
+        return None
+
     def _is_sentence_like(self, span: QuotedSpan) -> bool:
         """Five words or more: speech even when no cue says whose (most such quotes are)."""
         return len(self.text[span.start:span.end].split()) >= 5
@@ -150,14 +164,17 @@ class _Extractor:
             open_at -= 1
         sent_start, _ = self.sentences.bounds(max(open_at - 1, 0))
         start = max(sent_start, self.paragraphs[para][0], open_at - BEFORE_WINDOW)
-        return self.masked[start:open_at], tokenize(self.masked, start, open_at)
+        prev = self.quotes[-1] if self.quotes else None
+        if prev and prev.end > start and (prev.speaker_mention or prev.kind == STATEMENT):
+            start = min(open_at, prev.end)  # the quote before speaks for the words before it
+        return self.masked[start:open_at], self.index.between(start, open_at)[-BEFORE_TOKENS:]
 
     def _after(self, n: int, span: QuotedSpan, para: int) -> list[Token]:
         close_at = self.text.find(span.close_mark, span.end) + len(span.close_mark) if span.closed else span.end
         end = min(self.paragraphs[para][1], close_at + AFTER_WINDOW)
         if n + 1 < len(self.spans):
             end = min(end, max(close_at, self.spans[n + 1].start - 1))
-        tokens = strip_parentheticals(tokenize(self.masked, close_at, end))
+        tokens = strip_parentheticals(self.index.between(close_at, end))
         first_word = next((i for i, t in enumerate(tokens) if t.is_word), len(tokens))
         cut = next((i for i, t in enumerate(tokens) if i > first_word and t.text in ".!?;"), len(tokens))
         return tokens[:cut]
@@ -203,7 +220,7 @@ class _Extractor:
         if sent_start <= para_start:
             return None
         prev_start, _ = self.sentences.bounds(sent_start - 1)
-        attr = attribution_before(tokenize(self.masked, max(prev_start, para_start), sent_start))
+        attr = attribution_before(self.index.between(max(prev_start, para_start), sent_start))
         if attr and attr.kind != "description":
             attr.how = "paragraph"
             return attr
@@ -211,7 +228,7 @@ class _Extractor:
 
     def _last_cue_in_paragraph(self, para: int) -> Attribution | None:
         start, end = self.paragraphs[para]
-        tokens = tokenize(self.masked, start, end)
+        tokens = self.index.between(start, end)
         if tokens and tokens[-1].text == ":":
             attr = attribution_before(tokens)
             if attr:
@@ -219,7 +236,7 @@ class _Extractor:
                 return attr
         # indirect speech right before: "Smith said the plan would fail." then “It's a disaster.”
         sent_start, _ = self.sentences.bounds(max(end - 2, start))
-        attr = attribution_before(tokenize(self.masked, max(sent_start, start), end))
+        attr = attribution_before(self.index.between(max(sent_start, start), end))
         if attr and attr.kind != "description":
             attr.how = "paragraph"
             return attr
@@ -229,10 +246,8 @@ class _Extractor:
         return self._paragraph_of(a.start) == self._paragraph_of(b.start)
 
     def _paragraph_of(self, pos: int) -> int:
-        for i, (s, e) in enumerate(self.paragraphs):
-            if s <= pos < e or pos < s:
-                return i
-        return len(self.paragraphs) - 1
+        i = bisect.bisect_right(self._para_starts, pos) - 1
+        return max(i, 0)
 
     # --- speakers ---------------------------------------------------------------------------------
     def _attribute(self, quote: Quote, attr: Attribution) -> None:

@@ -22,15 +22,16 @@ TOKEN = re.compile(
 SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     text: str
     start: int
     end: int
+    lower: str = ""
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    def __post_init__(self):
+        if not self.lower:
+            object.__setattr__(self, "lower", self.text.lower())
 
     @property
     def is_cap(self) -> bool:
@@ -57,6 +58,21 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 def _is_abbreviation(word: str) -> bool:
     return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+class TokenIndex:
+    """All tokens of a text, tokenised once; ``between(a, b)`` gives those inside [a, b)."""
+
+    def __init__(self, text: str):
+        self.tokens = tokenize(text)
+        self.starts = [t.start for t in self.tokens]
+
+    def between(self, start: int, end: int) -> list[Token]:
+        i = bisect.bisect_left(self.starts, start)
+        j = bisect.bisect_left(self.starts, end)
+        while j > i and self.tokens[j - 1].end > end:
+            j -= 1
+        return self.tokens[i:j]
 
 
 def mask_quotes(text: str, spans: list[QuotedSpan]) -> str:
