@@ -1,0 +1,217 @@
+"""Benchmark the archive: ingest speed against a raw FTS5 bulk insert, and query latency.
+
+    python benchmarks/bench_archive.py --words 1000000,10000000
+
+For each size it writes transcript files (speaker turns, paragraphs) into a temporary directory,
+ingests them with ``Archive.add_paths`` (read, decode, parse, store with segments and index;
+a document never spans transactions), and inserts the same paragraphs into a plain FTS5 table in
+one transaction, once before and once after (the raw rate, their mean: the machine may be busy);
+then it times ``candidates`` and ``search`` for 200 quote-length (15-30 words) queries drawn from
+the text, and says how often the segment a query came from ranks first.
+
+The text: sentences of the fixtures in fixtures/archive, shuffled, with most content words
+replaced by words drawn from a Zipf-Mandelbrot distribution over a synthetic vocabulary of
+200,000 words, and a few topic words per document, so that term frequencies have the long tail
+(and the bursts) of real text; function words stay as the sentences have them.
+Not a pytest test.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from verifier import textnorm  # noqa: E402
+from verifier.archive import FTS_TOKENIZE, Archive  # noqa: E402
+from verifier.sources import iter_source_files, read_source  # noqa: E402
+
+VOCABULARY = 200_000
+ZIPF_S = 1.05
+ZIPF_OFFSET = 50
+DOC_WORDS = 5000
+SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in ("a", "e", "i", "o", "u", "ar", "en", "is", "ol")]
+
+
+def fixture_sentences() -> list[list[str]]:
+    sentences = []
+    for path in iter_source_files([str(ROOT / "fixtures" / "archive")]):
+        for seg in read_source(path).segments:
+            for sentence in re.split(r"(?<=[.!?])\s+", textnorm.strip_directions(seg.text)):
+                words = sentence.split()
+                if len(words) >= 4:
+                    sentences.append([w.lower() if w.isupper() else w for w in words])
+    return sentences
+
+
+def synthetic_vocabulary(rng: random.Random) -> list[str]:
+    words, seen = [], set()
+    while len(words) < VOCABULARY:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 2, 3, 3, 3, 4))))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+class TextGenerator:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.sentences = fixture_sentences()
+        self.vocab = synthetic_vocabulary(self.rng)
+        # Zipf over content words: the head of English is stopwords (kept from the sentences),
+        # so the commonest content word is made about 0.3% of content words, not 8%.
+        weights = [1 / ((rank + ZIPF_OFFSET) ** ZIPF_S) for rank in range(1, VOCABULARY + 1)]
+        self.cum = list(itertools.accumulate(weights))
+        self.pool: list[str] = []
+
+    def zipf_word(self) -> str:
+        if not self.pool:
+            self.pool = self.rng.choices(self.vocab, cum_weights=self.cum, k=100_000)
+        return self.pool.pop()
+
+    def sentence(self, topic: list[str]) -> str:
+        out = []
+        for word in self.rng.choice(self.sentences):
+            core = word.strip(".,!?;:\"'()")
+            if core.lower() in textnorm.STOPWORDS or not core.isalpha():
+                out.append(word)
+                continue
+            r = self.rng.random()
+            new = self.rng.choice(topic) if r < 0.12 else self.zipf_word() if r < 0.8 else core
+            out.append(word.replace(core, new.capitalize() if core[:1].isupper() else new, 1))
+        return " ".join(out)
+
+    def document(self, n_words: int) -> str:
+        topic = [self.zipf_word() for _ in range(5)] + self.rng.sample(self.vocab[2000:], 25)
+        names = [f"{self.rng.choice(self.vocab).upper()} {self.rng.choice(self.vocab).upper()}" for _ in range(3)]
+        lines, words = [], 0
+        while words < n_words:
+            paragraphs = []
+            for _ in range(self.rng.randint(1, 3)):
+                para = " ".join(self.sentence(topic) for _ in range(self.rng.randint(2, 5)))
+                words += len(para.split())
+                paragraphs.append(para)
+            lines.append(f"{self.rng.choice(names)}: " + "\n\n".join(paragraphs))
+        return "\n\n".join(lines) + "\n"
+
+
+def write_corpus(directory: Path, total_words: int, seed: int) -> tuple[int, list[str]]:
+    """Transcript files of DOC_WORDS words each; returns (words written, paragraphs)."""
+    gen = TextGenerator(seed)
+    words, paragraphs, n = 0, [], 0
+    while words < total_words:
+        text = gen.document(min(DOC_WORDS, total_words - words))
+        (directory / f"doc{n:05d}.txt").write_text(text)
+        words += len(text.split())
+        paragraphs += [p for p in text.split("\n\n") if p.strip()]
+        n += 1
+    return words, paragraphs
+
+
+def raw_fts_rate(db_path: Path, paragraphs: list[str], words: int) -> float:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(text, tokenize='{FTS_TOKENIZE}')")
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO t(text) VALUES (?)", ((p,) for p in paragraphs))
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return words / elapsed
+
+
+def draw_queries(archive: Archive, n: int, rng: random.Random) -> list[tuple[str, set[int]]]:
+    """Quote-length word runs from random segments, with the segment ids they come from."""
+    max_id = archive.conn.execute("SELECT MAX(id) FROM segments").fetchone()[0]
+    queries = []
+    while len(queries) < n:
+        passage = archive.window(rng.randint(1, max_id), 0, 1)
+        tokens = textnorm.words(passage.text)
+        length = rng.randint(15, 30)
+        if len(tokens) < length + 1:
+            continue
+        at = rng.randint(0, min(len(tokens) - length, 40))
+        start, end = tokens[at].start, tokens[at + length - 1].end
+        ids = {p.segment_id for p in passage.parts
+               if p.offset < end and p.offset + (p.char_end - p.char_start) > start}
+        queries.append((passage.text[start:end], ids))
+    return queries
+
+
+def time_queries(fn, queries) -> tuple[list[float], float, float]:
+    times, top1, top20 = [], 0, 0
+    for text, ids in queries:
+        start = time.perf_counter()
+        result = fn(text)
+        times.append((time.perf_counter() - start) * 1000)
+        got = [p.segment_id for p in result]
+        top1 += bool(got and got[0] in ids)
+        top20 += bool(ids & set(got))
+    return times, top1 / len(queries), top20 / len(queries)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def run(total_words: int, args) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench_archive_") as tmp:
+        tmp = Path(tmp)
+        (tmp / "src").mkdir()
+        t0 = time.perf_counter()
+        words, paragraphs = write_corpus(tmp / "src", total_words, args.seed)
+        print(f"\n== {words:,} words in {len(list((tmp / 'src').iterdir()))} files "
+              f"(generated in {time.perf_counter() - t0:.1f}s)")
+        raw_before = raw_fts_rate(tmp / "raw1.db", paragraphs, words)
+        archive = Archive.open(tmp / "archive.db", create=True)
+        start = time.perf_counter()
+        results, errors = archive.add_paths([str(tmp / "src")])
+        ingest = time.perf_counter() - start
+        assert not errors, errors
+        stored = archive.stats()["words"]
+        raw_after = raw_fts_rate(tmp / "raw.db", paragraphs, words)
+        raw = (raw_before + raw_after) / 2
+        rate = words / ingest
+        print(f"ingest: {rate:,.0f} words/s ({ingest:.1f}s, {stored:,} words indexed); "
+              f"raw FTS5 bulk insert: {raw:,.0f} words/s (mean of {raw_before:,.0f} before and "
+              f"{raw_after:,.0f} after); ratio {rate / raw:.2f} (target >= 0.5)")
+        print(f"archive size: {os.path.getsize(tmp / 'archive.db') / 1e6:.0f} MB; "
+              f"raw FTS5 table: {os.path.getsize(tmp / 'raw.db') / 1e6:.0f} MB")
+        queries = draw_queries(archive, args.queries, random.Random(args.seed))
+        for name, fn in (("candidates", lambda q: archive.candidates(q, limit=20)),
+                         ("search", lambda q: archive.search(q, limit=10))):
+            fn(queries[0][0])
+            times, top1, top20 = time_queries(fn, queries)
+            print(f"{name:10}: median {statistics.median(times):.2f} ms, p95 {percentile(times, 0.95):.2f} ms, "
+                  f"max {max(times):.2f} ms over {len(times)} queries (target < 20 ms); "
+                  f"source segment first {top1:.0%}, in results {top20:.0%}")
+        archive.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--words", default="1000000,10000000",
+                        help="comma-separated archive sizes in words (default 1000000,10000000)")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    load = ", load average %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
+    print(f"{os.cpu_count()} CPUs{load}; SQLite {sqlite3.sqlite_version}")
+    for size in args.words.split(","):
+        run(int(float(size)), args)
+
+
+if __name__ == "__main__":
+    main()

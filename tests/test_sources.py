@@ -1,0 +1,282 @@
+"""Reading source files into Documents and Segments (verifier.sources), format by format."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from verifier import textnorm
+from verifier.errors import InputError, VerifierError
+from verifier.sources import iter_source_files, read_source
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "archive"
+BAD = Path(__file__).resolve().parent / "data" / "sources" / "bad"
+
+
+def write(tmp_path: Path, name: str, content, encoding: str = "utf-8") -> str:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding=encoding)
+    return str(path)
+
+
+def spans_hold(doc) -> None:
+    for seg in doc.segments:
+        assert doc.text[seg.char_start:seg.char_end] == seg.text
+
+
+# ----------------------------------------------------------------------------- text and Markdown
+
+def test_plain_statement_is_paragraph_segments_of_one_speaker(tmp_path):
+    path = write(tmp_path, "statement.txt", "First paragraph, one sentence.\n\n  Second paragraph\nover two lines.  \n\n\n")
+    doc = read_source(path, speaker="Ilse Kartano")
+    assert [s.text for s in doc.segments] == ["First paragraph, one sentence.", "Second paragraph\nover two lines."]
+    assert {s.speaker for s in doc.segments} == {"Ilse Kartano"}
+    assert doc.speaker == "Ilse Kartano" and doc.kind == "statement" and doc.title == "statement"
+    spans_hold(doc)
+
+
+def test_front_matter_sets_metadata_and_keeps_other_keys(tmp_path):
+    path = write(tmp_path, "s.md", "---\nspeaker: Mara Voss\ndate: 2025-03-04\ntitle: Grid remarks\n"
+                                   "url: https://example.org/x\nkind: Press_Release\noutlet: Ministry\n"
+                                   "language: en\nevent: Harbour summit\n---\nWe will build it.\n")
+    doc = read_source(path)
+    assert (doc.speaker, doc.date, doc.title, doc.url, doc.kind, doc.outlet, doc.language) == (
+        "Mara Voss", "2025-03-04", "Grid remarks", "https://example.org/x", "press release", "Ministry", "en")
+    assert doc.metadata == {"event": "Harbour summit"}
+    assert doc.segments[0].text == "We will build it." and doc.segments[0].speaker == "Mara Voss"
+
+
+def test_flags_override_front_matter(tmp_path):
+    path = write(tmp_path, "s.md", "---\nspeaker: Mara Voss\ndate: 2025-03-04\ntitle: Old\nkind: speech\n---\nText here.\n")
+    doc = read_source(path, speaker="Teodor Brann", date="2025-01-02", title="New", kind="interview",
+                      url="https://example.org/new")
+    assert (doc.speaker, doc.date, doc.title, doc.kind, doc.url) == (
+        "Teodor Brann", "2025-01-02", "New", "interview", "https://example.org/new")
+    assert doc.segments[0].speaker == "Teodor Brann"
+
+
+def test_markdown_fixture_strips_markup_and_headings():
+    doc = read_source(str(FIXTURES / "2025-02-20-kartano-budget-speech.md"))
+    texts = [s.text for s in doc.segments]
+    assert not any(t.startswith("#") or "**" in t for t in texts)
+    assert "What we will spend" not in " ".join(texts)          # headings are not speech
+    assert any("one hundred and forty million crowns on flood defences" in t for t in texts)
+    assert doc.metadata["event"] == "Budget session of the Varenholm City Council"
+    spans_hold(doc)
+
+
+def test_date_from_file_name(tmp_path):
+    doc = read_source(write(tmp_path, "2024-12-31-remarks.txt", "Happy new year.\n"))
+    assert doc.date == "2024-12-31"
+
+
+# ----------------------------------------------------------------------------- transcripts
+
+def test_transcript_turns_and_speaker_identity():
+    doc = read_source(str(FIXTURES / "2025-03-04-northern-grid-briefing.txt"))
+    by_speaker = {}
+    for seg in doc.segments:
+        by_speaker.setdefault(seg.speaker, []).append(seg.text)
+    # "MINISTER MARA VOSS (Minister of Energy):" and later "VOSS:" are one person, in Title Case
+    assert "Mara Voss" in by_speaker and "Voss" not in by_speaker
+    assert any(t.startswith("The date is firm.") for t in by_speaker["Mara Voss"])
+    assert any(t.startswith("One at a time") for t in by_speaker["Jonas Pell"])
+    # "Note:" and a time are not speakers; the header has no speaker
+    assert not any(s and (s.startswith("Note") or "10" in s) for s in by_speaker)
+    assert any("Note: This transcript" in t for t in by_speaker[None])
+    # a long turn is split into its paragraphs, all with the same speaker and turn
+    voss_turn = [s for s in doc.segments if s.text.startswith(("Thank you, Jonas", "Let me be plain"))]
+    assert len(voss_turn) == 2 and voss_turn[0].turn == voss_turn[1].turn
+    assert doc.kind == "press conference" and doc.metadata["location"] == "Parliament Press Room, Varenholm"
+    spans_hold(doc)
+
+
+def test_turn_labels_are_strict(tmp_path):
+    text = ("Note: this is not a speaker.\nThe meeting opened at 10:30: on time.\n"
+            "Here is the thing: it works.\nMARA VOSS: We will act.\nVOSS: Today.\nSource: ministry\n")
+    doc = read_source(write(tmp_path, "t.txt", text))
+    speakers = [s.speaker for s in doc.segments]
+    assert "Mara Voss" in speakers
+    assert not {"Note", "Here Is The Thing", "Source", "The Meeting Opened At 10"} & set(speakers)
+
+
+def test_title_case_and_role(tmp_path):
+    text = "DR. LENA ORTH (Chief Hydrologist): The river is falling.\nMODERATOR: Thank you.\nORTH: Slowly.\n"
+    doc = read_source(write(tmp_path, "t.txt", text))
+    assert [s.speaker for s in doc.segments] == ["Lena Orth", "Moderator", "Lena Orth"]
+
+
+def test_stage_directions_stay_in_text_but_not_in_index_words():
+    doc = read_source(str(FIXTURES / "2025-03-04-northern-grid-briefing.txt"))
+    seg = next(s for s in doc.segments if "[applause]" in s.text)
+    assert "applause" not in {t.norm for t in textnorm.words(seg.text, skip_directions=True)}
+    assert "applause" not in textnorm.strip_directions(seg.text)
+    assert textnorm.strip_directions("Yes. (CROSSTALK) No (inaudible) way [laughter].").split() == ["Yes.", "No", "way", "."]
+
+
+# ----------------------------------------------------------------------------- captions
+
+def rollup_srt(lines: list[str], start: float = 1.0) -> str:
+    """Live-TV roll-up captions: each cue shows the previous line again and adds one."""
+    def tc(t):
+        return f"00:{int(t // 60):02d}:{t % 60:06.3f}".replace(".", ",")
+    cues = []
+    for i, line in enumerate(lines):
+        text = line if i == 0 else lines[i - 1] + "\n" + line
+        cues.append(f"{i + 1}\n{tc(start + 2 * i)} --> {tc(start + 2 * i + 2)}\n{text}\n")
+    return "\n".join(cues)
+
+
+def test_rollup_captions_store_each_word_once(tmp_path):
+    words = [f"w{i:03d}" for i in range(120)]
+    lines = [" ".join(words[i:i + 4]) + ("." if i % 16 == 12 else "") for i in range(0, 120, 4)]
+    doc = read_source(write(tmp_path, "live.srt", rollup_srt(lines)))
+    stored = [w.strip(".") for s in doc.segments for w in s.text.split()]
+    assert stored == words                      # every word once, in order
+    assert doc.kind == "broadcast" and doc.format == "srt"
+    first = doc.segments[0]
+    assert first.start == 1.0 and first.cues[0] == (0, 1.0)
+    spans_hold(doc)
+
+
+def test_rollup_fixture_has_no_repeated_passage_and_speakers():
+    doc = read_source(str(FIXTURES / "2025-03-11-ent-evening-news.srt"))
+    words = [w for s in doc.segments for w in s.text.split()]
+    trigrams = list(zip(words, words[1:], words[2:]))
+    assert len(trigrams) == len(set(trigrams))           # nothing shown twice was stored twice
+    speakers = [s.speaker for s in doc.segments]
+    assert speakers[0] == "Helga Sorenstam"
+    assert "Teodor Brann" in speakers and "Ludo Fernham" in speakers and "Mara Voss" in speakers
+    resident = next(s for s in doc.segments if s.text.startswith("FOUR THOUSAND WILL NOT"))
+    assert resident.speaker is None                       # ">>" alone: a new, unnamed speaker
+    assert resident.turn != doc.segments[doc.segments.index(resident) - 1].turn
+    # "FERNHAM:" later is the same person as ">> LUDO FERNHAM:"
+    assert sum(1 for s in speakers if s == "Ludo Fernham") >= 2 and "Fernham" not in speakers
+    brann = next(s for s in doc.segments if s.speaker == "Teodor Brann")
+    assert brann.start is not None and brann.end > brann.start and len(brann.cues) > 1
+
+
+def test_srt_speaker_markers(tmp_path):
+    srt = ("1\n00:00:01,000 --> 00:00:03,000\n>> ANNA RIIS: Good evening.\n\n"
+           "2\n00:00:03,000 --> 00:00:05,000\n>> It rained all day.\n\n"
+           "3\n00:00:05,000 --> 00:00:07,000\n- RIIS: Thank you.\n")
+    doc = read_source(write(tmp_path, "m.srt", srt))
+    assert [(s.speaker, s.text) for s in doc.segments] == [
+        ("Anna Riis", "Good evening."), (None, "It rained all day."), ("Anna Riis", "Thank you.")]
+    assert len({s.turn for s in doc.segments}) == 3
+
+
+def test_vtt_interview_voices_and_timing():
+    doc = read_source(str(FIXTURES / "2025-03-06-achterberg-interview.vtt"), kind="interview")
+    assert doc.kind == "interview" and doc.format == "vtt"
+    assert doc.speakers == ["Piet Oduya", "Ruben Achterberg"]
+    seg = next(s for s in doc.segments if "family silver" in s.text)
+    assert seg.speaker == "Ruben Achterberg" and seg.start == 18.0 and seg.end == 22.6
+    assert "laughs" not in textnorm.strip_directions(doc.segments[-1].text)
+
+
+# ----------------------------------------------------------------------------- JSON and HTML
+
+def test_json_object_with_metadata_and_word_timing():
+    doc = read_source(str(FIXTURES / "2025-02-27-council-flood-reserve.json"))
+    assert (doc.title, doc.date, doc.kind, doc.outlet, doc.language) == (
+        "Varenholm City Council public session: the flood reserve", "2025-02-27", "public meeting",
+        "Varenholm City Council", "en")
+    assert doc.metadata == {"recorded_by": "council livestream"}
+    assert doc.speakers == ["Sorrel Amadi-Hart", "Nadia Quell", "Oona Brisk"]
+    timed = next(s for s in doc.segments if s.cues)
+    assert timed.speaker == "Nadia Quell" and len(timed.cues) == len(timed.text.split())
+    spans_hold(doc)
+
+
+def test_json_list_of_segments(tmp_path):
+    data = [{"text": " We will hold the line. ", "speaker": "SPEAKER_00", "start": 0, "end": 2.5},
+            {"text": "Will you?", "speaker": "SPEAKER_01", "start": "00:00:02.500", "end": 4},
+            {"text": "Yes.", "speaker": "SPEAKER_00", "start": 4, "end": 5}]
+    doc = read_source(write(tmp_path, "w.json", json.dumps(data)), speaker="Mara Voss")
+    assert [s.text for s in doc.segments] == ["We will hold the line.", "Will you?", "Yes."]
+    assert [s.speaker for s in doc.segments] == [None, None, None]   # diarisation labels are not names
+    assert len({s.turn for s in doc.segments}) == 3
+    assert doc.segments[1].start == 2.5 and doc.speaker == "Mara Voss"
+
+
+def test_html_statement_text_title_and_date():
+    doc = read_source(str(FIXTURES / "water-ministry-flood-statement.html"), speaker="Teodor Brann")
+    assert doc.title.startswith("Statement by Deputy Minister Teodor Brann")
+    assert doc.date == "2025-03-10" and doc.kind == "statement"
+    text = " ".join(s.text for s in doc.segments)
+    assert "embankment at Kessel Bend failed" in text
+    for chrome in ("Contact us", "Search the ministry", "All rights reserved", "Privacy", "analytics"):
+        assert chrome not in text
+    assert {s.speaker for s in doc.segments} == {"Teodor Brann"}
+
+
+# ----------------------------------------------------------------------------- encodings
+
+def test_legacy_and_utf16_encodings(tmp_path):
+    text = "Le ministre a déclaré : « nous ne céderons pas ». C’est clair, dit Élodie Brückner.\n"
+    for name, data in (("cp1252.txt", text.encode("cp1252")), ("utf16.txt", text.encode("utf-16")),
+                       ("bom.txt", b"\xef\xbb\xbf" + text.encode())):
+        doc = read_source(write(tmp_path, name, data))
+        assert "déclaré" in doc.segments[0].text and "Élodie" in doc.segments[0].text, name
+
+
+# ----------------------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("name, reason", [
+    ("empty.txt", "empty file"),
+    ("binary.txt", "binary file"),
+    ("malformed.srt", "not a valid SubRip file"),
+    ("malformed.vtt", "not a valid WebVTT file"),
+    ("broken-front-matter.md", "front matter"),
+    ("unknown-encoding.txt", "unknown text encoding"),
+])
+def test_bad_input_is_one_line_error_naming_the_file(name, reason):
+    with pytest.raises(InputError) as info:
+        read_source(str(BAD / name))
+    message = str(info.value)
+    assert message.startswith(str(BAD / name)) and reason in message and "\n" not in message
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("nofm.md", "---\ntitle: x\nno closing line\n", "no closing"),
+    ("list.md", "---\n- a\n- b\n---\ntext\n", "front matter"),
+    ("date.md", "---\ndate: March 4\n---\ntext\n", "not YYYY-MM-DD"),
+    ("bad.json", "{not json", "not valid JSON"),
+    ("shape.json", '{"segments": 3}', "expected a list"),
+    ("seg.json", '[{"speaker": "A"}]', "JSON segment 1"),
+    ("time.json", '[{"text": "hi", "start": "soon"}]', "time"),
+    ("only.txt", "[applause]\n\n(inaudible)\n", "no text"),
+    ("x.docx", "whatever", "unsupported file type"),
+])
+def test_more_bad_input(tmp_path, name, content, reason):
+    with pytest.raises(InputError, match=reason):
+        read_source(write(tmp_path, name, content))
+
+
+def test_size_cap_from_environment(tmp_path, monkeypatch):
+    path = write(tmp_path, "big.txt", "word " * 1000)
+    monkeypatch.setenv("VERIFIER_MAX_SOURCE_BYTES", "1000")
+    with pytest.raises(InputError, match="file too large .*VERIFIER_MAX_SOURCE_BYTES"):
+        read_source(path)
+    monkeypatch.setenv("VERIFIER_MAX_SOURCE_BYTES", "lots")
+    with pytest.raises(VerifierError, match="not a number"):
+        read_source(path)
+
+
+def test_bad_date_flag(tmp_path):
+    with pytest.raises(VerifierError, match="--date"):
+        read_source(write(tmp_path, "a.txt", "Text.\n"), date="04/03/2025")
+
+
+def test_directory_walk_skips_hidden_readme_and_unknown(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    for name in ("a.txt", "sub/b.srt", "sub/c.pdf", ".d.txt", ".hidden/e.txt", "README.md"):
+        (tmp_path / name).write_text("x")
+    found = [Path(p).relative_to(tmp_path).as_posix() for p in iter_source_files([str(tmp_path)])]
+    assert found == ["a.txt", "sub/b.srt"]
