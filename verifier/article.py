@@ -347,9 +347,8 @@ class _TextBuilder:
             self._space = origin
 
     def line_break(self, origin: int) -> None:
-        count = self._newlines[0] + 1 if self._newlines else 1
-        self._newlines = (min(count, 2), self._newlines[1] if self._newlines else origin)
-        self._space = None
+        count, first = self._newlines or (0, origin)
+        self._newlines, self._space = (min(count + 1, 2), first), None
 
     def block(self) -> None:
         self._paragraph, self._space, self._newlines = True, None, None
@@ -366,6 +365,7 @@ _MD_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0
 _ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MARKER_RUN = re.compile(r"[*_`~]+")
 _SCAN_WINDOW = 4096  # how far to look for a character before giving up on exact mapping
+_META_DATE_KEYS = ("date", "published", "pubdate", "publishdate", "date_published")
 
 
 def _parse_markdown(src: str, path: str) -> Article:
@@ -388,8 +388,6 @@ def _markdown_tokens(body: str):
     # Deeper nesting than this (hostile input) is dropped by markdown-it, not recursed into.
     return MarkdownIt("commonmark", {"maxNesting": 64}).enable("table").parse(body)
 
-
-_META_DATE_KEYS = ("date", "published", "pubdate", "publishdate", "date_published")
 
 
 def _front_matter(src: str) -> tuple[dict, str]:
@@ -463,6 +461,10 @@ class _MarkdownWalker:
             elif kind == "html_inline":
                 self._skip_literal(child.content)
 
+    def _window(self, extra: int = 0) -> int:
+        """Searches stop here, so a piece that cannot be found costs a bounded amount."""
+        return min(self.end, self.cursor + _SCAN_WINDOW + extra)
+
     def _text(self, content: str) -> None:
         if not content:
             return
@@ -470,8 +472,8 @@ class _MarkdownWalker:
         markers = _MARKER_RUN.match(src, cursor, self.end)  # emphasis/code delimiters, however long
         if markers and src[cursor] != content[0]:
             cursor = self.cursor = markers.end()
-        found = src.find(content, cursor, self.end)
-        if found >= 0 and found - cursor < _SCAN_WINDOW and not _has_escapes(src, cursor, found):
+        found = src.find(content, cursor, self._window(len(content)))
+        if found >= 0 and not _has_escapes(src, cursor, found):
             self.out.word(content, found)
             self.cursor = found + len(content)
         else:
@@ -509,7 +511,7 @@ class _MarkdownWalker:
             self.cursor = _skip_destination(src, close + 1, end)
 
     def _skip_image(self) -> None:
-        start = self.src.find("![", self.cursor, self.end)
+        start = self.src.find("![", self.cursor, self._window())
         if start < 0:
             return
         close = _matching_bracket(self.src, start + 1, self.end)
@@ -517,7 +519,7 @@ class _MarkdownWalker:
             self.cursor = _skip_destination(self.src, close + 1, self.end)
 
     def _skip_literal(self, raw: str) -> None:
-        found = self.src.find(raw, self.cursor, self.end) if raw else -1
+        found = self.src.find(raw, self.cursor, self._window(len(raw))) if raw else -1
         if found >= 0:
             self.cursor = found + len(raw)
 
@@ -725,6 +727,7 @@ _CLOSED_BY = {
     "p": _P_CLOSERS, "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"},
     "td": {"td", "th", "tr"}, "th": {"td", "th", "tr"}, "tr": {"tr"}, "option": {"option"},
     **{f"h{k}": {f"h{j}" for j in range(1, 7)} for k in range(1, 7)},
+    "head": _BLOCKS | {"a", "b", "em", "i", "img", "span", "strong"},  # a page without <body>
 }
 
 
@@ -766,6 +769,7 @@ def _pop(stack: list[_Element], open_count: dict[str, int]) -> _Element:
 
 
 def _is_chrome(el: _Element) -> bool:
+    """Hidden, or labelled (role, class, id) as navigation, sharing, ads and the like."""
     attrs = el.attrs
     if "hidden" in attrs or attrs.get("aria-hidden", "").lower() == "true":
         return True
@@ -775,74 +779,144 @@ def _is_chrome(el: _Element) -> bool:
     return bool(label.strip()) and _CHROME.search(label) is not None
 
 
-def _choose_root(elements: dict[int, _Element], events: list[tuple]) -> _Element | None:
-    """The article body: the biggest <article>, else <main>, [role=main], <body>; None = all."""
-    sizes = [0]
-    for kind, a, b, _ in events:
-        sizes.append(sizes[-1] + (b - a if kind == "text" else 0))
-    tests = (
-        lambda e: e.name == "article",
-        lambda e: e.name == "main",
-        lambda e: e.attrs.get("role", "").lower() == "main",
-        lambda e: e.name == "body",
-    )
-    for test in tests:
-        candidates = [e for e in elements.values() if test(e) and not _is_chrome(e)]
-        if candidates:
-            return max(candidates, key=lambda e: sizes[e.end] - sizes[e.start])
-    return None
-
-
 # --------------------------------------------------------------------------- HTML: text
 
 _HTML_PIECE = re.compile(
     r"[ \t\n\f\r]+|&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)|[^ \t\n\f\r&]+|&"
 )
+_ROOT_TESTS = (
+    lambda e: e.name == "article",
+    lambda e: e.name == "main",
+    lambda e: e.attrs.get("role", "").lower() == "main",
+    lambda e: e.name == "body",
+)
+_META_DATES = ("article:published_time", "date", "pubdate", "publishdate", "dc.date",
+               "dc.date.issued", "dcterms.created", "og:published_time")
 
 
 def _parse_html(src: str, path: str) -> Article:
     try:
-        events = _tokenize(src)
-        elements = _elements(events)
-        root = _choose_root(elements, events)
-        out = _extract(src, events, elements, root, strict=True)
-        if not out.text().strip():  # the chrome filter ate everything: keep the classed parts
-            out = _extract(src, events, elements, root, strict=False)
+        page = _HtmlPage(src)
+        out = page.extract(strict=True)
+        if not out.length:  # the chrome filter ate everything: keep the labelled parts
+            out = page.extract(strict=False)
+        title, date = page.title(), page.date()
     except RecursionError:
         raise InputError(path, "could not parse HTML") from None
-    title, date = _html_metadata(src, events, elements, root)
     return Article(path=path, text=out.text(), format="html", title=title, date=date,
                    anchors=out.anchors, original=src)
 
 
-def _extract(src, events, elements, root, strict: bool) -> _TextBuilder:
-    """Walk the root's events: dropped elements skipped, blocks become paragraphs."""
-    out = _TextBuilder()
-    open_blocks: list[tuple[int, bool]] = []  # (closing event index, is <pre>)
-    pre = 0  # how many of the open blocks are <pre>
-    i, stop = (root.start + 1, root.end) if root else (0, len(events))
-    while i < stop:
-        while open_blocks and open_blocks[-1][0] <= i:
-            pre -= open_blocks.pop()[1]
-            out.block()
-        kind, a, b, _ = events[i]
-        if kind == "text":
-            _emit_text(src, a, b, out, preformatted=pre > 0)
-        elif kind == "start":
-            el = elements[i]
-            if el.name in _DROPPED or (strict and _is_chrome(el)):
-                i = max(el.end, i + 1)
-                continue
-            if el.name == "br":
-                out.line_break(el.pos)
-            elif el.name in _BLOCKS:
+class _HtmlPage:
+    """A tokenized page: its events, its elements, the article root, its text and metadata."""
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.events = _tokenize(src)
+        self.elements = _elements(self.events)
+        self.sizes = [0]  # characters of text before each event
+        for kind, a, b, _ in self.events:
+            self.sizes.append(self.sizes[-1] + (b - a if kind == "text" else 0))
+        self.root = self._choose_root()
+        lo, hi = (self.root.start, self.root.end) if self.root else (0, len(self.events))
+        self.span = (lo, hi)
+
+    def text_size(self, el: _Element) -> int:
+        return self.sizes[el.end] - self.sizes[el.start]
+
+    def _choose_root(self) -> _Element | None:
+        """The biggest <article>, else <main>, [role=main], <body>; None means the whole page."""
+        for test in _ROOT_TESTS:
+            candidates = [e for e in self.elements.values() if test(e)]
+            if candidates:
+                return max(candidates, key=self.text_size)
+        return None
+
+    def _dropped(self, el: _Element, strict: bool) -> bool:
+        if el.name in _DROPPED:
+            return True
+        # A labelled wrapper holding most of the article is layout, not chrome.
+        root_size = self.text_size(self.root) if self.root else self.sizes[-1]
+        return strict and _is_chrome(el) and self.text_size(el) * 2 < root_size
+
+    def extract(self, strict: bool) -> _TextBuilder:
+        """Walk the root's events: dropped elements skipped, blocks become paragraphs."""
+        out = _TextBuilder()
+        open_blocks: list[tuple[int, bool]] = []  # (closing event index, is <pre>)
+        pre = 0  # how many of the open blocks are <pre>
+        i, stop = self.span[0] + (self.root is not None), self.span[1]
+        while i < stop:
+            while open_blocks and open_blocks[-1][0] <= i:
+                pre -= open_blocks.pop()[1]
                 out.block()
-                if el.end > i + 1:
-                    open_blocks.append((el.end, el.name == "pre"))
-                    pre += el.name == "pre"
-        i += 1
-    out.block()
-    return out
+            kind, a, b, _ = self.events[i]
+            if kind == "text":
+                _emit_text(self.src, a, b, out, preformatted=pre > 0)
+            elif kind == "start":
+                el = self.elements[i]
+                if self._dropped(el, strict):
+                    i = max(el.end, i + 1)
+                    continue
+                if el.name == "br":
+                    out.line_break(el.pos)
+                elif el.name in _BLOCKS:
+                    out.block()
+                    if el.end > i + 1:
+                        open_blocks.append((el.end, el.name == "pre"))
+                        pre += el.name == "pre"
+            i += 1
+        return out
+
+    def element_text(self, el: _Element) -> str:
+        parts = []
+        for kind, a, b, tag in self.events[el.start + 1:el.end]:
+            if kind == "text" or (kind == "raw" and tag == "title"):
+                parts.append(self.src[a:b])
+        return " ".join(html.unescape("".join(parts)).split())
+
+    def first_text(self, name: str) -> str | None:
+        el = next((e for e in self.elements.values() if e.name == name), None)
+        return self.element_text(el) if el else None
+
+    def metas(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for el in self.elements.values():
+            if el.name == "meta" and "content" in el.attrs:
+                attrs = el.attrs
+                key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or ""
+                found.setdefault(key.lower(), attrs["content"])
+        return found
+
+    def title(self) -> str | None:
+        """og:title, else <title>, else the first <h1>."""
+        og = self.metas().get("og:title", "")
+        return " ".join(og.split()) or self.first_text("title") or self.first_text("h1") or None
+
+    def date(self) -> str | None:
+        """Published date from meta tags, a <time datetime> in the article, or JSON-LD."""
+        metas = self.metas()
+        for key in _META_DATES:
+            date = _normalise_date(metas.get(key))
+            if date:
+                return date
+        lo, hi = self.span
+        for i, el in self.elements.items():
+            date = _normalise_date(el.attrs.get("datetime")) if el.name == "time" else None
+            if date and lo <= i < hi:
+                return date
+        return next(filter(None, map(self._json_ld_date, self.elements.values())), None)
+
+    def _json_ld_date(self, el: _Element) -> str | None:
+        if el.name != "script" or "ld+json" not in el.attrs.get("type", "").lower():
+            return None
+        raw = self.events[el.start + 1] if el.start + 1 < len(self.events) else None
+        if not raw or raw[0] != "raw":
+            return None
+        try:
+            data = json.loads(self.src[raw[1]:raw[2]])
+        except (ValueError, RecursionError):
+            return None
+        return _find_key(data, "datePublished")
 
 
 def _emit_text(src: str, start: int, stop: int, out: _TextBuilder, preformatted: bool) -> None:
@@ -873,64 +947,6 @@ def _decode_reference(piece: str) -> tuple[str, int]:
         if value:
             return value, k
     return piece, len(piece)
-
-
-def _element_text(src: str, events: list[tuple], el: _Element) -> str:
-    parts = []
-    for kind, a, b, tag in events[el.start + 1:el.end]:
-        if kind == "text" or (kind == "raw" and tag == "title"):
-            parts.append(src[a:b])
-    return " ".join(html.unescape("".join(parts)).split())
-
-
-# --------------------------------------------------------------------------- HTML: metadata
-
-_META_DATES = ("article:published_time", "date", "pubdate", "publishdate", "dc.date",
-               "dc.date.issued", "dcterms.created", "og:published_time")
-
-
-def _html_metadata(src, events, elements, root) -> tuple[str | None, str | None]:
-    metas: dict[str, str] = {}
-    titles: dict[str, str] = {}
-    for el in elements.values():
-        if el.name == "meta" and "content" in el.attrs:
-            key = el.attrs.get("property") or el.attrs.get("name") or el.attrs.get("itemprop") or ""
-            metas.setdefault(key.lower(), el.attrs["content"])
-        elif el.name in ("title", "h1") and el.name not in titles:
-            titles[el.name] = _element_text(src, events, el)
-    title = next(filter(None, (metas.get("og:title", "").strip(), titles.get("title"),
-                               titles.get("h1"))), None)
-    return title, _html_date(src, events, elements, root, metas)
-
-
-def _html_date(src, events, elements, root, metas) -> str | None:
-    for key in _META_DATES:
-        date = _normalise_date(metas.get(key))
-        if date:
-            return date
-    lo, hi = (root.start, root.end) if root else (0, len(events))
-    for i, el in elements.items():
-        date = _normalise_date(el.attrs.get("datetime")) if el.name == "time" else None
-        if date and lo <= i < hi:
-            return date
-    return _json_ld_date(src, events, elements)
-
-
-def _json_ld_date(src, events, elements) -> str | None:
-    for el in elements.values():
-        if el.name != "script" or "ld+json" not in el.attrs.get("type", "").lower():
-            continue
-        raw = events[el.start + 1] if el.start + 1 < len(events) else None
-        if not raw or raw[0] != "raw":
-            continue
-        try:
-            data = json.loads(src[raw[1]:raw[2]])
-        except (ValueError, RecursionError):
-            continue
-        date = _find_key(data, "datePublished")
-        if date:
-            return date
-    return None
 
 
 def _find_key(data, key: str) -> str | None:

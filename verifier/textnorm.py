@@ -112,3 +112,110 @@ def count_words(text: str) -> int:
 def content_words(text: str) -> list[str]:
     """Normalised words of ``text`` that are not stopwords, in order, repeats kept."""
     return [t.norm for t in words(text) if t.norm not in STOPWORDS]
+
+
+# --- canonical forms for alignment: spelled numbers, spelling variants -----------------------------
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "trillion": 1_000_000_000_000}
+_ORDINALS = {"first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
+             "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th"}
+# One spelling for words English writes two ways (US/UK and informal variants).
+_VARIANTS = {
+    "okay": "ok", "o.k": "ok", "alright": "all right", "grey": "gray", "programme": "program",
+    "programmes": "programs", "defence": "defense", "offence": "offense", "licence": "license",
+    "practise": "practice", "practised": "practiced", "cheque": "check", "tyre": "tire",
+    "aluminium": "aluminum", "kerb": "curb", "storey": "story", "plough": "plow", "mum": "mom",
+    "towards": "toward", "afterwards": "afterward", "amongst": "among", "whilst": "while",
+    "percent": "%",
+}
+_OUR_EXCEPTIONS = frozenset("four hour your our pour tour flour sour dour detour devour contour "
+                            "yours hours tours pours ours fours".split())
+_RE_WORDS = frozenset("centre theatre metre litre fibre calibre sabre spectre lustre meagre sombre "
+                      "manoeuvre".split())
+_ISE_KEEP = frozenset("rise wise arise guise noise poise raise praise cruise bruise".split())
+
+
+def canonical(norm: str) -> str:
+    """One spelling for a normalised word: UK/US and informal variants, spelled small numbers."""
+    if norm in _VARIANTS:
+        return _VARIANTS[norm]
+    if norm in _UNITS:
+        return str(_UNITS[norm])
+    if norm in _TENS:
+        return str(_TENS[norm])
+    if norm in _ORDINALS:
+        return _ORDINALS[norm]
+    return _spelling(norm)
+
+
+def _spelling(word: str) -> str:
+    if len(word) > 5 and word.endswith(("our", "ours", "oured", "ouring", "ourite", "ourable")) \
+            and word not in _OUR_EXCEPTIONS:
+        return re.sub(r"our(s|ed|ing|ite|able)?$", r"or\1", word)  # colour -> color
+    if word in _RE_WORDS or (word[:-1] in _RE_WORDS and word.endswith("s")):
+        return word.replace("re", "er", 1) if word.endswith("re") else word[:-3] + "ers"
+    if len(word) > 6 and re.search(r"[^aeiou]is(e|es|ed|ing|ation|ations)$", word) and word not in _ISE_KEEP:
+        return re.sub(r"is(e|es|ed|ing|ation|ations)$", r"iz\1", word)  # organise -> organize
+    if word.endswith(("yse", "ysed", "yses", "ysing")):
+        return re.sub(r"ys(e|ed|es|ing)$", r"yz\1", word)  # analyse -> analyze
+    if re.search(r"[aeiou]ll(ed|ing|er|ers)$", word) and len(word) > 7:
+        return re.sub(r"ll(ed|ing|er|ers)$", r"l\1", word)  # travelled -> traveled
+    if word.endswith(("ogue", "ogues")) and len(word) > 6:
+        return word.replace("ogue", "og")  # catalogue -> catalog
+    return word
+
+
+def canonical_words(tokens: list[Token]) -> list[Token]:
+    """Tokens with canonical ``norm``; a spelled number of several words becomes one token
+    ("twenty five" -> "25", "three hundred" -> "300"), and "per cent" becomes "%"."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        j, value = _number_run(tokens, i)
+        if j > i + 1 or (j == i + 1 and value is not None and tokens[i].norm in _SCALES):
+            out.append(Token(str(value), tokens[i].start, tokens[j - 1].end))
+            i = j
+            continue
+        if tokens[i].norm == "per" and i + 1 < len(tokens) and tokens[i + 1].norm == "cent":
+            out.append(Token("%", tokens[i].start, tokens[i + 1].end))
+            i += 2
+            continue
+        tok = tokens[i]
+        if tok.norm.endswith("%") and len(tok.norm) > 1:  # "40%" reads as "40 per cent"
+            out.append(Token(tok.norm[:-1], tok.start, tok.end - 1))
+            out.append(Token("%", tok.end - 1, tok.end))
+        else:
+            out.append(Token(canonical(tok.norm), tok.start, tok.end))
+        i += 1
+    return out
+
+
+def _number_run(tokens: list[Token], i: int) -> tuple[int, int | None]:
+    """The end of a run of number words (or digits followed by scale words) starting at ``i``."""
+    total, current, j = 0, None, i
+    while j < len(tokens):
+        w = tokens[j].norm
+        if w in _UNITS or w in _TENS:
+            current = (current or 0) + (_UNITS.get(w) or _TENS.get(w) or 0)
+        elif w.isdigit() and j == i:
+            current = int(w)
+        elif w in _SCALES and current is not None:
+            if _SCALES[w] == 100:
+                current *= 100
+            else:
+                total += current * _SCALES[w]
+                current = 0
+        elif w == "and" and current is not None and j + 1 < len(tokens) and \
+                (tokens[j + 1].norm in _UNITS or tokens[j + 1].norm in _TENS) and current >= 100:
+            pass
+        else:
+            break
+        j += 1
+    if current is None:
+        return i, None
+    return j, total + current

@@ -1,0 +1,124 @@
+"""Checking: every statement of an article verified against the archive.
+
+Owns the flow for one article — extract the quotes, parse each one's editing marks, retrieve and
+align candidate passages (``match``), judge them (``judge``) — and the per-quote record of the
+interface (verdict, score, source with context and timecode, differences). ``open_archive`` also
+turns a directory of source files into a cached archive database.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from verifier.archive import Archive, timecode
+from verifier.article import Article
+from verifier.errors import VerifierError
+from verifier.judge import VERDICTS, Judgement, judge_quote
+from verifier.match import Alignment, find_alignments, parse_quote
+from verifier.quotes import STATEMENT, Quote, extract_quotes
+from verifier.speakers import SpeakerMatcher
+
+CONTEXT_CHARS = 160
+
+
+@dataclass
+class CheckedQuote:
+    quote: Quote
+    judgement: Judgement
+
+
+def check_article(article: Article, archive: Archive, matcher: SpeakerMatcher | None = None,
+                  **extract_options) -> list[CheckedQuote]:
+    """Every statement of ``article`` with its judgement, in order."""
+    matcher = matcher or SpeakerMatcher()
+    out = []
+    for quote in extract_quotes(article.text, **extract_options):
+        if quote.kind != STATEMENT:
+            continue
+        quote.line, quote.column = article.position(quote.start)
+        out.append(CheckedQuote(quote, check_quote(quote, archive, matcher, article.date)))
+    return out
+
+
+def check_quote(quote: Quote, archive: Archive, matcher: SpeakerMatcher,
+                article_date: str | None = None) -> Judgement:
+    form = parse_quote(quote.text)
+    return judge_quote(form, quote.speaker, find_alignments(archive, form), matcher, article_date)
+
+
+def quote_record(checked: CheckedQuote) -> dict:
+    """The interface's JSON object for one checked quote."""
+    j = checked.judgement
+    rec = checked.quote.to_json()
+    rec.update({"verdict": j.verdict, "score": j.score,
+                "source": source_record(j.alignment) if j.alignment else None,
+                "differences": [d.to_json() for d in j.differences]})
+    if j.closest is not None:
+        rec["closest"] = source_record(j.closest)
+    if j.notes:
+        rec["notes"] = j.notes
+    return rec
+
+
+def source_record(alignment: Alignment) -> dict:
+    """Where the words are: document metadata, the matched text with context, offsets, timecode."""
+    p = alignment.passage
+    doc = p.document
+    return {"id": doc.get("id"), "title": doc.get("title"), "speaker": p.speaker,
+            "date": doc.get("date"), "url": doc.get("url"), "kind": doc.get("kind"),
+            "outlet": doc.get("outlet"),
+            "timecode": timecode(p.time_at(alignment.start)),
+            "start": p.document_offset(alignment.start), "end": p.document_offset(alignment.end),
+            "text": alignment.matched_text, "context": _context(p.text, alignment.start, alignment.end)}
+
+
+def _context(text: str, start: int, end: int) -> str:
+    lo = max(0, start - CONTEXT_CHARS)
+    hi = min(len(text), end + CONTEXT_CHARS)
+    lead = ("… " if lo else "") + text[lo:start]
+    tail = text[end:hi] + (" …" if hi < len(text) else "")
+    return " ".join((lead + text[start:end] + tail).split())
+
+
+# Verdicts by severity: --fail-on LEVEL fails on that verdict and every more severe one.
+SEVERITY = {"verified": 0, "minor": 1, "unverified": 2, "misquote": 3, "misattributed": 4}
+FAIL_LEVELS = (*SEVERITY, "never")
+
+
+def fails(verdict: str, fail_on: str) -> bool:
+    return fail_on != "never" and SEVERITY[verdict] >= SEVERITY[fail_on]
+
+
+def summary(checked: list[CheckedQuote]) -> dict:
+    counts = {v: 0 for v in VERDICTS}
+    for c in checked:
+        counts[c.judgement.verdict] += 1
+    return counts
+
+
+def open_archive(location: str | None) -> Archive:
+    """An archive database, or a directory of source files indexed into a cached database
+    (refreshed when the files change). Default: $VERIFIER_ARCHIVE, then ./verifier.db."""
+    location = location or os.environ.get("VERIFIER_ARCHIVE") or "verifier.db"
+    if os.path.isdir(location):
+        return _directory_archive(location)
+    return Archive.open(location)
+
+
+def _directory_archive(directory: str) -> Archive:
+    key = hashlib.sha256(os.path.abspath(directory).encode()).hexdigest()[:16]
+    cache = Path(os.environ.get("VERIFIER_CACHE") or Path.home() / ".cache" / "verifier")
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VerifierError(f"{cache}: cannot create the archive cache ({exc.strerror})") from None
+    archive = Archive.open(cache / f"{Path(directory).name or 'archive'}-{key}.db", create=True)
+    _, errors, _ = archive.sync(directory)
+    if not archive.stats().get("documents"):
+        raise VerifierError(f"{directory}: no source files the archive can read")
+    for err in errors:
+        print(f"verifier: {err}", file=sys.stderr)
+    return archive
