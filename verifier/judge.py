@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from verifier.match import Alignment, Op, QuoteForm
+from verifier.match import Alignment, Op, QuoteForm, align
 from verifier.speakers import SpeakerMatcher, quoting
 from verifier.textnorm import STOPWORDS
 
@@ -113,6 +113,11 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
         return Difference(MINOR_KIND, "delete", "", source, f"dropped filler: '{source}'")
     if op.tag == "delete" and _is_repetition(op, before, after):
         return Difference(MINOR_KIND, "delete", "", source, f"dropped repetition or false start: '{source}'")
+    moved = _found_elsewhere(op, alignment)
+    if moved is not None:
+        return Difference(SUBSTANTIVE, "splice", quote, moved,
+                          f"passages joined without an ellipsis: '{_clip(quote)}' is from elsewhere in the "
+                          f"source: '{_clip(moved)}'")
     if op.tag == "delete" and len(sn) >= SPLICE_GAP:
         return Difference(SUBSTANTIVE, "splice", "", source,
                           f"passages joined without an ellipsis: {len(sn)} words left out: '{_clip(source)}'")
@@ -126,6 +131,17 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
             "insert": f"words added that the source does not have: '{quote}'",
             "delete": f"words of the source left out without an ellipsis: '{source}'"}[op.tag]
     return Difference(SUBSTANTIVE, op.tag, quote, source, note)
+
+
+def _found_elsewhere(op: Op, alignment: Alignment) -> str | None:
+    """Quote words the alignment could not place here that stand verbatim elsewhere in the
+    passage: two passages joined without an ellipsis."""
+    if op.tag not in ("insert", "replace") or len(op.quote) < 3 or len(op.quote) <= len(op.source) + 1:
+        return None
+    found = align(QuoteForm(alignment.passage.text, [op.quote]), alignment.passage)
+    if found is None or found.score < 0.8 or alignment.start <= found.start < alignment.end:
+        return None
+    return " ".join(found.matched_text.split())
 
 
 def _change(tag: str, quote: str, source: str) -> str:
@@ -231,7 +247,8 @@ def _find_reorders(diffs: list[Difference]) -> list[Difference]:
             continue
         words_left = _content(d.source)
         for j, e in enumerate(diffs):
-            if e.op == "insert" and e.kind == SUBSTANTIVE and words_left and _content(e.quote) == words_left:
+            if j != i and e.op in ("insert", "replace") and e.kind == SUBSTANTIVE and words_left \
+                    and _content(e.quote) == words_left and out[j] is not None:
                 moved = Difference(SUBSTANTIVE, "reorder", e.quote, d.source,
                                    f"words reordered: '{d.source}' moved")
                 out[i] = moved

@@ -1,0 +1,215 @@
+"""Verification against a real archive: every verdict and every kind of difference."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from verifier.archive import Archive
+from verifier.check import check_article, check_quote, fails, quote_record
+from verifier.article import Article
+from verifier.quotes import Quote
+from verifier.speakers import SpeakerMatcher
+
+DATA = Path(__file__).parent / "data" / "check"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    db = tmp_path_factory.mktemp("archive") / "a.db"
+    arc = Archive.open(db, create=True)
+    arc.add_file(str(DATA / "briefing.txt"))
+    arc.add_file(str(DATA / "rollup.srt"), date="2025-04-03", title="Evening news")
+    return arc
+
+
+def judge(archive, text, speaker="Ilse Marten", aliases=None, date=None):
+    quote = Quote(0, len(text), text, speaker=speaker)
+    return check_quote(quote, archive, SpeakerMatcher(aliases), date)
+
+
+def notes(j):
+    return " | ".join(d.note for d in j.differences)
+
+
+@pytest.mark.parametrize("text", [
+    "We will reopen the north quay on the first of May",  # partial, verbatim
+    "we will REOPEN the north-quay on the 1st of May!",  # case, punctuation, hyphenation, numeral
+    "The repairs cost 14 million crowns",  # numerals vs spelled numbers
+    "I want to be clear about the color of the new cranes",  # spelling variant
+    "Good morning. We will reopen the north quay",  # across a stage direction? no: plain
+    "and not one ship will be turned away before then. The repairs cost fourteen million crowns",
+    "We will reopen the north quay ... and we paid for them without a single new fee",  # ellipsis
+    "[The harbour] will reopen the north quay on the first of May",  # brackets
+    "The repairs cost fourteen million crowns, and we paid for them without a single new fee [sic]",
+])
+def test_verified(archive, text):
+    j = judge(archive, text)
+    assert j.verdict == "verified", (j.verdict, notes(j))
+    assert j.alignment.passage.speaker == "Ilse Marten"
+    assert j.alignment.passage.document["title"] == "Harbour briefing"
+
+
+def test_stage_directions_are_skipped(archive):
+    j = judge(archive, "not one ship will be turned away before then. The repairs cost fourteen million")
+    assert j.verdict == "verified", notes(j)
+
+
+def test_quote_across_roll_up_caption_cues_with_timecode(archive):
+    j = judge(archive, "The river wall will be finished before the autumn storms.", speaker="Hanna Brisk")
+    assert j.verdict == "verified", notes(j)
+    record = quote_record_for(j, "The river wall will be finished before the autumn storms.")
+    assert record["source"]["timecode"] == "00:00:01"
+    assert record["source"]["date"] == "2025-04-03"
+
+
+def quote_record_for(j, text):
+    from verifier.check import CheckedQuote
+
+    return quote_record(CheckedQuote(Quote(0, len(text), text, speaker="x"), j))
+
+
+@pytest.mark.parametrize("text, note", [
+    ("We will reopen a north quay on the first of May", "function word"),
+    ("The workers have waited long enough. We won't accept another delay", None),
+    ("The crews have been patient with us", "filler"),
+    ("The workers have waited long enough. We will not accept another delay", "repetition"),
+    ("They deserved a harbour that works", "inflection"),
+])
+def test_minor(archive, text, note):
+    speaker = "Arvid Kolle" if "workers" in text else "Ilse Marten"
+    j = judge(archive, text, speaker=speaker)
+    assert j.verdict == "minor", (j.verdict, notes(j))
+    assert all(d.kind in ("minor", "ignored", "marked") for d in j.differences)
+    if note:
+        assert note in notes(j)
+
+
+@pytest.mark.parametrize("text, note", [
+    ("We will reopen the south quay on the first of May", "change of wording"),  # substitution
+    ("We will quickly reopen the north quay on the first of May", "added"),  # insertion
+    ("The repairs cost fourteen million crowns, and we paid for them without a fee", "left out"),
+    ("We will not reopen the north quay on the first of May", "negation added"),
+    ("and one ship will be turned away before then", "negation removed"),
+    ("The repairs cost forty million crowns", "number changed"),
+    ("The repairs cost 15 million crowns", "number changed"),
+    ("We will reopen on the first of May the north quay", "reorder"),
+    ("We will reopen the north quay on the first of May. They will be green.", "splice"),
+])
+def test_misquote(archive, text, note):
+    j = judge(archive, text)
+    assert j.verdict == "misquote", (j.verdict, notes(j))
+    assert note in notes(j) or any(d.op == note for d in j.differences)
+    assert any(d.kind == "substantive" for d in j.differences)
+
+
+def test_paraphrase_in_quotation_marks(archive):
+    j = judge(archive, "The new cranes at the harbour are going to be painted green, I want to make that clear")
+    assert j.verdict == "misquote", (j.verdict, notes(j))
+    assert "paraphrase" in notes(j)
+    assert j.alignment is not None
+
+
+def test_misattributed_names_who_said_it(archive):
+    j = judge(archive, "Our members voted on Monday to accept the new shift plan", speaker="Ilse Marten")
+    assert j.verdict == "misattributed"
+    assert any("Arvid Kolle" in n for n in j.notes)
+
+
+def test_same_words_by_the_named_speaker_win_and_quoting_is_not_misattribution(archive):
+    # Kolle said it first; Marten repeats it "As Arvid said": attributed to Kolle -> verified.
+    j = judge(archive, "The workers have waited long enough.", speaker="Arvid Kolle")
+    assert j.verdict == "verified"
+    assert j.alignment.passage.speaker == "Arvid Kolle"
+    # Attributed to Marten: she was quoting Kolle, which is reported, not called her words.
+    j = judge(archive, "The workers have waited long enough.", speaker="Ilse Marten")
+    assert j.verdict == "verified" or j.verdict == "misattributed"
+    assert any("quoting" in n or "Arvid Kolle" in n for n in j.notes)
+
+
+def test_speakers_match_as_people_and_by_alias(archive):
+    assert judge(archive, "Our members voted on Monday", speaker="Kolle").verdict == "verified"
+    assert judge(archive, "Our members voted on Monday", speaker="Mr. Arvid Kolle").verdict == "verified"
+    assert judge(archive, "Our members voted on Monday", speaker="The steward").verdict == "verified"
+    j = judge(archive, "Our members voted on Monday", speaker="Red Arvid",
+              aliases={"Red Arvid": "Arvid Kolle"})
+    assert j.verdict == "verified"
+    assert judge(archive, "Our members voted on Monday", speaker="Hanna Brisk").verdict == "misattributed"
+
+
+def test_unverified_with_closest(archive):
+    j = judge(archive, "The ferry timetable will be published next week by the port office")
+    assert j.verdict == "unverified"
+    j = judge(archive, "Completely unrelated words about astronomy and telescopes")
+    assert j.verdict == "unverified" and j.alignment is None
+
+
+def test_article_dated_before_its_source(archive):
+    j = judge(archive, "We will reopen the north quay on the first of May", date="2025-03-01")
+    assert j.verdict == "verified"
+    assert any("dated before" in n for n in j.notes)
+
+
+def test_check_article_and_fail_levels(archive):
+    text = ("“We will reopen the north quay on the first of May,” Ilse Marten said.\n\n"
+            "“We will reopen the south quay on the first of May,” Marten said.\n\n"
+            "The so-called “Harbour Queen” was not there.")
+    checked = check_article(Article("a.txt", text), archive)
+    assert [c.judgement.verdict for c in checked] == ["verified", "misquote"]
+    rec = quote_record(checked[1])
+    assert rec["source"]["url"] == "https://example.org/harbour-briefing"
+    assert rec["differences"][0]["op"] == "replace" and rec["differences"][0]["kind"] == "substantive"
+    assert fails("misquote", "misquote") and fails("misattributed", "misquote")
+    assert not fails("unverified", "misquote") and fails("unverified", "unverified")
+    assert not fails("misattributed", "never") and fails("verified", "verified")
+
+
+# --- the command ---------------------------------------------------------------------------------
+
+def run(*args, cwd=None, env=None):
+    return subprocess.run([sys.executable, "-m", "verifier", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=120)
+
+
+@pytest.fixture
+def sources(tmp_path):
+    d = tmp_path / "sources"
+    d.mkdir()
+    (d / "briefing.txt").write_text((DATA / "briefing.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    return d
+
+
+def test_cli_json_and_exit_status(tmp_path, sources):
+    art = tmp_path / "story.md"
+    art.write_text("---\ndate: 2025-04-05\n---\n“We will reopen the north quay on the first of May,” "
+                   "Ilse Marten said.\n\n“We will reopen the south quay,” Marten said.\n", encoding="utf-8")
+    env = {"VERIFIER_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    proc = run("check", "--archive", sources, "--format", "json", art, env=env)
+    assert proc.returncode == 1, proc.stderr
+    [rec] = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [q["verdict"] for q in rec["quotes"]] == ["verified", "misquote"]
+    assert rec["summary"]["verified"] == 1 and rec["summary"]["misquote"] == 1
+    src = rec["quotes"][0]["source"]
+    assert src["speaker"] == "Ilse Marten" and src["date"] == "2025-04-02" and "context" in src
+    assert run("check", "--archive", sources, "--fail-on", "never", art, env=env).returncode == 0
+    text = run("check", "--archive", sources, art, env=env).stdout
+    assert "MISQUOTE" in text and "[-north-]" in text and "{+south+}" in text and "summary" in text
+
+
+def test_cli_bad_archives_and_articles(tmp_path, sources):
+    env = {"VERIFIER_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    art = tmp_path / "story.txt"
+    art.write_text("“Ready,” said Ilse Marten.", encoding="utf-8")
+    for bad in (tmp_path / "missing.db", art):
+        proc = run("check", "--archive", bad, art, env=env)
+        assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert "Traceback" not in proc.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = run("check", "--archive", empty, art, env=env)
+    assert proc.returncode == 2 and "no source files" in proc.stderr
+    quiet = tmp_path / "quiet.txt"
+    quiet.write_text("Nobody said anything today.", encoding="utf-8")
+    proc = run("check", "--archive", sources, "--format", "json", quiet, env=env)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["quotes"] == []
