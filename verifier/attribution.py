@@ -17,6 +17,12 @@ from verifier.sentences import Token
 CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed
 editorial email e-mail memo message column essay op ed press release conference briefing
 testimony address podcast appearance blog video book memoir told""".split())
+# Verbs that do nothing but report speech: a cue inside their clause is part of what was said.
+REPORTING_VERBS = frozenset("""said says say told tells added adds wrote writes argued argues claimed
+claims insisted insists warned warns noted notes explained explains stated states announced
+announces declared declares suggested suggests predicted predicts acknowledged acknowledges
+conceded concedes admitted admits asserted asserts contended contends maintained maintains
+recalled recalls replied replies responded responds tweeted tweets""".split())
 PUBLISHING_VERBS = frozenset("""issued issues released releases posted posts put puts sent sends
 gave gives published publishes made makes delivered delivers""".split())
 CLAUSE_BREAKERS = frozenset("""that which who whom whose and but or because if when while after
@@ -212,7 +218,26 @@ def attribution_before(tokens: list[Token]) -> Attribution | None:
     for tier in ("speech", "noun", "stance"):
         attr = _nearest_cue_before(tokens, tier)
         if attr:
-            return attr
+            return _outer_report(tokens, attr) or attr
+    return None
+
+
+def _outer_report(tokens: list[Token], inner: Attribution) -> Attribution | None:
+    """"Cruz said he's certain Rubio will continue to be “…”": a plain reporting verb earlier in
+    the sentence governs a cue inside its clause, unless that cue is a reporting verb too."""
+    if (inner.cue or "").lower() in REPORTING_VERBS or inner.how != "before" or inner.cue_start is None:
+        return None
+    k = next((i for i, t in enumerate(tokens) if t.start == inner.cue_start), None)
+    if k is None:
+        return None
+    for j in range(k - 1, -1, -1):
+        tok = tokens[j]
+        if tok.text in (";", ":"):
+            return None
+        if tok.lower in REPORTING_VERBS and not tok.is_cap:
+            outer = _verb_subject(tokens[:k], j)
+            if outer and outer.kind in ("name", "pronoun"):
+                return outer
     return None
 
 
