@@ -52,6 +52,8 @@ class Attribution:
     cue: str | None
     cue_start: int | None = None
     how: str = ""  # "after", "before", "colon", "according", "inherited", "paragraph"
+    name_start: int | None = None  # where the name stands when the mention is "who"
+    name_end: int | None = None
 
     @property
     def kind(self) -> str:
@@ -59,6 +61,8 @@ class Attribution:
         if not self.mention:
             return "none"
         low = self.mention.lower()
+        if self.name_start is not None:
+            return "name"
         if low in PRONOUNS or low in OBJECT_PRONOUNS:
             return "pronoun"
         first = low.split()[0]
@@ -336,8 +340,10 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
     end = _skip_verb_chain(tokens, end)
     if end == 0:
         return None
+    relative = None
     if tokens[end - 1].lower == "who" and end > 1:
-        end -= 1  # "a candidate who has called for …", "Smith, who said …"
+        relative = tokens[end - 1]  # "a candidate who has called for …", "Smith, who said …"
+        end -= 1
         if tokens[end - 1].text == ",":
             end -= 1
         if end == 0:
@@ -352,7 +358,11 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
     start = _subject_start(tokens, end)
     if start is None:
         return None
-    return _make(tokens, start, end, cue, "before")
+    attr = _make(tokens, start, end, cue, "before")
+    if relative is not None:  # the mention is "who"; the name it stands for is the speaker
+        attr.name_start, attr.name_end = attr.mention_start, attr.mention_end
+        attr.mention_start, attr.mention_end, attr.mention = relative.start, relative.end, relative.text
+    return attr
 
 
 def _skip_verb_chain(tokens: list[Token], end: int) -> int:

@@ -262,7 +262,10 @@ class _Extractor:
     def _speaker_name(self, attr: Attribution) -> str | None:
         if attr.how in ("inherited", "paragraph") and getattr(attr, "speaker", None):
             return attr.speaker
-        tokens = tokenize(self.text, attr.mention_start, attr.mention_end)
+        if attr.name_start is not None:
+            tokens = tokenize(self.text, attr.name_start, attr.name_end)
+        else:
+            tokens = tokenize(self.text, attr.mention_start, attr.mention_end)
         words = [t for t in tokens if t.is_word]
         if len(words) == 1 and (pronoun_of(words[0]) or words[0].lower in OBJECT_PRONOUNS):
             return self._resolve_pronoun(pronoun_of(words[0]) or words[0].lower, attr.mention_start)
