@@ -322,7 +322,8 @@ def _person_in(tokens: list[Token]) -> str | None:
     """The person's name in a subject phrase: "Trump campaign manager Corey Lewandowski" -> Corey
     Lewandowski; "Sen. Marco Rubio" -> Marco Rubio; None for "the Florida senator"."""
     for k, tok in enumerate(tokens):
-        if k and tok.lower in ("of", "from", "at", "with", "in") and any(t.is_cap for t in tokens[:k]):
+        if k and tok.lower in ("of", "from", "at", "with", "in") and len(split_title(
+                [t for t in tokens[:k] if t.is_cap])[1]) >= 2:
             tokens = tokens[:k]  # "Robert Antonacci of the New York delegation"
             break
     runs, run = [], []
