@@ -122,10 +122,10 @@ def test_same_words_by_the_named_speaker_win_and_quoting_is_not_misattribution(a
     j = judge(archive, "The workers have waited long enough.", speaker="Arvid Kolle")
     assert j.verdict == "verified"
     assert j.alignment.passage.speaker == "Arvid Kolle"
-    # Attributed to Marten: she was quoting Kolle, which is reported, not called her words.
+    # Attributed to Marten: she did say them, but quoting Kolle, and the check says so.
     j = judge(archive, "The workers have waited long enough.", speaker="Ilse Marten")
-    assert j.verdict == "verified" or j.verdict == "misattributed"
-    assert any("quoting" in n or "Arvid Kolle" in n for n in j.notes)
+    assert j.verdict == "verified"
+    assert any("Ilse Marten is quoting" in n for n in j.notes), j.notes
 
 
 def test_speakers_match_as_people_and_by_alias(archive):

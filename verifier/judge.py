@@ -305,6 +305,9 @@ def _check_speaker(judgement: Judgement, speaker: str | None, matcher: SpeakerMa
             judgement.notes.append("the source does not say who is speaking")
         return
     if same:
+        how = quoting(source.passage.text, source.start, None, matcher)
+        if how:  # the named speaker said these words, but as someone else's
+            judgement.notes.append(f"{how.replace('the source speaker', said_by)}")
         return
     how = quoting(source.passage.text, source.start, speaker, matcher)
     if how:

@@ -59,11 +59,12 @@ def quoting(passage_text: str, start: int, speaker: str | None, matcher: Speaker
     sentence = re.split(r"(?<=[.!?])\s+", lead)[-1] if lead else ""
     if _opens_quote(lead):
         return "the source speaker is quoting these words"
-    if speaker and re.search(r"\b(?:as|like|what)\b[^.!?]{0,60}\b(?:said|says|put it|told|wrote|called)\b",
-                             sentence, re.I):
-        for word in name_words(speaker)[-1:]:
+    if re.search(r"\b(?:as|like|what)\b[^.!?]{0,60}\b(?:said|says|put it|told|wrote|called)\b", sentence, re.I):
+        for word in name_words(speaker or "")[-1:]:
             if word and re.search(rf"\b{re.escape(word)}\b", fold(sentence)):
                 return f"the source speaker is quoting {speaker}"
+        if not speaker:
+            return "the source speaker is quoting someone else"
         if re.search(r"\b(?:the|your|our) (?:minister|mayor|president|chancellor|senator|governor|"
                      r"secretary|leader|chair|treasurer|councillor|spokes\w+)\b", sentence, re.I):
             return "the source speaker is quoting someone else"
