@@ -67,7 +67,7 @@ def source_record(alignment: Alignment) -> dict:
     """Where the words are: document metadata, the matched text with context, offsets, timecode."""
     p = alignment.passage
     doc = p.document
-    return {"id": doc.get("id"), "title": doc.get("title"), "speaker": p.speaker,
+    return {"id": doc.get("id"), "title": doc.get("title"), "speaker": alignment.speaker,
             "date": doc.get("date"), "url": doc.get("url"), "kind": doc.get("kind"),
             "outlet": doc.get("outlet"),
             "timecode": timecode(p.time_at(alignment.start)),

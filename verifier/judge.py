@@ -288,7 +288,7 @@ def _best_source(close: list[Alignment], speaker: str | None, matcher) -> Alignm
     """The best match; among nearly as good ones, the same speaker's, then the earliest."""
     top = max(a.score for a in close)
     near = [a for a in close if a.score >= top - 0.08]
-    same = [a for a in near if matcher.same(speaker, a.passage.speaker)]
+    same = [a for a in near if matcher.same(speaker, a.speaker)]
     pool = same or near
     best_score = max(a.score for a in pool)
     pool = [a for a in pool if a.score >= best_score - 0.02]
@@ -298,7 +298,7 @@ def _best_source(close: list[Alignment], speaker: str | None, matcher) -> Alignm
 def _check_speaker(judgement: Judgement, speaker: str | None, matcher: SpeakerMatcher,
                    close: list[Alignment]) -> None:
     source = judgement.alignment
-    said_by = source.passage.speaker
+    said_by = source.speaker
     same = matcher.same(speaker, said_by)
     if same is None:
         if speaker and said_by is None:
@@ -330,7 +330,7 @@ def _unmatched(form: QuoteForm, speaker: str | None, alignments: list[Alignment]
         return Judgement(UNVERIFIED, 0.0, notes=["no passage in the archive shares these words"])
     best = alignments[0]
     shared = _content_overlap(form, best)
-    if shared >= PARAPHRASE_THRESHOLD and matcher.same(speaker, best.passage.speaker) is not False:
+    if shared >= PARAPHRASE_THRESHOLD and matcher.same(speaker, best.speaker) is not False:
         source = " ".join(best.passage.text.split())
         diff = Difference(SUBSTANTIVE, "replace", form.text, source,
                           f"paraphrase in quotation marks: the source says it in other words "

@@ -106,31 +106,37 @@ class Alignment:
     def matched_text(self) -> str:
         return self.passage.text[self.start:self.end]
 
+    @property
+    def speaker(self) -> str | None:
+        """Who says the matched words: the speaker of the segment they start in."""
+        return self.passage.part_at(self.start).speaker if self.passage.parts else self.passage.speaker
+
 
 def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) -> list[Alignment]:
     """The best alignment of the quote in each candidate passage, best first."""
     if not form.spoken:
         return []
     spread = 2 if len(form.fragments) > 1 or len(form.words) > 40 else 1
-    seen: set[tuple[str, int]] = set()
-    out: list[Alignment] = []
+    out: dict[tuple, Alignment] = {}
     for cand in archive.candidates(form.search_text, limit=limit):
-        key = (cand.document.get("id"), cand.segment_id)
-        if key in seen:
-            continue
         passage = archive.window(cand.segment_id, before=spread, after=spread)
-        seen.update((passage.document.get("id"), sid) for sid in passage.segment_ids)
-        found = align(form, passage)
-        if found:
-            out.append(found)
-    out.sort(key=lambda a: -a.score)
-    return out
+        own = next((p.offset for p in passage.parts if p.segment_id == cand.segment_id), 0)
+        for found in (align(form, passage), align(form, passage, start_at=own)):
+            if found:  # the same words found from two neighbouring candidates count once
+                key = (passage.document.get("id"), passage.document_offset(found.start))
+                if key not in out or found.score > out[key].score:
+                    out[key] = found
+    return sorted(out.values(), key=lambda a: -a.score)
 
 
-def align(form: QuoteForm, passage: Passage) -> Alignment | None:
-    """Align every fragment of ``form`` in ``passage``, in order."""
+def align(form: QuoteForm, passage: Passage, start_at: int = 0) -> Alignment | None:
+    """Align every fragment of ``form`` in ``passage``, in order; the first one is looked for
+    from passage offset ``start_at`` on."""
     source = canonical_words(words(passage.text, skip_directions=True))
     if not source:
+        return None
+    first_word = next((i for i, t in enumerate(source) if t.start >= start_at), len(source))
+    if first_word == len(source):
         return None
     vocab: dict[str, str] = {}
     src = "".join(_char(vocab, t.norm) for t in source)
@@ -140,7 +146,8 @@ def align(form: QuoteForm, passage: Passage) -> Alignment | None:
     for n, frag in enumerate(form.fragments):
         q = "".join(WILDCARD if w.bracket else _char(vocab, w.norm) for w in frag)
         frag_ops, first, last = max(
-            (_fragment_ops(frag, q, source, src, lo, hi, n) for lo, hi in _windows(q, src, pos if n else 0)),
+            (_fragment_ops(frag, q, source, src, lo, hi, n)
+             for lo, hi in _windows(q, src, pos if n else first_word)),
             key=lambda found: _score(found[0]))
         if regions and first is not None and first > regions[-1][1]:
             ops.append(Op("delete", [], source[regions[-1][1]:first], n, gap=True))
