@@ -121,7 +121,8 @@ def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) 
     for cand in archive.candidates(form.search_text, limit=limit):
         passage = archive.window(cand.segment_id, before=spread, after=spread)
         own = next((p.offset for p in passage.parts if p.segment_id == cand.segment_id), 0)
-        for found in (align(form, passage), align(form, passage, start_at=own)):
+        source = passage_words(passage)
+        for found in (align(form, passage, source=source), align(form, passage, own, source)):
             if found:  # the same words found from two neighbouring candidates count once
                 key = (passage.document.get("id"), passage.document_offset(found.start))
                 if key not in out or found.score > out[key].score:
@@ -129,10 +130,16 @@ def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) 
     return sorted(out.values(), key=lambda a: -a.score)
 
 
-def align(form: QuoteForm, passage: Passage, start_at: int = 0) -> Alignment | None:
+def passage_words(passage: Passage) -> list[Token]:
+    """The canonical words of a passage, stage directions left out."""
+    return canonical_words(words(passage.text, skip_directions=True))
+
+
+def align(form: QuoteForm, passage: Passage, start_at: int = 0,
+          source: list[Token] | None = None) -> Alignment | None:
     """Align every fragment of ``form`` in ``passage``, in order; the first one is looked for
-    from passage offset ``start_at`` on."""
-    source = canonical_words(words(passage.text, skip_directions=True))
+    from passage offset ``start_at`` on. ``source``: the passage's words, if already known."""
+    source = passage_words(passage) if source is None else source
     if not source:
         return None
     first_word = next((i for i, t in enumerate(source) if t.start >= start_at), len(source))

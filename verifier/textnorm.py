@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -76,6 +77,7 @@ def fold(word: str) -> str:
     return "".join(ch for ch in word if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=200_000)
 def normalize(word: str) -> str:
     """The comparable form of one word as written."""
     word = fold(unify(word))
@@ -140,6 +142,7 @@ _RE_WORDS = frozenset("centre theatre metre litre fibre calibre sabre spectre lu
 _ISE_KEEP = frozenset("rise wise arise guise noise poise raise praise cruise bruise".split())
 
 
+@lru_cache(maxsize=200_000)
 def canonical(norm: str) -> str:
     """One spelling for a normalised word: UK/US and informal variants, spelled small numbers."""
     if norm in _VARIANTS:
