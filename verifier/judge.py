@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from verifier.match import Alignment, Op, QuoteForm, align
 from verifier.speakers import SpeakerMatcher, quoting
-from verifier.textnorm import STOPWORDS
+from verifier.textnorm import STOPWORDS, is_contraction
 
 VERIFIED, MINOR, MISQUOTE, MISATTRIBUTED, UNVERIFIED = (
     "verified", "minor", "misquote", "misattributed", "unverified")
@@ -21,7 +21,7 @@ VERDICTS = (VERIFIED, MINOR, MISQUOTE, MISATTRIBUTED, UNVERIFIED)
 IGNORED, MARKED, MINOR_KIND, SUBSTANTIVE = "ignored", "marked", "minor", "substantive"
 
 MATCH_THRESHOLD = 0.6  # below this share of common wording, the passage is not the quote's source
-PARAPHRASE_THRESHOLD = 0.35  # content words in common for "a paraphrase in quotation marks"
+PARAPHRASE_THRESHOLD = 0.5  # content words in common for "a paraphrase in quotation marks"
 SPLICE_GAP = 6  # source words left out without an ellipsis that make two passages, not one
 
 NEGATIONS = frozenset("""not no never nobody nothing none nowhere neither nor without cannot
@@ -85,7 +85,7 @@ def classify(form: QuoteForm, alignment: Alignment) -> list[Difference]:
         before = ops[i - 1] if i else None
         after = ops[i + 1] if i + 1 < len(ops) else None
         diffs.append(_difference(op, before, after, alignment))
-    diffs.extend(_ignored_forms(form, alignment))
+    diffs.extend(_written_forms(form, alignment))
     return _find_reorders(diffs)
 
 
@@ -101,6 +101,10 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
                           f"writer's words in brackets: [{quote}]" + (f" for '{source}'" if source else ""))
     if "".join(qn) == "".join(sn):
         return Difference(IGNORED, op.tag, quote, source, f"spacing or hyphenation: '{source}' / '{quote}'")
+    if op.tag == "delete" and _is_filler(sn):
+        return Difference(MINOR_KIND, "delete", "", source, f"dropped filler: '{source}'")
+    if op.tag == "delete" and _is_repetition(op, before, after):
+        return Difference(MINOR_KIND, "delete", "", source, f"dropped repetition or false start: '{source}'")
     if _negation(qn) != _negation(sn):
         added = _negation(qn) > _negation(sn)
         return Difference(SUBSTANTIVE, op.tag, quote, source,
@@ -109,10 +113,6 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
         return Difference(SUBSTANTIVE, op.tag, quote, source, f"number changed: {_change(op.tag, quote, source)}")
     if _expand(qn) == _expand(sn):
         return Difference(MINOR_KIND, op.tag, quote, source, f"contraction: '{source}' became '{quote}'")
-    if op.tag == "delete" and _is_filler(sn):
-        return Difference(MINOR_KIND, "delete", "", source, f"dropped filler: '{source}'")
-    if op.tag == "delete" and _is_repetition(op, before, after):
-        return Difference(MINOR_KIND, "delete", "", source, f"dropped repetition or false start: '{source}'")
     moved = _found_elsewhere(op, alignment)
     if moved is not None:
         return Difference(SUBSTANTIVE, "splice", quote, moved,
@@ -215,8 +215,8 @@ def lemma(word: str) -> str:
                          ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)] + repl
-            if len(stem) > 3 and stem[-1] == stem[-2] and suffix in ("ing", "ed"):
-                stem = stem[:-1]  # planned -> plan
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] in "bdgmnprt" and suffix in ("ing", "ed"):
+                stem = stem[:-1]  # planned -> plan (but filled -> fill)
             return stem.rstrip("e")
     return word.rstrip("e") if len(word) > 3 else word
 
@@ -225,16 +225,25 @@ def _same_lemma(a: str, b: str) -> bool:
     return a != b and lemma(a) == lemma(b)
 
 
-def _ignored_forms(form: QuoteForm, alignment: Alignment) -> list[Difference]:
-    """Equal words written differently in a way worth telling: numerals vs spelled numbers."""
-    out = []
+def _written_forms(form: QuoteForm, alignment: Alignment) -> list[Difference]:
+    """Equal words written differently in a way worth telling: a contraction for the full form
+    (minor), numerals for spelled numbers (ignored)."""
+    out, seen = [], set()
     for op in alignment.ops:
         if op.tag != "equal":
             continue
         for w, t in zip(op.quote, op.source):
+            if (w.start, t.start) in seen:
+                continue
+            seen.add((w.start, t.start))
             q = form.text[w.start:w.end]
             s = alignment.passage.text[t.start:t.end]
-            if q.lower() != s.lower() and (q[:1].isdigit() != s[:1].isdigit()):
+            if is_contraction(q) != is_contraction(s):
+                full, short = (s, q) if is_contraction(q) else (q, s)
+                s_text = _source_text(alignment, [x for x in op.source if x.start >= t.start][:2])
+                out.append(Difference(MINOR_KIND, "replace", q, s_text if not is_contraction(s) else s,
+                                      f"contraction: '{short}' for '{full if is_contraction(s) else s_text}'"))
+            elif q.lower() != s.lower() and (q[:1].isdigit() != s[:1].isdigit()):
                 out.append(Difference(IGNORED, "replace", q, s, f"numeral vs words: '{s}' / '{q}'"))
     return out
 
@@ -328,9 +337,10 @@ def _unmatched(form: QuoteForm, speaker: str | None, alignments: list[Alignment]
     """No passage is close: a paraphrase in quotation marks, or nothing to judge by."""
     if not alignments:
         return Judgement(UNVERIFIED, 0.0, notes=["no passage in the archive shares these words"])
-    best = alignments[0]
+    own = [a for a in alignments if matcher.same(speaker, a.speaker)]
+    best = max(own, key=lambda a: _content_overlap(form, a)) if own else alignments[0]
     shared = _content_overlap(form, best)
-    if shared >= PARAPHRASE_THRESHOLD and matcher.same(speaker, best.speaker) is not False:
+    if own and shared >= PARAPHRASE_THRESHOLD:
         source = " ".join(best.passage.text.split())
         diff = Difference(SUBSTANTIVE, "replace", form.text, source,
                           f"paraphrase in quotation marks: the source says it in other words "

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from verifier.archive import Archive, Passage
-from verifier.textnorm import Token, canonical_words, words
+from verifier.textnorm import Token, canonical_words, spelled_number, words
 
 ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
 BRACKET = re.compile(r"\[([^\[\]]{0,80})\]")
@@ -51,7 +51,15 @@ class QuoteForm:
 
     @property
     def search_text(self) -> str:
-        return " ".join(w.norm for w in self.spoken)
+        """The spoken words as written (the index knows words, not canonical forms), with the
+        other spelling of each number: "4" also as "four", "fourteen" also as "14"."""
+        out = []
+        for w in self.spoken:
+            written = self.text[w.start:w.end]
+            out.append(written)
+            if w.norm.isdigit():
+                out.append(w.norm if not written[:1].isdigit() else spelled_number(int(w.norm)) or "")
+        return " ".join(x for x in out if x)
 
 
 def parse_quote(text: str) -> QuoteForm:

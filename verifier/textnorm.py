@@ -157,9 +157,9 @@ def canonical(norm: str) -> str:
 
 
 def _spelling(word: str) -> str:
-    if len(word) > 5 and word.endswith(("our", "ours", "oured", "ouring", "ourite", "ourable")) \
-            and word not in _OUR_EXCEPTIONS:
-        return re.sub(r"our(s|ed|ing|ite|able)?$", r"or\1", word)  # colour -> color
+    if len(word) > 5 and word not in _OUR_EXCEPTIONS and \
+            re.search(r"[^aeouy]our(s|ed|ing|ite|ites|able|hood|hoods|al|er|ers|less|ful)?$", word):
+        return re.sub(r"our(?=(s|ed|ing|ite|ites|able|hood|hoods|al|er|ers|less|ful)?$)", "or", word)  # colour
     if word in _RE_WORDS or (word[:-1] in _RE_WORDS and word.endswith("s")):
         return word.replace("re", "er", 1) if word.endswith("re") else word[:-3] + "ers"
     if len(word) > 6 and re.search(r"[^aeiou]is(e|es|ed|ing|ation|ations)$", word) and word not in _ISE_KEEP:
@@ -189,13 +189,47 @@ def canonical_words(tokens: list[Token]) -> list[Token]:
             i += 2
             continue
         tok = tokens[i]
-        if tok.norm.endswith("%") and len(tok.norm) > 1:  # "40%" reads as "40 per cent"
+        expanded = _expand_contraction(tok.norm)
+        if expanded:  # "wasn't" aligns with "was not"; judging tells the two apart again
+            out.extend(Token(w, tok.start, tok.end) for w in expanded)
+        elif tok.norm.endswith("%") and len(tok.norm) > 1:  # "40%" reads as "40 per cent"
             out.append(Token(tok.norm[:-1], tok.start, tok.end - 1))
             out.append(Token("%", tok.end - 1, tok.end))
         else:
             out.append(Token(canonical(tok.norm), tok.start, tok.end))
         i += 1
     return out
+
+
+_CONTRACTED = {"won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not"),
+               "ain't": ("am", "not"), "cannot": ("can", "not"), "let's": ("let", "us")}
+_SUFFIXES = {"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am"}
+
+
+def _expand_contraction(word: str) -> tuple[str, ...] | None:
+    """The full form of a contraction ("wasn't" -> was not), None for other words. "'s" and "'d"
+    are left alone: is/has/possessive and had/would cannot be told apart."""
+    if "'" not in word and word != "cannot":
+        return None
+    if word in _CONTRACTED:
+        return _CONTRACTED[word]
+    for suffix, full in _SUFFIXES.items():
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return word[: -len(suffix)], full
+    return None
+
+
+def is_contraction(written: str) -> bool:
+    return _expand_contraction(normalize(written)) is not None
+
+
+def spelled_number(n: int) -> str | None:
+    """The word for a small or round number: 4 -> "four", 30 -> "thirty"; None otherwise."""
+    for table in (_UNITS, _TENS):
+        for word, value in table.items():
+            if value == n:
+                return word
+    return None
 
 
 def _number_run(tokens: list[Token], i: int) -> tuple[int, int | None]:
