@@ -15,12 +15,12 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from verifier.archive import Archive, Passage
-from verifier.textnorm import Token, canonical_words, spelled_number, words
+from verifier.textnorm import STOPWORDS, Token, canonical_words, spelled_number, words
 
 ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
 BRACKET = re.compile(r"\[([^\[\]]{0,80})\]")
 WILDCARD = "\ue000"  # stands for a bracketed insertion; matches no source word
-CANDIDATES = 8
+CANDIDATES = 6
 
 
 @dataclass
@@ -129,8 +129,12 @@ def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) 
     for cand in archive.candidates(form.search_text, limit=limit):
         passage = archive.window(cand.segment_id, before=spread, after=spread)
         own = next((p.offset for p in passage.parts if p.segment_id == cand.segment_id), 0)
-        source = passage_words(passage)
-        for found in (align(form, passage, source=source), align(form, passage, own, source)):
+        source = SourceWords(passage_words(passage))
+        found = align(form, passage, source=source)
+        tries = [found]
+        if found is None or found.start < own:  # also the candidate's own occurrence
+            tries.append(align(form, passage, own, source))
+        for found in tries:
             if found:  # the same words found from two neighbouring candidates count once
                 key = (passage.document.get("id"), passage.document_offset(found.start))
                 if key not in out or found.score > out[key].score:
@@ -143,18 +147,28 @@ def passage_words(passage: Passage) -> list[Token]:
     return canonical_words(words(passage.text, skip_directions=True))
 
 
+class SourceWords:
+    """A passage's words, and the same as a string of one character per distinct word (what
+    rapidfuzz aligns); the quote's words are mapped through the same ``vocab``."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.vocab: dict[str, str] = {}
+        self.chars = "".join(_char(self.vocab, t.norm) for t in tokens)
+
+
 def align(form: QuoteForm, passage: Passage, start_at: int = 0,
-          source: list[Token] | None = None) -> Alignment | None:
+          source: SourceWords | None = None) -> Alignment | None:
     """Align every fragment of ``form`` in ``passage``, in order; the first one is looked for
     from passage offset ``start_at`` on. ``source``: the passage's words, if already known."""
-    source = passage_words(passage) if source is None else source
+    prepared = SourceWords(passage_words(passage)) if source is None else source
+    source, src = prepared.tokens, prepared.chars
+    vocab = dict(prepared.vocab)
     if not source:
         return None
     first_word = next((i for i, t in enumerate(source) if t.start >= start_at), len(source))
     if first_word == len(source):
         return None
-    vocab: dict[str, str] = {}
-    src = "".join(_char(vocab, t.norm) for t in source)
     ops: list[Op] = []
     pos = 0
     regions: list[tuple[int, int]] = []
@@ -163,7 +177,7 @@ def align(form: QuoteForm, passage: Passage, start_at: int = 0,
         frag_ops, first, last = max(
             (_fragment_ops(frag, q, source, src, lo, hi, n)
              for lo, hi in _windows(q, src, pos if n else first_word)),
-            key=lambda found: _score(found[0]))
+            key=lambda found: (_equal(found[0]), _score(found[0])))  # most quote words placed
         if regions and first is not None and first > regions[-1][1]:
             ops.append(Op("delete", [], source[regions[-1][1]:first], n, gap=True))
         ops.extend(frag_ops)
@@ -194,7 +208,7 @@ def _windows(q: str, src: str, pos: int) -> list[tuple[int, int]]:
     pad = len(q) // 2 + 4
     lo, hi = max(pos, start - pad), min(len(src), end + pad)
     snug = max(pos, start - 1), min(len(src), end + 1)
-    return [snug, (start, end), (lo, hi), (start, hi), (lo, end)]
+    return [snug, (start, end), (lo, hi)]
 
 
 def _fragment_ops(frag, q, source, src, lo, hi, n) -> tuple[list[Op], int | None, int | None]:
@@ -239,6 +253,11 @@ def _pair_replacements(ops: list[Op]) -> list[Op]:
         else:
             out.append(op)
     return out
+
+
+def _equal(ops: list[Op]) -> int:
+    """Content words of the quote the alignment places (stopwords match anywhere)."""
+    return sum(1 for o in ops if o.tag == "equal" for w in o.quote if w.norm not in STOPWORDS)
 
 
 def _score(ops: list[Op]) -> float:

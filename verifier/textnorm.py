@@ -179,6 +179,11 @@ def canonical_words(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     i = 0
     while i < len(tokens):
+        norm = tokens[i].norm
+        if norm not in _SPECIAL and "'" not in norm and not norm[-1:] == "%" and not norm[:1].isdigit():
+            out.append(Token(canonical(norm), tokens[i].start, tokens[i].end))  # the common case
+            i += 1
+            continue
         j, value = _number_run(tokens, i)
         if j > i + 1 or (j == i + 1 and value is not None and tokens[i].norm in _SCALES):
             out.append(Token(str(value), tokens[i].start, tokens[j - 1].end))
@@ -201,6 +206,7 @@ def canonical_words(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_SPECIAL = frozenset([*_UNITS, *_TENS, *_SCALES, "per", "cannot"])
 _CONTRACTED = {"won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not"),
                "ain't": ("am", "not"), "cannot": ("can", "not"), "let's": ("let", "us")}
 _SUFFIXES = {"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am"}
