@@ -49,7 +49,7 @@ BUSY_TIMEOUT_S = 60.0
 MAX_WORDS = 40                     # candidates: look at most at this many words of a quote,
 MAX_TERMS = 8                      # ... query at most this many of them,
 ROW_BUDGET = 3000                  # ... whose segments add up to at most this many,
-COMMON_DF = 1000                   # ... each in fewer segments than this (else: "common")
+COMMON_DF = 300                    # ... each in fewer segments than this (else: "common")
 RERANK_EXTRA = 10                  # candidates: re-rank this many more than asked for
 QUERY_TIME_LIMIT_S = 0.1          # a query taking longer is cut short (see _ranked_rows)
 BATCH_SECONDS = 1.0                # add_paths: commit at least this often
@@ -178,6 +178,8 @@ class Archive:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._batch_started: float | None = None   # set while add_paths groups documents
+        self._counts: dict[str, int] = {}  # how many segments match a query word (see _count)
+        self._counts_version: tuple[int, int] | None = None
 
     # ------------------------------------------------------------------------- opening
 
@@ -636,6 +638,9 @@ class Archive:
         ("Voss" matches "Mara Voss"). A quote of stopwords only is looked up as a phrase.
         """
         with self._errors():
+            version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+            if version != self._counts_version:  # the archive changed: word counts are stale
+                self._counts, self._counts_version = {}, version
             query = self._quote_query(quote_text)
             if query is None:
                 rows = self._phrase_rows(quote_text, limit, speaker)
@@ -668,6 +673,14 @@ class Archive:
         return " OR ".join(singles)
 
     def _count(self, query: str) -> int:
+        """``_count_uncached``, remembered until the archive changes (in this process or another)."""
+        if query not in self._counts:
+            if len(self._counts) > 100_000:
+                self._counts.clear()
+            self._counts[query] = self._count_uncached(query)
+        return self._counts[query]
+
+    def _count_uncached(self, query: str) -> int:
         """In how many segments ``query`` matches, counting no further than COMMON_DF."""
         return self.conn.execute("SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts"
                                  " MATCH ? LIMIT ?)", (query, COMMON_DF)).fetchone()[0]

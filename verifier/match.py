@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
@@ -143,8 +144,21 @@ def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) 
 
 
 def passage_words(passage: Passage) -> list[Token]:
-    """The canonical words of a passage, stage directions left out."""
-    return canonical_words(words(passage.text, skip_directions=True))
+    """The canonical words of a passage, stage directions left out (segment by segment, so that
+    neighbouring candidates share the work)."""
+    if not passage.parts:
+        return list(_text_words(passage.text))
+    out: list[Token] = []
+    for n, part in enumerate(passage.parts):
+        end = passage.parts[n + 1].offset - 1 if n + 1 < len(passage.parts) else len(passage.text)
+        shift = part.offset
+        out.extend(Token(t.norm, t.start + shift, t.end + shift) for t in _text_words(passage.text[shift:end]))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _text_words(text: str) -> tuple[Token, ...]:
+    return tuple(canonical_words(words(text, skip_directions=True)))
 
 
 class SourceWords:
