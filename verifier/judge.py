@@ -22,6 +22,7 @@ IGNORED, MARKED, MINOR_KIND, SUBSTANTIVE = "ignored", "marked", "minor", "substa
 
 MATCH_THRESHOLD = 0.6  # below this share of common wording, the passage is not the quote's source
 PARAPHRASE_THRESHOLD = 0.5  # content words in common for "a paraphrase in quotation marks"
+CLOSEST_THRESHOLD = 0.25  # an unverified quote shows its closest passage from this score on
 SPLICE_GAP = 6  # source words left out without an ellipsis that make two passages, not one
 
 NEGATIONS = frozenset("""not no never nobody nothing none nowhere neither nor without cannot
@@ -346,7 +347,7 @@ def _unmatched(form: QuoteForm, speaker: str | None, alignments: list[Alignment]
                           f"paraphrase in quotation marks: the source says it in other words "
                           f"({round(shared * 100)}% of the quote's content words are in it)")
         return Judgement(MISQUOTE, round(best.score, 3), best, [diff])
-    return Judgement(UNVERIFIED, round(best.score, 3), closest=best,
+    return Judgement(UNVERIFIED, round(best.score, 3), closest=best if best.score >= CLOSEST_THRESHOLD else None,
                      notes=["no passage in the archive is close enough to judge"])
 
 

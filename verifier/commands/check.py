@@ -35,7 +35,9 @@ def run(args) -> int:
     archive = open_archive(args.archive)
     status = 0
     console = _console() if args.format == "text" else None
-    for path in expand_paths(args.paths):
+    paths = expand_paths(args.paths)
+    totals: dict[str, int] = {}
+    for path in paths:
         try:
             article = load_article(path, args.input_format)
         except InputError as exc:
@@ -55,6 +57,10 @@ def run(args) -> int:
                 console.print(line)
         if status == 0 and any(fails(c.judgement.verdict, args.fail_on) for c in checked):
             status = 1
+        totals = {v: totals.get(v, 0) + n for v, n in counts.items()}
+    if console is not None and len(paths) > 1:
+        console.print(f"total: {len(paths)} files, " + ", ".join(f"{n} {v}" for v, n in totals.items()),
+                      style="bold", highlight=False)
     sys.stdout.flush()
     return status
 
