@@ -85,13 +85,14 @@ def classify(form: QuoteForm, alignment: Alignment) -> list[Difference]:
             continue
         before = ops[i - 1] if i else None
         after = ops[i + 1] if i + 1 < len(ops) else None
-        diffs.append(_difference(op, before, after, alignment))
+        diffs.append(_difference(op, before, after, alignment, form.text))
     diffs.extend(_written_forms(form, alignment))
     return _find_reorders(diffs)
 
 
-def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignment) -> Difference:
-    quote = " ".join(_spoken_text(alignment, w) for w in op.quote)
+def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignment,
+                quote_text: str) -> Difference:
+    quote = " ".join(quote_text[op.quote[0].start:op.quote[-1].end].split()) if op.quote else ""
     source = _source_text(alignment, op.source)
     qn = [w.norm for w in op.quote]
     sn = [t.norm for t in op.source]
@@ -148,10 +149,6 @@ def _found_elsewhere(op: Op, alignment: Alignment) -> str | None:
 def _change(tag: str, quote: str, source: str) -> str:
     return {"replace": f"'{source}' became '{quote}'", "insert": f"'{quote}' added",
             "delete": f"'{source}' left out"}.get(tag, f"'{source}' / '{quote}'")
-
-
-def _spoken_text(alignment: Alignment, word) -> str:
-    return word.norm if not hasattr(alignment, "quote_text") else alignment.quote_text[word.start:word.end]
 
 
 def _source_text(alignment: Alignment, tokens) -> str:
