@@ -8,6 +8,7 @@ import json
 from typing import IO
 
 from verifier.article import Article
+from verifier.check import source_record
 from verifier.quotes import STATEMENT, Quote
 
 
@@ -128,8 +129,6 @@ def check_text(path: str, checked: list, summary_counts: dict):
 
 def _source_lines(alignment, closest: bool) -> list:
     from rich.text import Text
-
-    from verifier.check import source_record
 
     s = source_record(alignment)
     where = ", ".join(str(x) for x in (s["speaker"], s["date"], s["kind"], s["timecode"] and f"at {s['timecode']}")

@@ -1,0 +1,40 @@
+"""The articles a command reads: each PATH expanded, read, and a failure reported once."""
+from __future__ import annotations
+
+import sys
+
+from verifier.article import load_article
+from verifier.errors import InputError
+from verifier.inputs import expand_paths
+from verifier.report import error_record, write_json_line
+
+
+def add_arguments(parser) -> None:
+    """The options every article-reading command shares."""
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="articles (text, Markdown, HTML), directories of them, - for stdin")
+    parser.add_argument("--input-format", choices=("txt", "md", "html"), default=None,
+                        help="treat every input as this format instead of guessing from the name")
+    parser.add_argument("--double-apostrophes", action="store_true",
+                        help="read '' as a double quotation mark (as some archives write it)")
+
+
+class ArticleReader:
+    """Iterates over the articles of ``args.paths``; an unreadable one gets a one-line message on
+    standard error (and an error record in JSON output) and sets ``failed``."""
+
+    def __init__(self, args):
+        self.args = args
+        self.paths = expand_paths(args.paths)
+        self.failed = False
+
+    def __iter__(self):
+        for path in self.paths:
+            try:
+                yield load_article(path, self.args.input_format)
+            except InputError as exc:
+                print(f"verifier: {exc}", file=sys.stderr)
+                if self.args.format == "json":
+                    write_json_line(error_record(path, exc.reason), sys.stdout)
+                self.failed = True
+
