@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from verifier.archive import Archive, timecode
@@ -30,6 +30,26 @@ class CheckedQuote:
     judgement: Judgement
 
 
+@dataclass
+class ArticleResult:
+    """One input of `verifier check`: its checked quotes, or why it could not be read."""
+
+    path: str
+    article: Article | None = None
+    checked: list[CheckedQuote] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def summary(self) -> dict:
+        return summary(self.checked)
+
+    def record(self) -> dict:
+        """The interface's JSON object for this article."""
+        if self.error is not None:
+            return {"path": self.path, "error": self.error, "quotes": []}
+        return {"path": self.path, "quotes": [quote_record(c) for c in self.checked], "summary": self.summary}
+
+
 def check_article(article: Article, archive: Archive, matcher: SpeakerMatcher | None = None,
                   **extract_options) -> list[CheckedQuote]:
     """Every statement of ``article`` with its judgement, in order."""
@@ -39,6 +59,7 @@ def check_article(article: Article, archive: Archive, matcher: SpeakerMatcher | 
         if quote.kind != STATEMENT:
             continue
         quote.line, quote.column = article.position(quote.start)
+        quote.end_line, quote.end_column = article.position(max(quote.start, quote.end - 1))
         out.append(CheckedQuote(quote, check_quote(quote, archive, matcher, article.date)))
     return out
 

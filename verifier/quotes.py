@@ -37,6 +37,8 @@ class Quote:
     cue: str | None = None
     line: int | None = None
     column: int | None = None
+    end_line: int | None = None  # where the quoted words end in the original file
+    end_column: int | None = None
     continues: bool = False  # goes on in the next paragraph
     continued: bool = False  # goes on from the previous paragraph
     how: str = field(default="", repr=False)
@@ -45,6 +47,8 @@ class Quote:
         out = {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind,
                "speaker": self.speaker, "speaker_mention": self.speaker_mention, "cue": self.cue,
                "line": self.line, "column": self.column}
+        if self.end_line is not None:
+            out["end_line"], out["end_column"] = self.end_line, self.end_column
         if self.continues:
             out["continues"] = True
         if self.continued:

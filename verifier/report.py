@@ -16,6 +16,7 @@ def place(article: Article, quotes: list[Quote]) -> None:
     """Fill each quote's line and column in the article's original file."""
     for q in quotes:
         q.line, q.column = article.position(q.start)
+        q.end_line, q.end_column = article.position(max(q.start, q.end - 1))
 
 
 def quotes_record(article: Article, quotes: list[Quote]) -> dict:

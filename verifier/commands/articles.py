@@ -21,12 +21,18 @@ def add_arguments(parser) -> None:
 
 class ArticleReader:
     """Iterates over the articles of ``args.paths``; an unreadable one gets a one-line message on
-    standard error (and an error record in JSON output) and sets ``failed``."""
+    standard error (and an error record on ``json_out``, by default standard output for JSON) and
+    is listed in ``errors``."""
 
-    def __init__(self, args):
+    def __init__(self, args, json_out=None):
         self.args = args
         self.paths = expand_paths(args.paths)
-        self.failed = False
+        self.errors: list[tuple[str, str]] = []  # (path, reason)
+        self.json_out = json_out if json_out is not None else (sys.stdout if args.format == "json" else None)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
 
     def __iter__(self):
         for path in self.paths:
@@ -34,7 +40,7 @@ class ArticleReader:
                 yield load_article(path, self.args.input_format)
             except InputError as exc:
                 print(f"verifier: {exc}", file=sys.stderr)
-                if self.args.format == "json":
-                    write_json_line(error_record(path, exc.reason), sys.stdout)
-                self.failed = True
+                if self.json_out is not None:
+                    write_json_line(error_record(path, exc.reason), self.json_out)
+                self.errors.append((path, exc.reason))
 

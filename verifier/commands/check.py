@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sys
 
-from verifier.check import FAIL_LEVELS, check_article, fails, open_archive, quote_record, summary
+from verifier.check import FAIL_LEVELS, ArticleResult, check_article, fails, open_archive
+from verifier.formats import available, render
 from verifier.commands.articles import ArticleReader, add_arguments
 from verifier.errors import VerifierError
 from verifier.report import check_text, write_json_line
@@ -17,7 +18,8 @@ def register(subparsers) -> None:
     add_arguments(parser)
     parser.add_argument("--archive", metavar="DB_OR_DIR",
                         help="archive database, or a directory of source files (default: $VERIFIER_ARCHIVE, then ./verifier.db)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=available(), default="text")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     parser.add_argument("--fail-on", choices=FAIL_LEVELS, default="misquote",
                         help="exit 1 when a quote has this verdict or a more severe one (default: misquote)")
     parser.add_argument("--alias", action="append", default=[], metavar="NAME=PERSON",
@@ -29,28 +31,52 @@ def register(subparsers) -> None:
 def run(args) -> int:
     matcher = SpeakerMatcher(_aliases(args.alias))
     archive = open_archive(args.archive)
-    status = 0
-    console = _console() if args.format == "text" else None
-    reader = ArticleReader(args)
-    totals: dict[str, int] = {}
+    out = _output(args.output)
+    streaming = args.format in ("text", "json")
+    console = _console(out) if args.format == "text" else None
+    reader = ArticleReader(args, json_out=out if args.format == "json" else None)
+    results: list[ArticleResult] = []
     for article in reader:
         article.date = article.date or args.date
-        checked = check_article(article, archive, matcher, double_apostrophes=args.double_apostrophes)
-        counts = summary(checked)
+        result = ArticleResult(article.path, article,
+                               check_article(article, archive, matcher, double_apostrophes=args.double_apostrophes))
+        results.append(result)
         if args.format == "json":
-            write_json_line({"path": article.path, "quotes": [quote_record(c) for c in checked],
-                             "summary": counts}, sys.stdout)
-        else:
-            for line in check_text(article.path, checked, counts):
+            write_json_line(result.record(), out)
+        elif console is not None:
+            for line in check_text(article.path, result.checked, result.summary):
                 console.print(line)
-        if status == 0 and any(fails(c.judgement.verdict, args.fail_on) for c in checked):
-            status = 1
-        totals = {v: totals.get(v, 0) + n for v, n in counts.items()}
+    results.extend(ArticleResult(path, error=reason) for path, reason in reader.errors)
     if console is not None and len(reader.paths) > 1:
-        console.print(f"total: {len(reader.paths)} files, " + ", ".join(f"{n} {v}" for v, n in totals.items()),
-                      style="bold", highlight=False)
-    sys.stdout.flush()
-    return 2 if reader.failed else status
+        console.print(_totals(results), style="bold", highlight=False)
+    if not streaming:
+        out.write(render(args.format, _in_input_order(results, reader.paths),
+                         {"archive": archive.path, "fail_on": args.fail_on}))
+    out.flush()
+    failing = any(fails(c.judgement.verdict, args.fail_on) for r in results for c in r.checked)
+    return 2 if reader.failed else int(failing)
+
+
+def _in_input_order(results: list[ArticleResult], paths: list[str]) -> list[ArticleResult]:
+    order = {p: i for i, p in enumerate(paths)}
+    return sorted(results, key=lambda r: order.get(r.path, len(order)))
+
+
+def _totals(results: list[ArticleResult]) -> str:
+    totals: dict[str, int] = {}
+    for r in results:
+        for verdict, n in r.summary.items():
+            totals[verdict] = totals.get(verdict, 0) + n
+    return f"total: {len(results)} files, " + ", ".join(f"{n} {v}" for v, n in totals.items())
+
+
+def _output(path: str | None):
+    if not path or path == "-":
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise VerifierError(f"{path}: cannot write the report ({exc.strerror})") from None
 
 
 def _aliases(pairs: list[str]) -> dict[str, str]:
@@ -63,7 +89,7 @@ def _aliases(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _console():
+def _console(out):
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(file=out, highlight=False, soft_wrap=True)
