@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 # format name -> module under verifier.formats
-FORMATS = {}
+FORMATS = {"sarif": "sarif", "github": "github", "junit": "junit", "html": "html"}
 
 
 def available() -> tuple[str, ...]:

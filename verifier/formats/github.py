@@ -1,0 +1,8 @@
+"""The `github` report of `verifier check` (being written)."""
+from __future__ import annotations
+
+from verifier.errors import VerifierError
+
+
+def render(results, context: dict) -> str:
+    raise VerifierError("--format github is not available yet")
