@@ -205,6 +205,10 @@ def test_cli_bad_archives_and_articles(tmp_path, sources):
         proc = run("check", "--archive", bad, art, env=env)
         assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
         assert "Traceback" not in proc.stderr
+    empty_db = tmp_path / "empty.db"
+    Archive.open(empty_db, create=True).conn.close()
+    proc = run("check", "--archive", empty_db, art, env=env)
+    assert proc.returncode == 2 and "archive is empty" in proc.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
     proc = run("check", "--archive", empty, art, env=env)

@@ -126,7 +126,11 @@ def open_archive(location: str | None) -> Archive:
     location = location or os.environ.get("VERIFIER_ARCHIVE") or "verifier.db"
     if os.path.isdir(location):
         return _directory_archive(location)
-    return Archive.open(location)
+    archive = Archive.open(location)
+    if not archive.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone():
+        raise VerifierError(f"{location}: the archive is empty (add sources with "
+                            f"`verifier archive add --db {location} FILE...`)")
+    return archive
 
 
 def _directory_archive(directory: str) -> Archive:
