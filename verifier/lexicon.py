@@ -71,7 +71,7 @@ previously recently frequently often simply flatly quickly bluntly publicly priv
 angrily quietly loudly firmly calmly proudly openly curtly tersely sharply pointedly jokingly
 finally initially first last since originally immediately subsequently separately similarly
 likewise elsewhere never not always already just even only herself himself themselves itself
-now
+now however though meanwhile too instead
 """.split())
 
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "s", "we": "p", "it": "n", "you": "s"}
