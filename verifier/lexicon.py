@@ -92,6 +92,7 @@ former then candidate nominee premier chancellor prime deputy acting assistant a
 state house senate democratic republican gop democrat independent first spokesman spokeswoman
 spokesperson councilman councilwoman council member delegate treasurer comptroller commander
 prosecutor lawyer professor doctor dean coach reverend pastor pres sec amb supt insp det
+councillor councilor alderman alderwoman assemblyman assemblywoman assemblymember
 """.split())
 ABBREVIATIONS = frozenset("""mr mrs ms dr sen rep gov lt gen col sgt capt adm prof rev hon maj cmdr
 jr sr st mt ft pres sec amb supt insp det no vs jan feb mar apr aug sept sep oct nov dec corp inc
