@@ -23,7 +23,7 @@ from pathlib import Path
 from verifier.errors import InputError
 from verifier.html_text import html_to_text
 from verifier.markdown_text import markdown_to_text
-from verifier.plaintext import Extracted
+from verifier.plaintext import Extracted, Marker, parse_marker
 
 FORMATS = ("txt", "md", "html")
 MAX_ARTICLE_BYTES = 10_000_000
@@ -56,6 +56,7 @@ class Article:
     # (text_offset, original_offset); between anchors offsets advance together.
     anchors: list[tuple[int, int]] = field(default_factory=list)
     original: str | None = None  # the decoded original file, when it differs from ``text``
+    markers: list[Marker] = field(default_factory=list)  # ``verifier: ignore`` suppression markers
 
     def original_offset(self, offset: int) -> int:
         """The offset in the original file of the character at ``offset`` in ``text``."""
@@ -110,12 +111,31 @@ def parse_article(data: bytes, path: str, fmt: str | None = None) -> Article:
         return _converted(markdown_to_text(text, path), path, "md", text)
     if fmt == "html":
         return _converted(html_to_text(text, path), path, "html", text)
-    return Article(path=path, text=text, format="txt")
+    return Article(path=path, text=text, format="txt", markers=_text_markers(text))
 
 
 def _converted(extracted: Extracted, path: str, fmt: str, original: str) -> Article:
+    for marker in extracted.markers:
+        marker.line = original.count("\n", 0, marker.origin) + 1
     return Article(path=path, text=extracted.text, format=fmt, title=extracted.title,
-                   date=extracted.date, anchors=extracted.anchors, original=original)
+                   date=extracted.date, anchors=extracted.anchors, original=original,
+                   markers=extracted.markers)
+
+
+# A line of its own: [verifier: ignore ...] or <!-- verifier: ignore ... -->
+_TEXT_MARKER = re.compile(r"^[ \t]*(?:\[([^\[\]\n]*)\]|<!--((?:(?!-->)[^\n])*)-->)[ \t]*$", re.M)
+
+
+def _text_markers(text: str) -> list[Marker]:
+    """The suppression markers of a plain-text article; each applies from the end of its line."""
+    if "verifier" not in text.lower():
+        return []
+    out = []
+    for m in _TEXT_MARKER.finditer(text):
+        found = parse_marker(m.group(1) if m.group(1) is not None else m.group(2))
+        if found:
+            out.append(Marker(found[0], m.end(), found[1], m.start(), text.count("\n", 0, m.start()) + 1))
+    return out
 
 
 def max_article_bytes() -> int:

@@ -28,6 +28,20 @@ CONTEXT_CHARS = 160
 class CheckedQuote:
     quote: Quote
     judgement: Judgement
+    suppressed: str | None = None  # why the quote is suppressed (never fails the check), if it is
+
+    @property
+    def id(self) -> str:
+        return quote_id(self.quote.speaker, self.quote.text)
+
+
+def quote_id(speaker: str | None, text: str) -> str:
+    """A short stable id of a quote: its speaker and its normalised words (case, punctuation and
+    quotation-mark styles left out), so it survives edits elsewhere in the article."""
+    from verifier.textnorm import words
+
+    key = " ".join((speaker or "").split()).lower() + "\n" + " ".join(t.norm for t in words(text))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass
@@ -74,13 +88,15 @@ def quote_record(checked: CheckedQuote) -> dict:
     """The interface's JSON object for one checked quote."""
     j = checked.judgement
     rec = checked.quote.to_json()
-    rec.update({"verdict": j.verdict, "score": j.score,
+    rec.update({"id": checked.id, "verdict": j.verdict, "score": j.score,
                 "source": source_record(j.alignment) if j.alignment else None,
                 "differences": [d.to_json() for d in j.differences]})
     if j.closest is not None:
         rec["closest"] = source_record(j.closest)
     if j.notes:
         rec["notes"] = j.notes
+    if checked.suppressed is not None:
+        rec["suppressed"] = checked.suppressed
     return rec
 
 

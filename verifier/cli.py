@@ -12,7 +12,7 @@ import sys
 from verifier import __version__
 from verifier.errors import VerifierError
 
-COMMAND_MODULES = ("quotes", "archive", "check")
+COMMAND_MODULES = ("quotes", "archive", "check", "config")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,7 +34,8 @@ _TAG_TAIL = re.compile(r"[\t\n\f\r /]*")
 _RAW_END: dict[str, re.Pattern] = {}
 
 # Events: ("start", name, attrs, offset), ("end", name, None, offset),
-# ("text", start, stop, None) and ("raw", start, stop, name) for script/style/title contents.
+# ("text", start, stop, None), ("raw", start, stop, name) for script/style/title contents and
+# ("comment", start, stop, body) for comments that may be ``verifier: ignore`` markers.
 
 
 def _tokenize(src: str) -> list[tuple]:
@@ -55,7 +56,11 @@ def _markup(src: str, lt: int, events: list[tuple]) -> int:
     """Consume the markup starting with ``<`` at ``lt``; returns where text resumes."""
     nxt = src[lt + 1:lt + 2]
     if src.startswith("<!--", lt):
-        return _comment_end(src, lt)
+        end = _comment_end(src, lt)
+        body = src[lt + 4:end - 3] if src.startswith("-->", end - 3) and end - 3 >= lt + 4 else ""
+        if "verifier" in body.lower():  # maybe a suppression marker: kept for the text walk
+            events.append(("comment", lt, end, body))
+        return end
     if nxt in ("!", "?"):
         return _past(src, ">", lt + 2)
     if nxt == "/":
@@ -220,7 +225,7 @@ def html_to_text(src: str, path: str) -> Extracted:
         title, date = page.title(), page.date()
     except RecursionError:
         raise InputError(path, "could not parse HTML") from None
-    return Extracted(out.text(), out.anchors, title, date)
+    return Extracted(out.text(), out.anchors, title, date, out.markers)
 
 
 
@@ -266,9 +271,11 @@ class _HtmlPage:
             while open_blocks and open_blocks[-1][0] <= i:
                 pre -= open_blocks.pop()[1]
                 out.block()
-            kind, a, b, _ = self.events[i]
+            kind, a, b, extra = self.events[i]
             if kind == "text":
                 _emit_text(self.src, a, b, out, preformatted=pre > 0)
+            elif kind == "comment":
+                out.marker(extra, a)
             elif kind == "start":
                 el = self.elements[i]
                 if self._dropped(el, strict):

@@ -21,6 +21,7 @@ _MD_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0
 _ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MARKER_RUN = re.compile(r"[*_`~]+")
 _SCAN_WINDOW = 4096  # how far to look for a character before giving up on exact mapping
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _META_DATE_KEYS = ("date", "published", "pubdate", "publishdate", "date_published")
 
 
@@ -36,7 +37,7 @@ def markdown_to_text(src: str, path: str) -> Extracted:
     heading = _MarkdownWalker(src, out).walk(tokens)
     title = _meta_text(meta, ("title", "headline")) or heading
     date = next(filter(None, (normalise_date(meta.get(k)) for k in _META_DATE_KEYS)), None)
-    return Extracted(out.text(), out.anchors, title, date)
+    return Extracted(out.text(), out.anchors, title, date, out.markers)
 
 
 def _markdown_tokens(body: str):
@@ -87,6 +88,8 @@ class _MarkdownWalker:
         for tok in tokens:
             if tok.type == "heading_open":
                 in_h1 = tok.tag == "h1"
+            elif tok.type == "html_block" and tok.map and "<!--" in tok.content:
+                self._comments(tok.content, self.starts[min(tok.map[0], len(self.starts) - 1)])
             elif tok.type == "inline" and tok.map:
                 if in_h1 and heading is None:
                     heading = " ".join(_plain_inline(tok.children or []).split()) or None
@@ -115,7 +118,15 @@ class _MarkdownWalker:
             elif kind == "image":
                 self._skip_image()
             elif kind == "html_inline":
+                if child.content.startswith("<!--"):
+                    self._comments(child.content, self.cursor)
                 self._skip_literal(child.content)
+
+    def _comments(self, raw: str, origin: int) -> None:
+        """Record the suppression markers among the HTML comments of ``raw`` (found near ``origin``)."""
+        for m in _COMMENT.finditer(raw):
+            found = self.src.find(m.group(), origin, origin + len(raw) + _SCAN_WINDOW)
+            self.out.marker(m.group(1), found if found >= 0 else origin)
 
     def _window(self, extra: int = 0) -> int:
         """Searches stop here, so a piece that cannot be found costs a bounded amount."""

@@ -13,18 +13,47 @@ import re
 from dataclasses import dataclass, field
 
 
+# A suppression marker in an article: ``<!-- verifier: ignore -->`` (Markdown, HTML, plain text)
+# or ``[verifier: ignore]`` (plain text), optionally ``ignore-next-quote`` and a reason after it.
+MARKER_KINDS = ("ignore", "ignore-next-quote")
+_MARKER_BODY = re.compile(r"\s*verifier:\s*(ignore-next-quote|ignore)(?![\w-])\s*(?:[:\u2014\u2013-]+\s*)?(.*?)\s*",
+                          re.I | re.S)
+
+
+@dataclass
+class Marker:
+    """A ``verifier: ignore`` marker: ``offset`` is where it stands in the extracted text (what
+    follows it starts there or later), ``origin`` where it is in the original file."""
+
+    kind: str  # "ignore" (the next paragraph) or "ignore-next-quote"
+    offset: int
+    reason: str | None = None
+    origin: int = 0
+    line: int | None = None  # 1-based line of the marker in the original file
+
+
+def parse_marker(body: str) -> tuple[str, str | None] | None:
+    """(kind, reason) for the inside of a comment or bracket that is a marker, else None."""
+    m = _MARKER_BODY.fullmatch(body)
+    if not m:
+        return None
+    reason = " ".join(m.group(2).split()) or None
+    return m.group(1).lower(), reason
+
+
 @dataclass
 class Extracted:
     """The result of converting a marked-up document to plain text.
 
     ``anchors`` are sorted (text_offset, original_offset) pairs; between anchors offsets advance
-    together. ``date`` is YYYY-MM-DD.
+    together. ``date`` is YYYY-MM-DD. ``markers`` are the suppression markers found.
     """
 
     text: str
     anchors: list[tuple[int, int]] = field(default_factory=list)
     title: str | None = None
     date: str | None = None
+    markers: list[Marker] = field(default_factory=list)
 
 
 class TextBuilder:
@@ -43,6 +72,13 @@ class TextBuilder:
         self._paragraph = False  # a paragraph break is due before the next word
         self._space: int | None = None  # a space is due, found at this offset
         self._newlines: tuple[int, int] | None = None  # (count, offset) of pending <br>s
+        self.markers: list[Marker] = []
+
+    def marker(self, comment: str, origin: int) -> None:
+        """Record ``comment`` (the inside of an HTML comment) if it is a suppression marker."""
+        found = parse_marker(comment)
+        if found:
+            self.markers.append(Marker(found[0], self.length, found[1], origin))
 
     def _add(self, s: str, origin: int) -> None:
         if origin != self._next:

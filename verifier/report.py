@@ -109,12 +109,18 @@ def check_text(path: str, checked: list, summary_counts: dict):
         head = Text(f"  {q.line}:{q.column}  ")
         head.append(j.verdict.upper(), style=VERDICT_STYLE[j.verdict])
         head.append(f"  {q.speaker or '(unknown speaker)'}")
-        head.append(f"  (score {j.score:.2f})", style="dim")
+        head.append(f"  (score {j.score:.2f}, id {c.id})", style="dim")
+        suppressed = getattr(c, "suppressed", None)
+        if suppressed is not None:
+            head.append("  suppressed", style="bold dim")
         out.append(head)
         diff = Text("      ")
         for piece, style in inline_diff(c):
             diff.append(piece, style=style)
         out.append(diff)
+        if suppressed is not None:  # listed, but not worth the editor's time again
+            out.append(Text(f"      · suppressed: {suppressed}", style="dim"))
+            continue
         for d in j.differences:
             if d.kind != "ignored":
                 out.append(Text(f"      · {d.kind}: {d.note}", style="red" if d.kind == "substantive" else ""))
@@ -124,7 +130,8 @@ def check_text(path: str, checked: list, summary_counts: dict):
         if source is not None:
             out.extend(_source_lines(source, closest=j.alignment is None))
     counts = ", ".join(f"{n} {v}" for v, n in summary_counts.items())
-    out.append(Text(f"  summary: {counts}", style="bold"))
+    quiet = sum(getattr(c, "suppressed", None) is not None for c in checked)
+    out.append(Text(f"  summary: {counts}" + (f" ({quiet} suppressed)" if quiet else ""), style="bold"))
     return out
 
 
