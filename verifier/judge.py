@@ -99,6 +99,7 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
     if op.gap:
         return Difference(MARKED, "delete", "…", source, f"omission marked with an ellipsis: {_clip(source)}")
     if any(w.bracket for w in op.quote):
+        source = _source_text(alignment, _same_sentence(op.source, alignment, leading=before is None))
         return Difference(MARKED, op.tag, quote, source,
                           f"writer's words in brackets: [{quote}]" + (f" for '{source}'" if source else ""))
     if "".join(qn) == "".join(sn):
@@ -133,6 +134,16 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
             "insert": f"words added that the source does not have: '{quote}'",
             "delete": f"words of the source left out without an ellipsis: '{source}'"}[op.tag]
     return Difference(SUBSTANTIVE, op.tag, quote, source, note)
+
+
+def _same_sentence(tokens, alignment: Alignment, leading: bool):
+    """The source words a bracket stands for, without those across a sentence end: "[The city]
+    did not…" stands for "It", not for "shops. It"."""
+    text = alignment.passage.text
+    for i in range(1, len(tokens)):
+        if re.search(r"[.!?]", text[tokens[i - 1].end:tokens[i].start]):
+            return tokens[i:] if leading else tokens[:i]
+    return tokens
 
 
 def _found_elsewhere(op: Op, alignment: Alignment) -> str | None:
