@@ -165,3 +165,10 @@ def test_pronoun_gender_from_given_names():
             "“The wall will hold,” Dahl said.\n\n"
             "“We will see about that,” she said.")
     assert [q.speaker for q in statements(text)] == ["Erik Dahl", "Hanna Brisk"]
+
+
+def test_verb_chains_lead_back_to_the_subject():
+    q = one("The memo went on to say, “The harbour will reopen in May, whatever the weather brings.”")
+    assert mention(q) == "The memo"
+    q = one("Ilse Marten declined to comment but later went on to say that “the harbour is safe.”")
+    assert q.speaker == "Ilse Marten"

@@ -365,15 +365,24 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
     return attr
 
 
+# Verbs (and particles) that take "to" + a cue verb: "went on to say", "declined to comment".
+CHAIN_WORDS = frozenset("""went go goes going gone on continued continue continues declined decline
+declines refused refuse refuses wanted want wants tried try tries used began begin begins started
+start starts proceeded proceed proceeds seemed seem seems appeared appear appears decided decide
+decides promised promise promises vowed vow vows pledged pledge pledges agreed agree agrees expected
+expect expects planned plan plans sought seek seeks hoped hope hopes managed manage manages
+failed fail fails came come comes stopped stop stops took take takes rushed rush moved move was
+were is are be been had has have would will could should might may must did does do back out up
+quick quickly""".split())
+
+
 def _skip_verb_chain(tokens: list[Token], end: int) -> int:
     """"Smith went on to say", "Smith declined to say", "Smith has continued to insist": step back
     over "to" and the verb before it to where the subject stands."""
     if end < 2 or tokens[end - 1].lower != "to":
         return end
     j = end - 1
-    for _ in range(3):
-        if j == 0 or not tokens[j - 1].is_word or tokens[j - 1].is_cap or pronoun_of(tokens[j - 1]):
-            break
+    while j > 0 and end - j <= 4 and (tokens[j - 1].lower in CHAIN_WORDS or _is_adverb(tokens[j - 1])):
         j -= 1
     while j > 0 and _is_adverb(tokens[j - 1]):
         j -= 1
