@@ -84,12 +84,12 @@ def test_jobs_from_the_config_and_standard_input(tmp_path, drafts):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers inherit the patch through fork")
 def test_a_failing_or_dying_worker_costs_only_its_file(tmp_path, drafts, monkeypatch):
-    import verifier.commands.check as command
+    import verifier.batch as batch
     from verifier.check import open_archive
 
     monkeypatch.setenv("VERIFIER_CACHE", str(tmp_path / "cache"))
     archive = open_archive(str(ARCHIVE))
-    real = command.check_article
+    real = batch.check_article
 
     def flaky(article, *args, **kwargs):
         if "02-" in article.path:
@@ -98,9 +98,9 @@ def test_a_failing_or_dying_worker_costs_only_its_file(tmp_path, drafts, monkeyp
             os._exit(9)  # as if killed
         return real(article, *args, **kwargs)
 
-    monkeypatch.setattr(command, "check_article", flaky)
+    monkeypatch.setattr(batch, "check_article", flaky)
     paths = sorted(str(p) for p in drafts.glob("*.*"))
-    results = [result for result, _ in command.check_paths(paths, command.Options(archive.path), 2, archive)]
+    results = [result for result, _ in batch.check_paths(paths, batch.Options(archive.path), 2, archive)]
     assert [r.path for r in results] == paths
     errors = {Path(r.path).name[:3]: r.error for r in results if r.error}
     assert set(errors) == {"02-", "04b", "06-"}
