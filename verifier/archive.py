@@ -204,11 +204,25 @@ class Archive:
         archive = cls(path, conn)
         try:
             with archive._errors():
-                archive._prepare(create)
+                archive._prepare_retrying(create)
         except BaseException:
             conn.close()
             raise
         return archive
+
+    def _prepare_retrying(self, create: bool) -> None:
+        """``_prepare``, again after a moment when another process holds the lock that switching
+        a new database to WAL or creating its schema needs (SQLite reports some of those at once
+        instead of waiting for the busy timeout)."""
+        for delay in (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, None):
+            try:
+                return self._prepare(create)
+            except sqlite3.OperationalError as exc:
+                if delay is None or not ("locked" in str(exc) or "busy" in str(exc)):
+                    raise
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                time.sleep(delay)
 
     def close(self) -> None:
         self.conn.close()
@@ -243,6 +257,8 @@ class Archive:
             with self._transaction():
                 if self._kind() == "empty":
                     self._create_schema()
+        elif kind == "incomplete":
+            raise sqlite3.OperationalError("database is locked: another process is creating the archive")
         elif kind != "archive":
             raise VerifierError(f"{self.path}: not a verifier archive (an SQLite database of another kind)")
         self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -255,9 +271,14 @@ class Archive:
             return "empty"
         if app_id == APPLICATION_ID and {"meta", "documents", "segments", "segments_fts"} <= tables:
             return "archive"
+        if app_id == APPLICATION_ID:
+            return "incomplete"  # another process is creating it (or was stopped doing so)
         return "other"
 
     def _create_schema(self) -> None:
+        # The application id first: sqlite-utils commits after each table, and a process opening
+        # the file meanwhile must see an archive being created, not "a database of another kind".
+        self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db = self.db
         db["meta"].create({"key": str, "value": str}, pk="key")
         db["documents"].create({
