@@ -216,3 +216,20 @@ def test_help_lists_the_actions():
     out = run("--help", check=0).stdout
     for action in ("add", "list", "search", "show", "remove", "stats", "check"):
         assert action in out
+
+
+def test_two_processes_creating_the_same_archive_both_succeed(tmp_path):
+    for round_ in range(6):
+        db = tmp_path / f"new{round_}.db"
+        for name in "ab":
+            folder = tmp_path / f"{name}{round_}"
+            folder.mkdir()
+            (folder / "s.txt").write_text(f"Statement {name} number {round_}. " * 40, encoding="utf-8")
+        procs = [subprocess.Popen([sys.executable, "-m", "verifier", "archive", "add", "--db", str(db), "-q",
+                                   str(tmp_path / f"{name}{round_}")], stderr=subprocess.PIPE, text=True)
+                 for name in "ab"]
+        for p in procs:
+            _, err = p.communicate(timeout=60)
+            assert p.returncode == 0, err
+        with Archive.open(db) as arch:
+            assert arch.stats()["documents"] == 2
