@@ -403,6 +403,10 @@ class Archive:
     def _batch(self):
         """Let ``_document_transaction`` put several documents in one transaction."""
         self._batch_started = time.monotonic()
+        # Bulk adds checkpoint the WAL less often (every ~40 MB instead of ~4 MB) with a bigger page
+        # cache: FTS5 writes its index segments once instead of again at every checkpoint.
+        self.conn.execute("PRAGMA wal_autocheckpoint = 10000")
+        self.conn.execute("PRAGMA cache_size = -65536")
         try:
             yield
         except BaseException:
@@ -411,6 +415,8 @@ class Archive:
             raise
         finally:
             self._batch_started = None
+            self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
+            self.conn.execute("PRAGMA cache_size = -2000")
 
     def _commit(self) -> None:
         if self.conn.in_transaction:
