@@ -1,7 +1,8 @@
-"""`verifier archive add|list|search|show|remove|stats|check` — look after an archive of originals.
+"""`verifier archive add|fetch|list|search|show|remove|stats|check` — look after an archive of originals.
 
-Only argument parsing and output live here; the work is in verifier.archive (the store) and
-verifier.sources (reading files). Text output is plain when not on a terminal, rich tables when it is.
+Only argument parsing and output live here; the work is in verifier.archive (the store),
+verifier.sources (reading files) and verifier.webarchive / verifier.fetch (fetching from the web).
+Text output is plain when not on a terminal, rich tables when it is.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def register(subparsers) -> None:
     commands = parser.add_subparsers(dest="archive_command", metavar="ACTION")
     commands.required = True
     _add_parser(commands)
+    _fetch_parser(commands)
     _list_parser(commands)
     _search_parser(commands)
     _simple_parser(commands, "show", show, "show one document and its segments", "ID",
@@ -56,6 +58,42 @@ def _add_parser(commands) -> None:
     p.add_argument("--force", action="store_true", help="re-read files even when unchanged")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
     p.set_defaults(func=add)
+
+
+def _fetch_parser(commands) -> None:
+    p = commands.add_parser("fetch", help="fetch originals from the web into the archive",
+                            description="Fetch statement pages, caption and transcript files (.srt, .vtt, "
+                                        ".txt, .json) by URL, Wayback Machine snapshots, and TV News Archive "
+                                        "broadcasts' captions (an identifier or archive.org/details URL), "
+                                        "and add them to the archive.")
+    _common(p)
+    p.add_argument("urls", nargs="+", metavar="URL", help="URLs, or TV News Archive identifiers")
+    _metadata_options(p, "(overrides the page's)")
+    wayback = p.add_mutually_exclusive_group()
+    wayback.add_argument("--wayback", action="store_true",
+                         help="take the Wayback Machine snapshot closest to --date (default: the latest)")
+    wayback.add_argument("--no-wayback", action="store_true",
+                         help="the live page only: no snapshot for a --date, none for a page that is gone")
+    p.add_argument("--offline", action="store_true", help="use the HTTP cache only; fetch nothing")
+    p.add_argument("--refresh", action="store_true", help="download again even when cached")
+    p.add_argument("--allow-private", action="store_true",
+                   help="allow hosts on private, loopback and link-local addresses (an intranet)")
+    p.add_argument("--source-format", choices=sorted(set(FORMATS.values())),
+                   help="read every download as this format (default: by content type)")
+    p.add_argument("--force", action="store_true", help="store again even when unchanged")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
+    p.set_defaults(func=fetch)
+
+
+def _metadata_options(p, note: str) -> None:
+    p.add_argument("--speaker", help=f"who speaks {note}")
+    p.add_argument("--date", type=_date_arg,
+                   help="date of the statement, YYYY-MM-DD; also picks the Wayback snapshot of that date")
+    p.add_argument("--title", help="title of the document")
+    p.add_argument("--url", help="where the original is published")
+    p.add_argument("--kind", help="broadcast, speech, statement, interview, press release, ...")
+    p.add_argument("--outlet", help="outlet or channel")
+    p.add_argument("--language", help="language code, e.g. en")
 
 
 def _list_parser(commands) -> None:
@@ -134,6 +172,47 @@ def add(args) -> int:
         summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k == "added")
         print(summary, file=sys.stderr if args.quiet and not counts["failed"] else sys.stdout)
     return 2 if counts["failed"] else 0
+
+
+def fetch(args) -> int:
+    from verifier.fetch import FetchConfig, Fetcher, Guard
+    from verifier.webarchive import fetch_source
+
+    overrides = {k: getattr(args, k) for k in ("speaker", "date", "title", "url", "kind", "outlet", "language")
+                 if getattr(args, k) is not None}
+    counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
+    config = FetchConfig.from_env(offline=args.offline, refresh=args.refresh)
+    with _open(args, create=True) as archive, Fetcher(config, Guard(allow_private=args.allow_private)) as fetcher:
+        for target in args.urls:
+            try:
+                source = fetch_source(fetcher, target, overrides, wayback=args.wayback,
+                                      auto_wayback=not args.no_wayback, fmt=args.source_format)
+                result = archive.add_document(source.document, force=args.force, path=target)
+            except VerifierError as exc:
+                counts["failed"] += 1
+                _fetch_failed(args, target, exc)
+                continue
+            counts[result.status] += 1
+            _fetched(args, result, source)
+    if args.format == "text":
+        summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k == "added")
+        print(summary, file=sys.stderr if args.quiet and not counts["failed"] else sys.stdout)
+    return 2 if counts["failed"] else 0
+
+
+def _fetched(args, result, source) -> None:
+    if args.format == "json":
+        _print(json.dumps({**result.to_json(), **source.to_json()}, ensure_ascii=False))
+    elif not args.quiet:
+        _print(f"{result.status:9} {result.document_id}  {result.path}  "
+               f"({result.segments} segments, {result.words} words; {source.describe()})")
+
+
+def _fetch_failed(args, target: str, exc: VerifierError) -> None:
+    message = str(exc) if str(exc).startswith(target) else f"{target}: {exc}"
+    print(f"verifier: {message}", file=sys.stderr)
+    if args.format == "json":
+        _print(json.dumps({"path": target, "error": message[len(target) + 2:]}, ensure_ascii=False))
 
 
 def list_documents(args) -> int:
