@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from verifier import archive as archive_module
+from verifier import ingest as ingest_module
 from verifier.archive import Archive, timecode
 from verifier.errors import InputError, VerifierError
 from verifier.sources import Document, Segment
@@ -170,8 +171,8 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
 
 def test_many_files_in_worker_processes(tmp_path, monkeypatch):
     """Large batches are parsed in worker processes; the result is the same."""
-    monkeypatch.setattr(archive_module, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(archive_module, "PARSE_WORKERS", 2)
+    monkeypatch.setattr(ingest_module, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(ingest_module, "PARSE_WORKERS", 2)
     monkeypatch.setattr(archive_module.os, "cpu_count", lambda: 3)
     src = tmp_path / "src"
     src.mkdir()

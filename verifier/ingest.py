@@ -1,0 +1,229 @@
+"""Ingest: turning source files into what the archive stores, and adding many at once.
+
+``prepare_file`` reads and parses one file into a Document with its id (``document_id``: from
+the content hash and the metadata flags) and the text the index gets for each segment
+(``index_texts``/``fts_text``: without stage directions). ``IngestMixin`` gives ``Archive``
+(verifier.archive) ``add_paths``: files are prepared in forked worker processes when there is
+enough to read (``_preparer``), while this process stores them, several documents to a
+transaction (never one document across two); results and errors are reported in input order
+once what precedes them is committed.
+"""
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import contextlib
+import hashlib
+import json
+import os
+import time
+from typing import TYPE_CHECKING
+
+from verifier import textnorm
+from verifier.errors import InputError, VerifierError
+from verifier.sources import (Document, check_overrides, detect_format, iter_source_files,
+                              parse_source, read_bytes)
+
+if TYPE_CHECKING:
+    from verifier.archive import AddResult, Archive
+
+BATCH_SECONDS = 1.0                # add_paths: commit at least this often
+PARSE_WORKERS = 4                  # add_paths: at most this many parsing processes ...
+PARALLEL_MIN_BYTES = 4 << 20       # ... used only when there is at least this much to read
+
+
+def document_id(content_hash: str, fmt: str, overrides: dict) -> str:
+    """A short id that changes when the content or the metadata flags change."""
+    flags = json.dumps({k: v for k, v in sorted(overrides.items()) if v is not None})
+    return hashlib.sha256(f"{content_hash}\0{fmt}\0{flags}".encode()).hexdigest()[:12]
+
+
+def index_texts(doc: Document) -> tuple[list[str], int]:
+    """What the index gets for each segment, and the document's word count."""
+    if textnorm.DIRECTION_RE.search(doc.text):
+        texts = [fts_text(s.text) for s in doc.segments]
+    else:
+        texts = [s.text for s in doc.segments]
+    return texts, textnorm.count_words(" ".join(texts))
+
+
+def fts_text(text: str) -> str:
+    """What the index holds for a segment: its text without stage directions."""
+    return textnorm.strip_directions(text)
+
+
+def prepare_file(path: str, fmt: str | None, force: bool, overrides: dict, known: set):
+    """Read and parse one file (in a worker process when adding in bulk): the document id if
+    ``known`` has it already, else (Document, index texts, word count); problems with the
+    file as ("error", path, reason), since exceptions do not always survive the trip back."""
+    try:
+        fmt = detect_format(path, fmt)
+        data = read_bytes(path)
+        content_hash = hashlib.sha256(data).hexdigest()
+        doc_id = document_id(content_hash, fmt, overrides)
+        if not force and doc_id in known:
+            return doc_id
+        doc = parse_source(data, path, fmt, overrides)
+    except InputError as exc:
+        return ("error", exc.path, exc.reason)
+    except VerifierError as exc:
+        return ("fatal", str(exc))
+    doc.content_hash, doc.id = content_hash, doc_id
+    return (doc, *index_texts(doc))
+
+
+def unpack(outcome):
+    """What ``prepare_file`` returned, with its errors raised again."""
+    if isinstance(outcome, tuple) and outcome and outcome[0] == "error":
+        raise InputError(outcome[1], outcome[2])
+    if isinstance(outcome, tuple) and outcome and outcome[0] == "fatal":
+        raise VerifierError(outcome[1])
+    return outcome
+
+
+class IngestMixin:
+    """``add_paths`` for ``Archive``. The host provides ``conn``, ``_errors()``, ``_commit()``,
+    ``_store_prepared()`` (store what ``prepare_file`` returned) and ``_batch_started``, which
+    ``_batch`` sets while documents may share a transaction (``Archive._document_transaction``
+    reads it)."""
+
+    def add_paths(self, paths: list[str], fmt: str | None = None, force: bool = False,
+                  on_result=None, on_error=None, **overrides) -> tuple[list[AddResult], list[InputError]]:
+        """Add files and directories (walked recursively). A file that cannot be read is passed
+        to ``on_error`` and skipped; the others are still added. Returns (results, errors).
+
+        For speed, large batches are parsed in worker processes while this one writes, and
+        consecutive documents may share a transaction. A document never spans two: each is
+        written whole or not at all. The transaction is committed before waiting long for a
+        file to be parsed and at least every BATCH_SECONDS; results and errors are reported,
+        in input order, once what precedes them is committed.
+        """
+        check_overrides(overrides)
+        files = list(iter_source_files(paths))
+        with self._errors():
+            known = set() if force else {r[0] for r in self.conn.execute("SELECT id FROM documents")}
+        report = _Reporter(self, on_result, on_error)
+        with _preparer(files, (fmt, force, overrides, known)) as prepared, self._batch():
+            for path, future in prepared:
+                if not self._wait_briefly(future):
+                    report.flush()
+                try:
+                    report.add(self._store_prepared(path, unpack(future.result()), force))
+                except InputError as exc:
+                    report.add(exc)
+                if time.monotonic() - self._batch_started > BATCH_SECONDS:
+                    report.flush()
+            report.flush()
+        return report.results, report.errors
+
+    def _wait_briefly(self, future) -> bool:
+        """Whether ``future`` is done, waiting for it no longer than the open batch may last."""
+        if future.done():
+            return True
+        remaining = BATCH_SECONDS - (time.monotonic() - self._batch_started)
+        if isinstance(future, concurrent.futures.Future) and remaining > 0 and self.conn.in_transaction:
+            concurrent.futures.wait([future], timeout=remaining)
+        return future.done()
+
+    @contextlib.contextmanager
+    def _batch(self):
+        """Let ``_document_transaction`` put several documents in one transaction."""
+        self._batch_started = time.monotonic()
+        # Bulk adds checkpoint the WAL less often (every ~40 MB instead of ~4 MB) with a bigger page
+        # cache: FTS5 writes its index segments once instead of again at every checkpoint.
+        self.conn.execute("PRAGMA wal_autocheckpoint = 10000")
+        self.conn.execute("PRAGMA cache_size = -65536")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._batch_started = None
+            self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
+            self.conn.execute("PRAGMA cache_size = -2000")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+class _Reporter:
+    """Results and errors of add_paths, handed to the callbacks in order once committed."""
+
+    def __init__(self, archive: "Archive", on_result, on_error):
+        self.archive, self.on_result, self.on_error = archive, on_result, on_error
+        self.results, self.errors, self.pending = [], [], []
+
+    def add(self, item) -> None:
+        self.pending.append(item)
+
+    def flush(self) -> None:
+        self.archive._commit()
+        for item in self.pending:
+            failed = isinstance(item, InputError)
+            (self.errors if failed else self.results).append(item)
+            callback = self.on_error if failed else self.on_result
+            if callback:
+                callback(item)
+        self.pending.clear()
+
+
+_KNOWN: set = set()
+
+
+def _worker_init(known: set) -> None:
+    global _KNOWN
+    _KNOWN = known
+
+
+def _worker_prepare(path: str, fmt, force, overrides):
+    return prepare_file(path, fmt, force, overrides, _KNOWN)
+
+
+class _Later:
+    """A computation done when its result is asked for (the in-process preparer)."""
+
+    def __init__(self, fn, *args):
+        self.fn, self.args = fn, args
+
+    def done(self) -> bool:
+        return False
+
+    def result(self):
+        return self.fn(*self.args)
+
+
+@contextlib.contextmanager
+def _preparer(files: list[str], options: tuple):
+    """(path, future of prepare_file) for each file, in order: in worker processes when there is
+    enough to read to pay for starting them, else one at a time in this process."""
+    import multiprocessing
+
+    fmt, force, overrides, known = options
+    cpus = os.cpu_count() or 1
+    workers = min(PARSE_WORKERS, cpus)   # one per CPU: this process spends its time in SQLite
+    size = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
+    # Only "fork" starts workers without re-running the program's __main__; the workers never
+    # touch the inherited database connection (and leave through os._exit).
+    if (cpus < 2 or len(files) < 4 or size < PARALLEL_MIN_BYTES or "-" in files
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        yield ((f, _Later(prepare_file, f, fmt, force, overrides, known)) for f in files)
+        return
+    pool = concurrent.futures.ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
+                                                  initializer=_worker_init, initargs=(known,))
+    try:
+        yield _lookahead(pool, files, lambda f: pool.submit(_worker_prepare, f, fmt, force, overrides),
+                         depth=4 * workers)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _lookahead(pool, items, submit, depth: int):
+    """(item, future) in order, keeping ``depth`` items in work ahead."""
+    pending = collections.deque()
+    for item in items:
+        pending.append((item, submit(item)))
+        if len(pending) > depth:
+            yield pending.popleft()
+    while pending:
+        yield pending.popleft()
