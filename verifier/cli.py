@@ -12,7 +12,7 @@ import sys
 from verifier import __version__
 from verifier.errors import VerifierError
 
-COMMAND_MODULES = ("quotes", "archive", "check", "config")
+COMMAND_MODULES = ("quotes", "archive", "check", "config", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,203 @@
+"""What the desk does, apart from HTTP: read an article (pasted, uploaded, fetched), check it, keep
+reviews, and add sources to the archive. Blocking code, run in Starlette's thread pool.
+
+Each thread has its own archive connection (SQLite connections are not shared between threads);
+all are closed when the server stops. Nothing here opens a file named by a request: uploads are
+bytes in memory, URLs go through ``verifier.fetch`` (its guard refuses private addresses).
+"""
+from __future__ import annotations
+
+import io
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from verifier.archive import Archive
+from verifier.article import Article, parse_article
+from verifier.check import ArticleResult, CheckedQuote, check_article
+from verifier.errors import InputError, VerifierError
+from verifier.reviews import Reviews, article_hash
+from verifier.speakers import SpeakerMatcher
+
+ARTICLE_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
+                      ".html": "html", ".htm": "html", ".docx": "docx"}
+MAX_DOCX_UNPACKED = 50_000_000     # a .docx whose parts unpack to more than this is refused
+MAX_UPLOAD_FILES = 20
+METADATA_FIELDS = ("speaker", "date", "title", "url", "kind", "outlet", "language")
+MEDIA_FORMATS = {"text/html": "html", "application/xhtml+xml": "html", "text/markdown": "md",
+                 "text/x-markdown": "md", "text/plain": "txt"}
+
+
+@dataclass
+class Checked:
+    """An article checked on the desk: the article, its quotes, its content hash."""
+
+    name: str
+    article: Article
+    checked: list[CheckedQuote]
+    digest: str
+    stored_format: str = "txt"   # how to read ``stored_text`` again
+    stored_text: str = ""
+
+    def result(self) -> ArticleResult:
+        return ArticleResult(self.name, self.article, self.checked)
+
+    def record(self) -> dict:
+        """The `verifier check` JSON object for this article, without ``path``."""
+        rec = self.result().record()
+        rec.pop("path", None)
+        return rec
+
+
+def safe_name(name: str | None, default: str) -> str:
+    """A display name for an upload: the last part of what the browser sent, never a path."""
+    base = PurePath((name or "").replace("\\", "/")).name.strip()
+    base = "".join(ch for ch in base if ch.isprintable())[:120]
+    return base or default
+
+
+def _fetcher():
+    from verifier.fetch import FetchConfig, Fetcher, Guard
+
+    return Fetcher(FetchConfig.from_env(), Guard(allow_private=False))
+
+
+@dataclass
+class Desk:
+    """The desk's work on one archive database (``db``)."""
+
+    db: str
+    aliases: dict = field(default_factory=dict)
+    fetcher_factory: object = _fetcher   # () -> verifier.fetch.Fetcher
+
+    def __post_init__(self):
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: list[Archive] = []
+        Reviews(self.archive().conn).ensure()
+
+    # --------------------------------------------------------------------------- connections
+
+    def archive(self) -> Archive:
+        """This thread's archive connection."""
+        archive = getattr(self._local, "archive", None)
+        if archive is None:
+            archive = Archive.open(self.db, create=True)
+            self._local.archive = archive
+            with self._lock:
+                self._open.append(archive)
+        return archive
+
+    def reviews(self) -> Reviews:
+        return Reviews(self.archive().conn)
+
+    def close(self) -> None:
+        with self._lock:
+            for archive in self._open:
+                try:
+                    archive.close()
+                except Exception:
+                    pass
+            self._open.clear()
+        self._local = threading.local()
+
+    # --------------------------------------------------------------------------- articles
+
+    def read_article(self, data: bytes, name: str, fmt: str | None) -> tuple[Article, str, str]:
+        """An Article from bytes (``fmt``: txt, md, html, docx or None for the name's extension,
+        else a look at the text); also the format and text to store for checking it again."""
+        if fmt is None:
+            fmt = ARTICLE_EXTENSIONS.get(PurePath(name).suffix.lower())
+        if fmt == "docx":
+            text = docx_text(data, name)
+            article = parse_article(text.encode("utf-8"), name, "txt")
+            return article, "txt", article.text
+        article = parse_article(data, name, fmt)
+        stored = article.original if article.original is not None else article.text
+        return article, article.format, stored
+
+    def check(self, data: bytes, name: str, fmt: str | None = None, remember: bool = False) -> Checked:
+        article, stored_format, stored_text = self.read_article(data, name, fmt)
+        checked = check_article(article, self.archive(), SpeakerMatcher(self.aliases))
+        result = Checked(name, article, checked, article_hash(article.text), stored_format, stored_text)
+        if remember:
+            self.reviews().save_article(result.digest, name, stored_format, stored_text, article.title)
+        return result
+
+    def check_stored(self, digest: str) -> Checked | None:
+        """The stored article with this hash, checked again (None if unknown)."""
+        row = self.reviews().article(digest)
+        if row is None:
+            return None
+        checked = self.check(row["text"].encode("utf-8"), row["name"], row["format"])
+        checked.digest = digest   # the key its reviews are stored under, even if extraction changed
+        return checked
+
+    def fetch_article(self, url: str) -> tuple[bytes, str, str | None]:
+        """The body of an article page, its name (the URL) and format (from its media type)."""
+        with self.fetcher_factory() as fetcher:
+            fetched = fetcher.get(url)
+        fmt = MEDIA_FORMATS.get(fetched.media_type)
+        return fetched.body, url, fmt
+
+    # --------------------------------------------------------------------------- archive
+
+    def add_upload(self, data: bytes, name: str, overrides: dict, fmt: str | None = None,
+                   force: bool = False):
+        """Add one uploaded source file (bytes in memory) to the archive; an AddResult."""
+        from verifier.sources import detect_format, parse_source
+
+        overrides = {k: v for k, v in overrides.items() if v}
+        doc = parse_source(data, name, detect_format(name, fmt), overrides)
+        doc.source_path = f"upload:{name}"   # never a path on this server
+        return self.archive().add_document(doc, force=force, path=name)
+
+    def fetch_source(self, url: str, overrides: dict, wayback: bool = False, force: bool = False):
+        """Fetch an original from the web (as `verifier archive fetch`); (AddResult, Source)."""
+        from verifier.webarchive import fetch_source
+
+        overrides = {k: v for k, v in overrides.items() if v}
+        with self.fetcher_factory() as fetcher:
+            source = fetch_source(fetcher, url, overrides, wayback=wayback)
+        return self.archive().add_document(source.document, force=force, path=url), source
+
+    def search(self, text: str, limit: int = 10, speaker: str | None = None):
+        return self.archive().search(text, limit=limit, speaker=speaker or None)
+
+    def other_sources(self, checked: CheckedQuote, limit: int = 3) -> list:
+        """Other passages that may be the quote's source, besides the one judged."""
+        alignment = checked.judgement.alignment or checked.judgement.closest
+        seen = set(alignment.passage.segment_ids) if alignment else set()
+        try:
+            found = self.archive().search(checked.quote.text, limit=limit + len(seen) + 1)
+        except VerifierError:
+            return []
+        return [p for p in found if p.segment_id not in seen][:limit]
+
+
+def docx_text(data: bytes, name: str) -> str:
+    """The paragraphs (and table cells) of a Word document, a blank line between paragraphs."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_DOCX_UNPACKED:
+                raise InputError(name, "the Word document unpacks to too much data")
+    except zipfile.BadZipFile:
+        raise InputError(name, "not a Word (.docx) document") from None
+    try:
+        import docx
+    except ImportError:
+        raise InputError(name, ".docx needs python-docx (pip install python-docx)") from None
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # a broken or hostile file must not end the request with a trace
+        raise InputError(name, f"cannot read the Word document ({type(exc).__name__})") from None
+    paragraphs = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                paragraphs += [p.text for p in cell.paragraphs]
+    text = "\n\n".join(p.strip() for p in paragraphs if p.strip())
+    if not text:
+        raise InputError(name, "the Word document has no text")
+    return text + "\n"
