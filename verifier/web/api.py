@@ -14,7 +14,7 @@ from verifier.errors import InputError, VerifierError
 from verifier.fetch import FetchError, Refused
 from verifier.reviews import HASH_RE
 from verifier.web.forms import read_form, read_json, read_upload, text_field, uploads
-from verifier.web.service import METADATA_FIELDS, safe_name
+from verifier.web.service import METADATA_FIELDS, archive_document, safe_name
 
 API_FORMATS = ("txt", "md", "html")
 
@@ -79,14 +79,7 @@ async def documents(request):
 
 async def document(request):
     """GET /api/archive/documents/{id}: a document with its segments."""
-    doc_id = request.path_params["doc_id"]
-    if not (4 <= len(doc_id) <= 64 and all(c in "0123456789abcdef" for c in doc_id)):
-        raise HTTPException(404, "no such document")
-    try:
-        doc = await run_in_threadpool(_desk(request).archive().document, doc_id)
-    except VerifierError as exc:
-        raise HTTPException(404, str(exc)) from None
-    return JSONResponse(doc)
+    return JSONResponse(await archive_document(request))
 
 
 async def add(request):

@@ -19,7 +19,7 @@ from verifier.reviews import HASH_RE
 from verifier.web import render
 from verifier.web.forms import read_form, read_upload, text_field, uploads
 from verifier.web.security import (AUTH_COOKIE, NAME_COOKIE, SESSION_COOKIE, check_csrf, new_session)
-from verifier.web.service import METADATA_FIELDS, safe_name
+from verifier.web.service import METADATA_FIELDS, archive_document, safe_name
 
 YEAR = 365 * 86400
 
@@ -208,13 +208,7 @@ async def archive(request):
 
 
 async def document(request):
-    doc_id = request.path_params["doc_id"]
-    if not (4 <= len(doc_id) <= 64 and all(c in "0123456789abcdef" for c in doc_id)):
-        raise HTTPException(404, "no such document")
-    try:
-        doc = await run_in_threadpool(_desk(request).archive().document, doc_id)
-    except VerifierError as exc:
-        raise HTTPException(404, str(exc)) from None
+    doc = await archive_document(request)
     return _html(request, lambda csrf: render.document_page(doc))
 
 

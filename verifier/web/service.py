@@ -13,6 +13,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
 from verifier.archive import Archive
 from verifier.article import Article, parse_article
 from verifier.check import ArticleResult, CheckedQuote, check_article
@@ -201,3 +204,14 @@ def docx_text(data: bytes, name: str) -> str:
     if not text:
         raise InputError(name, "the Word document has no text")
     return text + "\n"
+
+
+async def archive_document(request) -> dict:
+    """The archive document named by the request's ``doc_id`` (hex only), or a 404."""
+    doc_id = request.path_params["doc_id"]
+    if not (4 <= len(doc_id) <= 64 and all(c in "0123456789abcdef" for c in doc_id)):
+        raise HTTPException(404, "no such document")
+    try:
+        return await run_in_threadpool(request.app.state.desk.archive().document, doc_id)
+    except VerifierError as exc:
+        raise HTTPException(404, str(exc)) from None
