@@ -352,7 +352,7 @@ def test_security_headers(client):
     csp = r.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "script-src" not in csp and "frame-ancestors 'none'" in csp
     assert r.headers["x-content-type-options"] == "nosniff"
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"
     session = r.headers["set-cookie"]
     assert SESSION_COOKIE in session and "HttpOnly" in session and "SameSite=strict" in session
     assert client.get("/static/desk.css").headers["content-type"].startswith("text/css")

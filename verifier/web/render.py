@@ -58,7 +58,7 @@ def void(tag: str, /, **attrs) -> Safe:
 
 
 def page(title: str, *content, nav: bool = True) -> str:
-    head = [Safe('<meta charset="utf-8">'), Safe('<meta name="referrer" content="no-referrer">'),
+    head = [Safe('<meta charset="utf-8">'), Safe('<meta name="referrer" content="same-origin">'),
             Safe('<meta name="viewport" content="width=device-width, initial-scale=1">'),
             el("title", title, " — verifier desk"), Safe('<link rel="stylesheet" href="/static/desk.css">')]
     top = el("nav", el("span", "verifier desk", class_="brand"),
