@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import time
 from dataclasses import dataclass, field
 
 from verifier import textnorm
@@ -25,7 +24,10 @@ MAX_TERMS = 8                      # ... query at most this many of them,
 ROW_BUDGET = 3000                  # ... whose segments add up to at most this many,
 COMMON_DF = 300                    # ... each in fewer segments than this (else: "common")
 RERANK_EXTRA = 10                  # candidates: re-rank this many more than asked for
-QUERY_TIME_LIMIT_S = 0.1           # a query taking longer is cut short (see _ranked_rows)
+QUERY_STEP_LIMIT = 1_000_000       # a query running more SQLite VM steps is cut short (about 0.1 s
+                                   # on an idle 2020s core; counted in steps, not seconds, so that
+                                   # the result never depends on how busy the machine is)
+QUERY_TIME_LIMIT_S = 0.1           # the same limit, in seconds on an idle machine (documentation)
 DOCUMENT_FIELDS = ("id", "title", "speaker", "date", "url", "kind", "outlet", "language")
 
 
@@ -195,27 +197,32 @@ class RetrievalMixin:
         return "(" + " AND ".join(conj) + ")"
 
     def _ranked_rows(self, query: str, k: int, speaker: str | None) -> list[tuple[int, float]]:
-        """The ``k`` best (segment id, bm25 score) for ``query``; if ranking takes longer than
-        QUERY_TIME_LIMIT_S (a quote of very common words), the first ``k`` matches unranked."""
+        """The ``k`` best (segment id, bm25 score) for ``query``; if ranking needs more than
+        QUERY_STEP_LIMIT steps (a quote of very common words), the first ``k`` matches unranked."""
         clause, args = speaker_clause(speaker, "s.speaker") if speaker else ("1", [])
         sql = ("SELECT f.rowid, -f.rank FROM segments_fts f" + (" JOIN segments s ON s.id = f.rowid" if speaker else "")
                + f" WHERE segments_fts MATCH ? AND {clause} ORDER BY f.rank LIMIT ?")
         try:
-            return self._within(QUERY_TIME_LIMIT_S, sql, [query, *args, k])
+            return self._within(QUERY_STEP_LIMIT, sql, [query, *args, k])
         except sqlite3.OperationalError as exc:
             if "interrupted" not in str(exc):
                 raise
         try:
-            return self._within(QUERY_TIME_LIMIT_S, sql.replace(" ORDER BY f.rank", ""), [query, *args, k])
+            return self._within(QUERY_STEP_LIMIT, sql.replace(" ORDER BY f.rank", ""), [query, *args, k])
         except sqlite3.OperationalError as exc:
             if "interrupted" not in str(exc):
                 raise
             return []
 
-    def _within(self, seconds: float, sql: str, params) -> list[tuple]:
-        """Run a query, interrupting it after ``seconds``."""
-        deadline = time.monotonic() + seconds
-        self.conn.set_progress_handler(lambda: time.monotonic() > deadline, 20000)
+    def _within(self, steps: int, sql: str, params) -> list[tuple]:
+        """Run a query, interrupting it after about ``steps`` SQLite virtual-machine steps."""
+        calls = [0]
+
+        def over_budget() -> bool:
+            calls[0] += 1
+            return calls[0] * 1000 > steps
+
+        self.conn.set_progress_handler(over_budget, 1000)
         try:
             return self.conn.execute(sql, params).fetchall()
         finally:
@@ -229,7 +236,7 @@ class RetrievalMixin:
         sql = ("SELECT f.rowid, 1.0 FROM segments_fts f" + (" JOIN segments s ON s.id = f.rowid" if speaker else "")
                + f" WHERE segments_fts MATCH ? AND {clause} LIMIT ?")
         try:
-            return self._within(QUERY_TIME_LIMIT_S, sql, [fts_string(" ".join(words)), *args, limit])
+            return self._within(QUERY_STEP_LIMIT, sql, [fts_string(" ".join(words)), *args, limit])
         except sqlite3.OperationalError as exc:
             if "interrupted" not in str(exc):
                 raise
