@@ -1,7 +1,7 @@
 """`verifier check --format html`: a self-contained report, every piece of text escaped, and — in a
 real headless Chromium — every quote and verdict shown and no hostile payload run.
 
-The browser tests need /usr/bin/chromium (Debian package `chromium`; `.ci/run` installs it). They
+The browser tests need /usr/bin/chromium (Debian package `chromium`; `tests/browser.py` installs it when it can). They
 fail, not skip, without it. Chromium is run with every background-networking feature off and a host
 resolver that resolves nothing, on a fresh profile: no test touches the network.
 """
@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from browser import chromium
 
 from verifier.formats.html import el, esc, safe_url
 
@@ -244,14 +245,6 @@ def test_helpers_escape_text_and_attributes():
 
 
 # --- in a real browser --------------------------------------------------------------------------
-
-def chromium() -> str:
-    path = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium")
-    if not path:
-        pytest.fail("the HTML report tests need Chromium at /usr/bin/chromium: "
-                    "apt-get install -y chromium (.ci/run installs it when missing)", pytrace=False)
-    return path
-
 
 def browse(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess:
     """Chromium, headless and offline, on ``page`` with ``args`` (e.g. --dump-dom)."""

@@ -18,7 +18,6 @@ Run as a script, it saves the article view for the README instead::
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -29,9 +28,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from browser import chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-default-apps", "--disable-extensions",
@@ -165,14 +165,6 @@ def stop_desk(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-
-
-def chromium() -> str:
-    path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
-    if not path:
-        pytest.fail("the desk's browser tests need Chromium at /usr/bin/chromium: "
-                    "apt-get install -y chromium (.ci/run installs it when missing)", pytrace=False)
-    return path
 
 
 def start_browser():
