@@ -182,20 +182,29 @@ def _article(index: int, result) -> Safe:
               id=f"a{index}", aria_labelledby=f"a{index}-heading", class_="article")
 
 
-def _highlighted_text(index: int, text: str, checked) -> list[Safe]:
-    """The article's text, each quote a link to its details (overlapping quotes: the first)."""
+def highlight(text: str, checked, mark) -> list[Safe]:
+    """The article's text, escaped, with each quote replaced by ``mark(n, checked_quote)`` (n counts
+    from 1 in the order given; of overlapping quotes, the first)."""
     out, at = [], 0
-    ordered = sorted(enumerate(checked, 1), key=lambda item: item[1].quote.start)
-    for n, c in ordered:
-        q, verdict = c.quote, c.judgement.verdict
+    for n, c in sorted(enumerate(checked, 1), key=lambda item: item[1].quote.start):
+        q = c.quote
         if q.start < at or q.end <= q.start:
             continue
         out.append(esc(text[at:q.start]))
-        out.append(el("a", text[q.start:q.end], el("sup", _badge(verdict)), href=f"#q{index}-{n}",
-                      id=f"t{index}-{n}", class_=f"hl v-{verdict}"))
+        out.append(mark(n, c))
         at = q.end
     out.append(esc(text[at:]))
     return out
+
+
+def _highlighted_text(index: int, text: str, checked) -> list[Safe]:
+    """The article's text, each quote a link to its details."""
+    def mark(n, c):
+        verdict = c.judgement.verdict
+        return el("a", text[c.quote.start:c.quote.end], el("sup", _badge(verdict)), href=f"#q{index}-{n}",
+                  id=f"t{index}-{n}", class_=f"hl v-{verdict}")
+
+    return highlight(text, checked, mark)
 
 
 # --- one quote ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from urllib.parse import quote as urlquote
 
 from verifier import __version__
 from verifier.formats.html import (STYLE, VERDICT_INFO, Safe, _attr, _badge, _diff, _differences,
-                                   _notes, _source, el, esc, link_or_text)
+                                   _notes, _source, el, highlight, link_or_text)
 from verifier.judge import VERDICTS
 from verifier.reviews import DECISIONS
 
@@ -155,21 +155,14 @@ def article_page(checked, decisions: dict, others: dict, csrf: str, reviewer: st
 
 
 def _highlighted(text: str, checked, decisions: dict) -> list[Safe]:
-    """The article text, each quote a link to its detail (overlapping quotes: the first)."""
-    out, at = [], 0
-    ordered = sorted(enumerate(checked, 1), key=lambda item: item[1].quote.start)
-    for n, c in ordered:
-        q, verdict = c.quote, c.judgement.verdict
-        if q.start < at or q.end <= q.start:
-            continue
-        decision = decisions.get(c.id)
-        out.append(esc(text[at:q.start]))
-        out.append(el("a", text[q.start:q.end], el("sup", _badge(verdict),
-                                                   _decision_badge(decision["decision"]) if decision else None),
-                      href=f"#q{n}", id=f"t{n}", class_=f"hl v-{verdict}"))
-        at = q.end
-    out.append(esc(text[at:]))
-    return out
+    """The article text, each quote a link to its detail, with the editor's decision if any."""
+    def mark(n, c):
+        verdict, decision = c.judgement.verdict, decisions.get(c.id)
+        return el("a", text[c.quote.start:c.quote.end],
+                  el("sup", _badge(verdict), _decision_badge(decision["decision"]) if decision else None),
+                  href=f"#q{n}", id=f"t{n}", class_=f"hl v-{verdict}")
+
+    return highlight(text, checked, mark)
 
 
 def _decision_badge(decision: str) -> Safe:
