@@ -271,13 +271,19 @@ class Archive(IngestMixin, RetrievalMixin):
     def _transaction(self):
         """A write transaction taken up front (BEGIN IMMEDIATE), so writers queue, not fail."""
         self.conn.execute("BEGIN IMMEDIATE")
+        with self._rolled_back_on_error():
+            yield
+        self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _rolled_back_on_error(self):
+        """Whatever fails inside leaves no transaction open: nothing half-written is kept."""
         try:
             yield
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def _document_transaction(self):

@@ -82,7 +82,7 @@ def unpack(outcome):
 
 
 class IngestMixin:
-    """``add_paths`` for ``Archive``. The host provides ``conn``, ``_errors()``, ``_commit()``,
+    """``add_paths`` for ``Archive``. The host provides ``conn``, ``_errors()``, ``_commit()``, ``_rolled_back_on_error()``,
     ``_store_prepared()`` (store what ``prepare_file`` returned) and ``_batch_started``, which
     ``_batch`` sets while documents may share a transaction (``Archive._document_transaction``
     reads it)."""
@@ -134,11 +134,8 @@ class IngestMixin:
         self.conn.execute("PRAGMA wal_autocheckpoint = 10000")
         self.conn.execute("PRAGMA cache_size = -65536")
         try:
-            yield
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
+            with self._rolled_back_on_error():
+                yield
         finally:
             self._batch_started = None
             self.conn.execute("PRAGMA wal_autocheckpoint = 1000")

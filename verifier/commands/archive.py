@@ -46,13 +46,7 @@ def _add_parser(commands) -> None:
                                         "replace their earlier version.")
     _common(p)
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (- for standard input)")
-    p.add_argument("--speaker", help="who speaks (overrides front matter)")
-    p.add_argument("--date", type=_date_arg, help="date of the statement, YYYY-MM-DD")
-    p.add_argument("--title", help="title of the document")
-    p.add_argument("--url", help="where the original is published")
-    p.add_argument("--kind", help="broadcast, speech, statement, interview, press release, ...")
-    p.add_argument("--outlet", help="outlet or channel")
-    p.add_argument("--language", help="language code, e.g. en")
+    _metadata_options(p, "(overrides front matter)")
     p.add_argument("--source-format", choices=sorted(set(FORMATS.values())),
                    help="read every file as this format (default: by extension; - is txt)")
     p.add_argument("--force", action="store_true", help="re-read files even when unchanged")
@@ -68,7 +62,7 @@ def _fetch_parser(commands) -> None:
                                         "and add them to the archive.")
     _common(p)
     p.add_argument("urls", nargs="+", metavar="URL", help="URLs, or TV News Archive identifiers")
-    _metadata_options(p, "(overrides the page's)")
+    _metadata_options(p, "(overrides the page's)", "; also picks the Wayback snapshot of that date")
     wayback = p.add_mutually_exclusive_group()
     wayback.add_argument("--wayback", action="store_true",
                          help="take the Wayback Machine snapshot closest to --date (default: the latest)")
@@ -85,10 +79,10 @@ def _fetch_parser(commands) -> None:
     p.set_defaults(func=fetch)
 
 
-def _metadata_options(p, note: str) -> None:
+def _metadata_options(p, note: str, date_note: str = "") -> None:
+    """The document metadata flags of `add` and `fetch`; they win over what the file says."""
     p.add_argument("--speaker", help=f"who speaks {note}")
-    p.add_argument("--date", type=_date_arg,
-                   help="date of the statement, YYYY-MM-DD; also picks the Wayback snapshot of that date")
+    p.add_argument("--date", type=_date_arg, help=f"date of the statement, YYYY-MM-DD{date_note}")
     p.add_argument("--title", help="title of the document")
     p.add_argument("--url", help="where the original is published")
     p.add_argument("--kind", help="broadcast, speech, statement, interview, press release, ...")
