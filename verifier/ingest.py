@@ -82,8 +82,8 @@ def unpack(outcome):
 
 
 class IngestMixin:
-    """``add_paths`` for ``Archive``. The host provides ``conn``, ``_errors()``, ``_commit()``, ``_rolled_back_on_error()``,
-    ``_store_prepared()`` (store what ``prepare_file`` returned) and ``_batch_started``, which
+    """``add_paths`` for ``Archive``. The host provides ``conn``, ``_errors()``, ``_commit()``,
+    ``_rolled_back_on_error()``, ``_store_prepared()`` (store what ``prepare_file`` returned) and ``_batch_started``, which
     ``_batch`` sets while documents may share a transaction (``Archive._document_transaction``
     reads it)."""
 
