@@ -54,6 +54,7 @@ class Attribution:
     how: str = ""  # "after", "before", "colon", "according", "inherited", "paragraph"
     name_start: int | None = None  # where the name stands when the mention is "who"
     name_end: int | None = None
+    speaker: str | None = None  # already resolved, for a speaker carried over from an earlier quote
 
     @property
     def kind(self) -> str:

@@ -259,19 +259,17 @@ def _written_forms(form: QuoteForm, alignment: Alignment) -> list[Difference]:
 
 def _find_reorders(diffs: list[Difference]) -> list[Difference]:
     """Words left out in one place and added in another are words moved: one reorder."""
-    out = list(diffs)
+    out, merged = list(diffs), set()
     for i, d in enumerate(diffs):
-        if d.op != "delete" or d.kind != SUBSTANTIVE:
-            continue
-        words_left = _content(d.source)
-        for j, e in enumerate(diffs):
-            if j != i and e.op in ("insert", "replace") and e.kind == SUBSTANTIVE and words_left \
-                    and _content(e.quote) == words_left and out[j] is not None:
-                moved = Difference(SUBSTANTIVE, "reorder", e.quote, d.source,
-                                   f"words reordered: '{d.source}' moved")
-                out[i] = moved
-                out[j] = None  # type: ignore[call-overload]
-    return [d for d in out if d is not None]
+        words_left = _content(d.source) if d.op == "delete" and d.kind == SUBSTANTIVE else []
+        partner = next((j for j, e in enumerate(diffs) if words_left and j != i and j not in merged
+                        and e.op in ("insert", "replace") and e.kind == SUBSTANTIVE
+                        and _content(e.quote) == words_left), None)
+        if partner is not None:
+            out[i] = Difference(SUBSTANTIVE, "reorder", diffs[partner].quote, d.source,
+                                f"words reordered: '{d.source}' moved")
+            merged.add(partner)
+    return [d for j, d in enumerate(out) if j not in merged]
 
 
 def _content(text: str) -> list[str]:

@@ -264,7 +264,7 @@ class _Extractor:
         quote.speaker = self._speaker_name(attr)
 
     def _speaker_name(self, attr: Attribution) -> str | None:
-        if attr.how in ("inherited", "paragraph") and getattr(attr, "speaker", None):
+        if attr.speaker:
             return attr.speaker
         if attr.name_start is not None:
             tokens = tokenize(self.text, attr.name_start, attr.name_end)
@@ -317,9 +317,7 @@ class _Extractor:
 
 def _carried(prev: Quote, how: str) -> Attribution:
     m = prev.speaker_mention
-    attr = Attribution(m["start"], m["end"], m["text"], prev.cue, None, how)
-    attr.speaker = prev.speaker  # type: ignore[attr-defined]
-    return attr
+    return Attribution(m["start"], m["end"], m["text"], prev.cue, None, how, speaker=prev.speaker)
 
 
 def _person_in(tokens: list[Token]) -> str | None:
