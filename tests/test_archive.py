@@ -189,6 +189,37 @@ def test_many_files_in_worker_processes(tmp_path, monkeypatch):
         assert {r.status for r in results} == {"unchanged"}
 
 
+def test_worker_processes_store_what_one_process_stores(tmp_path, monkeypatch):
+    """Workers send documents back compacted (segment texts as slices of the document text, index
+    texts only when stage directions were removed); what is stored is the same as in-process."""
+    src = tmp_path / "src"
+    shutil.copytree(FIXTURES, src)
+    for i in range(6):
+        (src / f"d{i}.txt").write_text(f"MARA VOSS: Number {i}. [applause] The river rose (inaudible) again.\n\n"
+                                       f"TEODOR BRANN: Zorblat words {i} with no directions.\n")
+
+    def stored(db_name: str) -> tuple:
+        with Archive.open(tmp_path / db_name, create=True) as arch:
+            results, errors = arch.add_paths([str(src)])
+            assert not errors and arch.check() == []
+            segments = arch.conn.execute("SELECT document_id, position, speaker, text FROM segments"
+                                         " ORDER BY document_id, position").fetchall()
+            hits = {word: arch.conn.execute("SELECT COUNT(*) FROM segments_fts WHERE segments_fts MATCH ?",
+                                            (word,)).fetchone()[0] for word in ("applause", "inaudible", "river", "zorblat")}
+            return segments, hits
+
+    serial = stored("serial.db")
+    monkeypatch.setattr(ingest_module, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(ingest_module, "PARSE_WORKERS", 2)
+    monkeypatch.setattr(archive_module.os, "cpu_count", lambda: 3)
+    parallel = stored("parallel.db")
+    assert parallel == serial
+    segments, hits = parallel
+    assert any("[applause]" in text for *_, text in segments)       # kept in the text ...
+    assert hits["applause"] == 0 and hits["inaudible"] == 0         # ... not in the index
+    assert hits["river"] >= 6 and hits["zorblat"] == 6
+
+
 # ----------------------------------------------------------------------------- queries
 
 def test_exact_passage_ranks_first(archive):
