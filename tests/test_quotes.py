@@ -172,3 +172,31 @@ def test_verb_chains_lead_back_to_the_subject():
     assert mention(q) == "The memo"
     q = one("Ilse Marten declined to comment but later went on to say that “the harbour is safe.”")
     assert q.speaker == "Ilse Marten"
+
+
+def test_split_quote_after_a_subordinate_clause_keeps_its_speaker():
+    text = ("“The contracts stand,” the council spokesman Piet Harmsen told the Courier in July, after "
+            "Mayor Lind asked about ending them. “They are fully binding.”")
+    first, second = statements(text)
+    assert first.speaker == second.speaker == "Piet Harmsen"
+    assert second.how == "inherited"
+
+
+def test_a_new_sentence_after_a_closed_quote_is_not_its_cue():
+    text = ("“We will rebuild the pier,” Ilse Marten said. “It will take two years.” Tom Aske said that "
+            "the money was not there.")
+    first, second = statements(text)
+    assert second.speaker == "Ilse Marten"
+    text = "Marten spoke last.\n“It will take two years.”\nTom Aske said the money was not there."
+    q = one(text)
+    assert q.speaker != "Tom Aske"
+
+
+@pytest.mark.parametrize("text, speaker_mention", [
+    ("“The river has moved east,” the report said.", "the report"),
+    ("“The river has moved east,” the two write.", "the two"),
+    ("“The river has moved east,” Anna Veld and Piet Harmsen wrote.", "Anna Veld and Piet Harmsen"),
+    ("“There was never an order to wait,” said the base chief, speaking for the first time.", "the base chief"),
+])
+def test_subjects_after_the_quote(text, speaker_mention):
+    assert mention(one(text)) == speaker_mention

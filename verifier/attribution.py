@@ -37,6 +37,9 @@ administration department agency party top-ranking high-ranking ranking veteran 
 prominent outgoing incoming acting interim new old young elderly retired unnamed anonymous
 other own fellow longtime-friend vice executive general regional county city district
 congressional legislative presidential gubernatorial security intelligence defense""".split())
+# Determiners before which a cue verb's form is a noun ("the report", "his answer"); not numerals
+# ("the two write").
+NOUN_DETERMINERS = frozenset("the a an his her their its our my your this".split())
 PREPOSITIONS = frozenset("""in on at during of for with by from to into onto over under about after
 before through between among against without within""".split())
 PARTICIPLE_CUES = frozenset(w for w in SPEECH_VERBS | STANCE_VERBS if w.endswith("ing"))
@@ -129,7 +132,7 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
     """“…,” the Florida senator said — a short subject, maybe an appositive, then a cue verb."""
     j = i
     limit = min(len(tokens), i + 10)
-    while j < limit and not _is_cue_verb(tokens[j]):
+    while j < limit and not _is_verb_here(tokens, j):
         tok = tokens[j]
         if tok.text == ",":
             k = _skip_appositive(tokens, j)
@@ -142,13 +145,13 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
             return None
         if not tok.is_word and tok.text not in ("’", "'", "-", "."):
             return None
-        if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for"):
+        if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for") and not _joins_names(tokens, j):
             if _is_adverb(tok):
                 j += 1
                 continue
             return None
         j += 1
-    if j >= len(tokens) or j == i or not _is_cue_verb(tokens[j]):
+    if j >= len(tokens) or j == i or not _is_verb_here(tokens, j):
         return None
     end = j
     while end > i and _is_adverb(tokens[end - 1]):
@@ -157,6 +160,13 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
     if end == i or not _looks_like_subject(tokens[i:end], loose=loose):
         return None
     return _make(tokens, i, end, tokens[j], "after")
+
+
+def _joins_names(tokens: list[Token], j: int) -> bool:
+    """"Dovere and Debenedetti wrote": "and" between two capitalised names."""
+    return tokens[j].lower == "and" and 0 < j < len(tokens) - 1 and \
+        tokens[j - 1].is_cap and is_name_word(tokens[j - 1]) and \
+        tokens[j + 1].is_cap and is_name_word(tokens[j + 1])
 
 
 def _skip_appositive(tokens: list[Token], comma: int) -> int | None:
@@ -180,7 +190,7 @@ def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: in
         if tok.is_word and not tok.is_cap and tok.lower not in DETERMINERS and \
                 tok.lower not in ROLE_NOUNS and tok.lower not in SUBJECT_MODIFIERS and \
                 tok.lower not in NAME_PARTICLES and tok.lower not in ("of", "for") and \
-                not _name_follows(tokens, j):
+                not _name_follows(tokens, j) and not _role_follows(tokens, j):
             break
         if tok.lower in ("on", "in", "at", "during", "after", "before", "when"):
             break
@@ -204,6 +214,12 @@ def _name_follows(tokens: list[Token], j: int) -> bool:
         if not tok.is_word or tok.lower in CLAUSE_BREAKERS:
             return False
     return False
+
+
+def _role_follows(tokens: list[Token], j: int) -> bool:
+    """"said the base chief": a lower-case noun modifying the role noun after it."""
+    return j + 1 < len(tokens) and tokens[j].is_word and tokens[j].lower not in CLAUSE_BREAKERS and \
+        tokens[j + 1].lower in ROLE_NOUNS and not tokens[j + 1].is_cap
 
 
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday today yesterday "
@@ -530,6 +546,11 @@ def _is_cue_verb(tok: Token) -> bool:
     low = tok.lower
     return (low in SPEECH_VERBS or low in STANCE_VERBS or low == "put") and not tok.is_cap \
         or low in ("said", "says")
+
+
+def _is_verb_here(tokens: list[Token], j: int) -> bool:
+    """A cue verb at ``j``, unless a determiner makes it a noun: "the report", "his answer"."""
+    return _is_cue_verb(tokens[j]) and not (j > 0 and tokens[j - 1].lower in NOUN_DETERMINERS)
 
 
 def pronoun_of(tok: Token) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from verifier.attribution import (Attribution, attribution_after, attribution_before, dash_attribution, pronoun_of,
                                   strip_parentheticals, term_lead)
-from verifier.lexicon import DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
+from verifier.lexicon import ABBREVIATIONS, DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
 from verifier.people import People, clean_word, is_name_word, split_title
 from verifier.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
 from verifier.sentences import Sentences, Token, TokenIndex, mask_quotes, tokenize
@@ -75,6 +75,7 @@ class _Extractor:
         self.index = TokenIndex(self.masked)
         self.people = People(self.index.tokens)
         self.quotes: list[Quote] = []
+        self._follows_quote = False   # the quote being read opens a sentence after another quote
 
     def run(self) -> list[Quote]:
         para_index = 0
@@ -105,6 +106,7 @@ class _Extractor:
         if not any(ch.isalnum() for ch in quote.text):
             quote.kind = TERM  # only marks and punctuation: nothing was said
             return quote
+        self._follows_quote = False
         before_text, before = self._before(n, span, para)
         if term_lead(before_text):
             quote.kind = TERM
@@ -138,6 +140,8 @@ class _Extractor:
             after = None
         ends_sentence = span.closed and self.text[span.end - 1:span.end] == "."
         if after is None or (ends_sentence and after.how == "after"):
+            if self._follows_quote and after is not None and ends_sentence:
+                return None  # “A,” Smith said. “B.” Jones said that …: B is still Smith's
             return attribution_before(before) or after
         return after
 
@@ -171,6 +175,12 @@ class _Extractor:
         prev = self.quotes[-1] if self.quotes else None
         if prev and prev.end > start and (prev.speaker_mention or prev.kind == STATEMENT):
             start = min(open_at, prev.end)  # the quote before speaks for the words before it
+            tokens = self.index.between(start, open_at)
+            if _ends_sentence(tokens):
+                # “A,” Smith said, after Jones asked. “B” — B opens a sentence of its own; what
+                # ends before it attributes A, not B (B is a split quote of Smith's).
+                self._follows_quote = True
+                return "", []
         return self.masked[start:open_at], self.index.between(start, open_at)[-BEFORE_TOKENS:]
 
     def _after(self, n: int, span: QuotedSpan, para: int) -> list[Token]:
@@ -179,6 +189,8 @@ class _Extractor:
         if n + 1 < len(self.spans):
             end = min(end, max(close_at, self.spans[n + 1].start - 1))
         tokens = strip_parentheticals(self.index.between(close_at, end))
+        if tokens and self.text[span.end - 1:span.end] in ".!?" and "\n" in self.text[close_at:tokens[0].start]:
+            return []  # “… need.” on one line, a new sentence on the next: no cue of this quote's
         first_word = next((i for i, t in enumerate(tokens) if t.is_word), len(tokens))
         cut = next((i for i, t in enumerate(tokens) if i > first_word and t.text in ".!?;"), len(tokens))
         return tokens[:cut]
@@ -313,6 +325,17 @@ class _Extractor:
             if body:
                 return body
         return text
+
+
+def _ends_sentence(tokens: list[Token]) -> bool:
+    """Whether ``tokens`` end with a sentence's final mark (not an abbreviation's period)."""
+    words = [i for i, t in enumerate(tokens) if t.is_word]
+    if not words or words[-1] == len(tokens) - 1:
+        return False
+    last = tokens[words[-1]]
+    marks = "".join(t.text for t in tokens[words[-1] + 1:])
+    return marks.lstrip("”\"’')]")[:1] in (".", "!", "?") and len(last.text) > 1 and \
+        last.lower.rstrip(".") not in ABBREVIATIONS and last.lower.rstrip(".") not in TITLES
 
 
 def _carried(prev: Quote, how: str) -> Attribution:
