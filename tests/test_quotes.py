@@ -200,3 +200,17 @@ def test_a_new_sentence_after_a_closed_quote_is_not_its_cue():
 ])
 def test_subjects_after_the_quote(text, speaker_mention):
     assert mention(one(text)) == speaker_mention
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“That is not our view,” Senate Leader Anna Veld, R-Ost., said.", "Anna Veld"),
+    ("Veld, during a town hall meeting in Kessel, Ostmark, said she was “not going to close the harbour.”", "Veld"),
+    ("It was aimed at Harmsen, who Anna Veld on Wednesday called “a careless steward of the port.”", "Anna Veld"),
+    ("Anna Veld last week said “the harbour will reopen in May, whatever the council decides.”", "Anna Veld"),
+    ("“Nobody wanted the merger,” remembered Piet Harmsen, the port's former spokesman.", "Piet Harmsen"),
+    ("According to his longtime personal physician, the mayor was in “astonishingly excellent” health.",
+     "his longtime personal physician"),
+])
+def test_subjects_behind_places_time_phrases_and_abbreviations(text, speaker):
+    q = one(text)
+    assert speaker in (q.speaker or "") or mention(q) == speaker, (q.speaker, mention(q))

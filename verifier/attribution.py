@@ -174,9 +174,15 @@ def _skip_appositive(tokens: list[Token], comma: int) -> int | None:
     for k in range(comma + 1, min(len(tokens), comma + 30)):
         if tokens[k].text == ",":
             return k + 1
-        if tokens[k].text in "“”\"‘.;:!?":
+        if tokens[k].text in "“”\"‘.;:!?" and not abbreviation_dot(tokens, k):
             return None
     return None
+
+
+def abbreviation_dot(tokens: list[Token], k: int) -> bool:
+    """"McConnell, R-Ky., said": a period closing a short abbreviation, a comma right after."""
+    return tokens[k].text == "." and 0 < k < len(tokens) - 1 and tokens[k + 1].text == "," and \
+        len(tokens[k - 1].text) <= 5 and tokens[k - 1].text[:1].isupper()
 
 
 def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: int | None,
@@ -354,7 +360,7 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
         return _cue_noun_subject(tokens, k)
     while end > 0 and _is_adverb(tokens[end - 1]):
         end -= 1
-    end = _skip_verb_chain(tokens, end)
+    end = _skip_verb_chain(tokens, _skip_time_phrase(tokens, end))
     if end == 0:
         return None
     relative = None
@@ -393,6 +399,21 @@ were is are be been had has have would will could should might may must did does
 quick quickly""".split())
 
 
+TIME_NOUNS = frozenset("morning afternoon evening night week weekend month year".split())
+
+
+def _skip_time_phrase(tokens: list[Token], end: int) -> int:
+    """"Beck on Wednesday called", "Smith last week said": step back over the time phrase."""
+    j = end
+    if j > 0 and tokens[j - 1].lower in TIME_NOUNS:
+        j -= 1
+    if j > 0 and tokens[j - 1].text.rstrip(".").lower() in WEEKDAYS:
+        j -= 1
+    if j < end and j > 0 and tokens[j - 1].lower in ("on", "last", "this", "late", "early"):
+        return _skip_time_phrase(tokens, j - 1) if tokens[j - 1].lower == "late" else j - 1
+    return end if j == end or tokens[j].lower in TIME_NOUNS else j
+
+
 def _skip_verb_chain(tokens: list[Token], end: int) -> int:
     """"Smith went on to say", "Smith declined to say", "Smith has continued to insist": step back
     over "to" and the verb before it to where the subject stands."""
@@ -410,13 +431,23 @@ def _appositive_start(tokens: list[Token], comma: int) -> int | None:
     """For “X, spokesperson for Y, said”, the index of the comma after X."""
     for k in range(comma - 1, max(-1, comma - 30), -1):
         if tokens[k].text == ",":
+            if _is_place_tail(tokens, k, comma):
+                comma = k   # "Clinton, at a town hall in Columbus, Ohio, said": look further back
+                continue
             prev = tokens[k - 1] if k > 0 else None
             ok = prev is not None and (prev.is_cap or prev.lower in PRONOUNS or
                                        clean_word(prev.text).lower() in ROLE_NOUNS)
             return k if ok else None
-        if tokens[k].text in "“”\"‘.;:!?":
+        if tokens[k].text in "“”\"‘.;:!?" and not abbreviation_dot(tokens, k):
             return None
     return None
+
+
+def _is_place_tail(tokens: list[Token], k: int, comma: int) -> bool:
+    """", Ohio," after "in Columbus": the second part of a place name, not an appositive."""
+    inner = [t for t in tokens[k + 1:comma] if t.text != "."]
+    return 1 <= len(inner) <= 2 and all(t.is_cap for t in inner) and k >= 2 and \
+        tokens[k - 1].is_cap and tokens[k - 2].lower in ("in", "at", "from", "of", "near")
 
 
 def _subject_start(tokens: list[Token], end: int) -> int | None:

@@ -23,7 +23,7 @@ acknowledge concede lecture preach pontificate insist reason point characterize 
 recommend caution deride decry denounce condemn dismiss scold chide rebuke reprimand berate
 describe brand term bemoan knock hit rip decry lambast ridicule
 assail attack fault thank acknowledge reaffirm rebut refute dispute concur dub indicate echo
-boom bellow thunder roar fire""".split()
+boom bellow thunder roar fire remember""".split()
 
 _IRREGULAR = {
     "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"],
@@ -125,6 +125,8 @@ council board union association coalition alliance network foundation institute 
 bank fund ministry's regime army police spokesperson's cleric clerics witness witnesses victim
 victims family families relatives insider insiders staff staffer staffers operative operatives
 consultant consultants pollster chairman's director's sponsor sponsors backer backers ally allies
+physician physicians doctor doctors narrator moderator pastor retiree retirees resident owner
+owners ceo protester sister brother editor editors blogger scientist scientists
 """.split())
 
 # Phrases right before a quote that make it a name, title or label rather than speech.

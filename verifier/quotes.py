@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from verifier.attribution import (Attribution, attribution_after, attribution_before, dash_attribution, pronoun_of,
+from verifier.attribution import (Attribution, abbreviation_dot, attribution_after, attribution_before, dash_attribution, pronoun_of,
                                   strip_parentheticals, term_lead)
 from verifier.lexicon import ABBREVIATIONS, DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
 from verifier.people import People, clean_word, is_name_word, split_title
@@ -192,7 +192,8 @@ class _Extractor:
         if tokens and self.text[span.end - 1:span.end] in ".!?" and "\n" in self.text[close_at:tokens[0].start]:
             return []  # “… need.” on one line, a new sentence on the next: no cue of this quote's
         first_word = next((i for i, t in enumerate(tokens) if t.is_word), len(tokens))
-        cut = next((i for i, t in enumerate(tokens) if i > first_word and t.text in ".!?;"), len(tokens))
+        cut = next((i for i, t in enumerate(tokens) if i > first_word and t.text in ".!?;"
+                    and not abbreviation_dot(tokens, i)), len(tokens))
         return tokens[:cut]
 
     # --- statements and terms ---------------------------------------------------------------------
