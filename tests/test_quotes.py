@@ -214,3 +214,11 @@ def test_subjects_after_the_quote(text, speaker_mention):
 def test_subjects_behind_places_time_phrases_and_abbreviations(text, speaker):
     q = one(text)
     assert speaker in (q.speaker or "") or mention(q) == speaker, (q.speaker, mention(q))
+
+
+@pytest.mark.parametrize("text", [
+    "Party chairman Piet Harmsen called Veld's remarks a “new low for the harbour board and the town.”",
+    "Piet Harmsen denounced Veld’s repeated remarks as “hurtful and beneath the office she holds.”",
+])
+def test_a_possessed_cue_noun_after_a_cue_verb_is_its_object(text):
+    assert one(text).speaker == "Piet Harmsen"

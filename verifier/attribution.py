@@ -277,6 +277,8 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
             sub = _subject_forward(tokens, k + 2, "according to", tok.start, "according")
             if sub:
                 return sub
+        if _object_of_verb(tokens, k):
+            continue
         speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k)
         is_verb = _is_cue_verb(tok) and speech == (tier == "speech")
         if is_verb and tier != "noun":
@@ -288,6 +290,22 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
         if attr:
             return attr
     return None
+
+
+def _object_of_verb(tokens: list[Token], k: int) -> bool:
+    """"Priebus called Clinton's remarks a “new low”": a possessed cue noun right after a cue verb
+    is what the verb's subject speaks of, not a cue of its own."""
+    def possessive(tok: Token) -> bool:
+        return tok.text.endswith(("’s", "'s")) or tok.lower in ("his", "her", "their")
+
+    j = k - 1
+    if j > 1 and not possessive(tokens[j]) and tokens[j].is_word and not tokens[j].is_cap:
+        j -= 1   # "Trump's repeated calls"
+    if j < 1 or not possessive(tokens[j]):
+        return False
+    while j > 0 and tokens[j - 1].is_cap and is_name_word(tokens[j - 1]) and k - j < 5:
+        j -= 1
+    return j > 0 and _is_cue_verb(tokens[j - 1])
 
 
 def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
