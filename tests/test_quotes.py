@@ -222,3 +222,14 @@ def test_subjects_behind_places_time_phrases_and_abbreviations(text, speaker):
 ])
 def test_a_possessed_cue_noun_after_a_cue_verb_is_its_object(text):
     assert one(text).speaker == "Piet Harmsen"
+
+
+@pytest.mark.parametrize("text, mention_text", [
+    ("Port spokesman Tom Aske said the marchers, whom he described as “peaceful and orderly throughout,” left at noon.", "he"),
+    ("“It will take years,” Veld says, but she cautions that she sees “two different sides to the plan.”", "she"),
+    ("When Aske suggested a delay, Veld fired back: “If they wait, the harbour will silt up for good.”", "Veld"),
+    ("When Tom Aske, the port director, was asked if the pier would open, he laughed and said, “We will see soon.”", "he"),
+    ("Veld said she is certain Aske will remain “a champion of the harbour and its workers.”", "Veld"),
+])
+def test_whose_clause_the_quote_is_in(text, mention_text):
+    assert mention(statements(text)[-1]) == mention_text

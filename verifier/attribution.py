@@ -255,7 +255,7 @@ def _outer_report(tokens: list[Token], inner: Attribution) -> Attribution | None
     if (inner.cue or "").lower() in REPORTING_VERBS or inner.how != "before" or inner.cue_start is None:
         return None
     k = next((i for i, t in enumerate(tokens) if t.start == inner.cue_start), None)
-    if k is None:
+    if k is None or _own_clause(tokens, inner):
         return None
     for j in range(k - 1, -1, -1):
         tok = tokens[j]
@@ -266,6 +266,23 @@ def _outer_report(tokens: list[Token], inner: Attribution) -> Attribution | None
             if outer and outer.kind in ("name", "pronoun"):
                 return outer
     return None
+
+
+CLAUSE_OPENERS = frozenset("whom which who but as while whereas although though".split())
+SUBORDINATORS = frozenset("when after as while if although though because since before once".split())
+
+
+def _own_clause(tokens: list[Token], inner: Attribution) -> bool:
+    """Whether the inner cue's subject opens a clause of its own, not one a reporting verb
+    governs: "whom he described as", "Stevens says, but she cautions", "When Trump suggested …,
+    Rubio fired back"."""
+    m = next((i for i, t in enumerate(tokens) if t.start == inner.mention_start), None)
+    if not m:
+        return False
+    opener = tokens[m - 1]
+    if opener.lower in CLAUSE_OPENERS:
+        return True
+    return opener.text == "," and tokens[0].lower in SUBORDINATORS
 
 
 def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
@@ -321,6 +338,10 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
         if earlier and earlier.kind != "description":
             return Attribution(earlier.mention_start, earlier.mention_end, earlier.mention,
                                tok.text, tok.start, "before")
+    if not participle and _after_conjunction(tokens, k):
+        sub = _coordinated_subject(tokens, k)   # "… , he laughed and said"
+        if sub:
+            return sub
     if participle or _after_conjunction(tokens, k):
         lead = _sentence_subject(tokens, k)
         if lead:
@@ -331,6 +352,22 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
         if sub and sub.kind == "name":
             return sub  # "Said Smith: …" / "as said Smith, …"
     return None
+
+
+def _coordinated_subject(tokens: list[Token], k: int) -> Attribution | None:
+    """The subject of the verb just before "and" in "X laughed and said": one word, a verb."""
+    j = k
+    while j > 0 and _is_adverb(tokens[j - 1]):
+        j -= 1
+    verb = j - 2
+    if verb < 1 or not tokens[verb].is_word or tokens[verb].is_cap or tokens[verb].lower in CLAUSE_BREAKERS \
+            or not tokens[verb].lower.endswith(("ed", "s")):   # a verb in the past or present
+        return None
+    sub = _subject_before(tokens, verb)
+    if sub is None or sub.kind not in ("pronoun", "name"):
+        return None
+    sub.cue, sub.cue_start = tokens[k].text, tokens[k].start
+    return sub
 
 
 def _after_conjunction(tokens: list[Token], k: int) -> bool:
