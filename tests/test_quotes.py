@@ -233,3 +233,20 @@ def test_a_possessed_cue_noun_after_a_cue_verb_is_its_object(text):
 ])
 def test_whose_clause_the_quote_is_in(text, mention_text):
     assert mention(statements(text)[-1]) == mention_text
+
+
+@pytest.mark.parametrize("text, mention_text", [
+    ("“There was wrongdoing at the port,” said a former senior harbour police official.",
+     "a former senior harbour police official"),
+    ("“It is hard to come back to work,” said the designer, who works for another brand.", "the designer"),
+    ("“What if the pier had never been built?” the 43-year-old asked in the video.", "the 43-year-old"),
+    ("As The Courier's Anna Veld puts it, “the harbour board is unmoved, and the town is uninspired.”",
+     "The Courier's Anna Veld"),
+    ("“Is the mayor profiling the dockworkers now?” reacted Tom Aske.", "Tom Aske"),
+])
+def test_more_subjects(text, mention_text):
+    assert mention(one(text)) == mention_text
+
+
+def test_said_with_a_clause_after_it_is_not_a_speaker():
+    assert one("“We will rebuild the pier,” said the plan would fail.").speaker is None

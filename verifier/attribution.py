@@ -7,6 +7,7 @@ paragraph after its speaker was introduced — and the test that tells a stateme
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from verifier.lexicon import (DETERMINERS, NAME_PARTICLES, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS,
@@ -143,7 +144,7 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
             if j < len(tokens) and _is_cue_verb(tokens[j]):
                 return _make(tokens, i, head_end, tokens[j], "after")
             return None
-        if not tok.is_word and tok.text not in ("’", "'", "-", "."):
+        if not tok.is_word and tok.text not in ("’", "'", "-", ".") and not tok.text.isdigit():
             return None
         if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for") and not _joins_names(tokens, j):
             if _is_adverb(tok):
@@ -205,11 +206,24 @@ def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: in
         j += 1
     while j > i and tokens[j - 1].lower in ("of", "for", "the", "a", "an"):
         j -= 1
-    if j == i:
-        return None
-    if not _looks_like_subject(tokens[i:j]):
+    if how == "after" and (j == i or not _looks_like_subject(tokens[i:j])):
+        j = _whole_phrase_end(tokens, i) or j
+    if j == i or not (_looks_like_subject(tokens[i:j]) or how == "after" and _whole_phrase_end(tokens, i) == j):
         return None
     return Attribution(tokens[i].start, tokens[j - 1].end, _span_text(tokens[i:j]), cue, cue_start, how)
+
+
+def _whole_phrase_end(tokens: list[Token], i: int) -> int | None:
+    """“…,” said the designer, who …: after a quote, "said" + a short determiner phrase that ends
+    the clause names the speaker, whatever the noun. The end of that phrase, or None."""
+    if i >= len(tokens) or tokens[i].lower not in ("the", "a", "an"):
+        return None
+    for j in range(i + 1, min(len(tokens), i + 5) + 1):
+        if j == len(tokens) or tokens[j].text in ",.;":
+            return j if j > i + 1 else None
+        if not tokens[j].is_word or tokens[j].is_cap or tokens[j].lower in CLAUSE_BREAKERS:
+            return None
+    return None
 
 
 def _name_follows(tokens: list[Token], j: int) -> bool:
@@ -223,9 +237,14 @@ def _name_follows(tokens: list[Token], j: int) -> bool:
 
 
 def _role_follows(tokens: list[Token], j: int) -> bool:
-    """"said the base chief": a lower-case noun modifying the role noun after it."""
-    return j + 1 < len(tokens) and tokens[j].is_word and tokens[j].lower not in CLAUSE_BREAKERS and \
-        tokens[j + 1].lower in ROLE_NOUNS and not tokens[j + 1].is_cap
+    """"said the base chief", "a former law enforcement official": lower-case nouns modifying
+    the role noun after them."""
+    for k in range(j, min(j + 3, len(tokens) - 1)):
+        if not tokens[k].is_word or tokens[k].is_cap or tokens[k].lower in CLAUSE_BREAKERS:
+            return False
+        if tokens[k + 1].lower in ROLE_NOUNS and not tokens[k + 1].is_cap:
+            return True
+    return False
 
 
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday today yesterday "
@@ -380,7 +399,7 @@ def _after_conjunction(tokens: list[Token], k: int) -> bool:
 
 def _put_it(tokens: list[Token], k: int) -> bool:
     """"as Smith put it, “…”"."""
-    return tokens[k].lower == "put" and k + 1 < len(tokens) and tokens[k + 1].lower == "it"
+    return tokens[k].lower in ("put", "puts") and k + 1 < len(tokens) and tokens[k + 1].lower == "it"
 
 
 def _colon_lead(tokens: list[Token]) -> Attribution | None:
@@ -630,7 +649,7 @@ def strip_parentheticals(tokens: list[Token]) -> list[Token]:
 
 def _is_cue_verb(tok: Token) -> bool:
     low = tok.lower
-    return (low in SPEECH_VERBS or low in STANCE_VERBS or low == "put") and not tok.is_cap \
+    return (low in SPEECH_VERBS or low in STANCE_VERBS or low in ("put", "puts")) and not tok.is_cap \
         or low in ("said", "says")
 
 
@@ -675,6 +694,9 @@ def _skip_adverbs(tokens: list[Token], j: int) -> int:
     return j
 
 
+YEAR_OLD_RE = re.compile(r"(\d+-)?year-old")
+
+
 def _looks_like_subject(toks: list[Token], loose: bool = False) -> bool:
     if not toks or len(toks) > 9:
         return False
@@ -684,6 +706,8 @@ def _looks_like_subject(toks: list[Token], loose: bool = False) -> bool:
     if len(words) == 1 and (pronoun_of(words[0]) or words[0].lower in ("one", "another", "both")):
         return True
     head = clean_word(words[-1].text).lower()
+    if YEAR_OLD_RE.fullmatch(head):
+        return True   # "the 46-year-old said"
     if words[-1].is_cap:
         return is_name_word(words[-1]) or head in ROLE_NOUNS
     if head in ROLE_NOUNS:
