@@ -250,3 +250,21 @@ def test_more_subjects(text, mention_text):
 
 def test_said_with_a_clause_after_it_is_not_a_speaker():
     assert one("“We will rebuild the pier,” said the plan would fail.").speaker is None
+
+
+@pytest.mark.parametrize("text, mention_text", [
+    ("Port director Tom Aske released a statement saying that Veld had “misled the council twice.”",
+     "Port director Tom Aske"),
+    ("Before the vote, his campaign sent out a text message to supporters saying: “We won the harbour seat!”",
+     "his campaign"),
+    ("Like Aske, Veld also rejected the plan, arguing that there is “room for a second pier” at Kessel.", "Veld"),
+    ("Another harbour source speaking to the Courier said, “The pilots are investigating the collision.”",
+     "Another harbour source"),
+])
+def test_subjects_of_participles_and_modified_subjects(text, mention_text):
+    assert mention(one(text)) == mention_text
+
+
+def test_only_verbs_of_saying_put_their_subject_after_them():
+    q = one("Veld, star of the council, thanked Aske for “taking these steps to make the harbour safer again.”")
+    assert q.speaker != "Aske"

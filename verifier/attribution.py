@@ -24,6 +24,10 @@ claims insisted insists warned warns noted notes explained explains stated state
 announces declared declares suggested suggests predicted predicts acknowledged acknowledges
 conceded concedes admitted admits asserted asserts contended contends maintained maintains
 recalled recalls replied replies responded responds tweeted tweets""".split())
+# Verbs that come before their subject after a quote or a colon: "Said Smith: …", "…,” added Smith".
+INVERTING_VERBS = REPORTING_VERBS | frozenset("""asked asks answered answers reacted remembered
+continued continues concluded concludes quipped wondered shouted yelled exclaimed countered
+retorted""".split())
 PUBLISHING_VERBS = frozenset("""issued issues released releases posted posts put puts sent sends
 gave gives published publishes made makes delivered delivers""".split())
 CLAUSE_BREAKERS = frozenset("""that which who whom whose and but or because if when while after
@@ -353,6 +357,9 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
     if sub:
         return sub
     if participle:
+        published = _publisher(tokens, k)   # "Smith released a statement saying …"
+        if published:
+            return published
         earlier = _nearest_cue_before(tokens[:k], "speech")  # "…, Nefzi said, adding, “…”"
         if earlier and earlier.kind != "description":
             return Attribution(earlier.mention_start, earlier.mention_end, earlier.mention,
@@ -365,11 +372,26 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
         lead = _sentence_subject(tokens, k)
         if lead:
             return lead
-    if k + 1 < len(tokens) and not participle and \
+    if k + 1 < len(tokens) and not participle and tok.lower in INVERTING_VERBS and \
             (k == 0 or not tokens[k - 1].is_word or tokens[k - 1].lower == "as"):
         sub = _subject_forward(tokens, k + 1, tok.text, tok.start, "before")
         if sub and sub.kind == "name":
             return sub  # "Said Smith: …" / "as said Smith, …"
+    return None
+
+
+def _publisher(tokens: list[Token], k: int) -> Attribution | None:
+    """"X released a statement saying", "his campaign sent out a text message to supporters
+    saying": the subject of the verb of publishing a few words before the participle."""
+    for j in range(k - 1, max(-1, k - 8), -1):
+        tok = tokens[j]
+        if tok.text in (",", ";", ":") or (tok.lower in CLAUSE_BREAKERS and tok.lower not in ("to", "out", "on")):
+            return None
+        if tok.lower in PUBLISHING_VERBS and not tok.is_cap:
+            sub = _subject_before(tokens, j)
+            if sub:
+                sub.cue, sub.cue_start = tokens[k].text, tokens[k].start
+            return sub
     return None
 
 
@@ -455,6 +477,7 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
     start = _subject_start(tokens, end)
     if start is None:
         return None
+    start, end = _behind_participle_phrase(tokens, start, end)
     attr = _make(tokens, start, end, cue, "before")
     if relative is not None:  # the mention is "who"; the name it stands for is the speaker
         attr.name_start, attr.name_end = attr.mention_start, attr.mention_end
@@ -474,6 +497,17 @@ quick quickly""".split())
 
 
 TIME_NOUNS = frozenset("morning afternoon evening night week weekend month year".split())
+
+
+def _behind_participle_phrase(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    """"Another source speaking to Fox News said": the subject is before the participle phrase
+    that ends in the noun found first."""
+    if start >= 2 and tokens[start - 1].lower in ("to", "with", "on", "for") and \
+            tokens[start - 2].lower.endswith("ing") and not tokens[start - 2].is_cap:
+        outer = _subject_start(tokens, start - 2)
+        if outer is not None:
+            return outer, start - 2
+    return start, end
 
 
 def _skip_time_phrase(tokens: list[Token], end: int) -> int:
@@ -544,6 +578,9 @@ def _subject_start(tokens: list[Token], end: int) -> int | None:
             break
         elif low in ROLE_NOUNS or low in SUBJECT_MODIFIERS or low in NAME_PARTICLES or low in ("of", "for"):
             start -= 1
+        elif start >= 2 and prev.is_word and not prev.is_cap and low not in CLAUSE_BREAKERS and \
+                tokens[start - 2].lower in DETERMINERS and tokens[start].lower in ROLE_NOUNS:
+            start -= 1   # "another harbour source": determiner, a noun modifier, the role noun
         elif prev.text in ("’", "'", "-"):
             start -= 1
         else:
@@ -593,7 +630,7 @@ def _subject_start_possessive(tokens: list[Token], k: int) -> int | None:
 
 LEADING_WORDS = frozenset("""in at on after before during while when since although though as because
 if with without for from by despite following asked speaking last earlier later in addition
-meanwhile still yet instead now then also""".split())
+meanwhile still yet instead now then also like unlike amid under""".split())
 
 
 def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
