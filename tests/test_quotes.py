@@ -268,3 +268,20 @@ def test_subjects_of_participles_and_modified_subjects(text, mention_text):
 def test_only_verbs_of_saying_put_their_subject_after_them():
     q = one("Veld, star of the council, thanked Aske for “taking these steps to make the harbour safer again.”")
     assert q.speaker != "Aske"
+
+
+@pytest.mark.parametrize("text, mention_text", [
+    ("“Will he be the next harbour master?” a council staffer in the room wonders.", "a council staffer"),
+    ("“You know, it floods, right?” Veld went on, as if she had not heard.", "Veld"),
+    ("“Would the pier be negotiable?” Aske pressed.", "Aske"),
+    ("A former harbour master -- Tom Aske, who lost the 2019 election -- said the port “has no strategy at all.”",
+     "A former harbour master"),
+    ("“We are shocked, he was a friend to us,” one P&G Kessel employee told the Courier.", "one P&G Kessel employee"),
+])
+def test_subjects_with_phrases_asides_and_phrasal_cues(text, mention_text):
+    assert mention(statements(text)[0]) == mention_text
+
+
+def test_press_secretary_is_no_cue():
+    q = one("“It is the same attack,” Veld press secretary Tom Aske said.")
+    assert q.speaker == "Tom Aske"

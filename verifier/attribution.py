@@ -45,6 +45,7 @@ congressional legislative presidential gubernatorial security intelligence defen
 # Determiners before which a cue verb's form is a noun ("the report", "his answer"); not numerals
 # ("the two write").
 NOUN_DETERMINERS = frozenset("the a an his her their its our my your this".split())
+LOCATIVES = frozenset("in at from with on".split())   # "a staffer in the room said"
 PREPOSITIONS = frozenset("""in on at during of for with by from to into onto over under about after
 before through between among against without within""".split())
 PARTICIPLE_CUES = frozenset(w for w in SPEECH_VERBS | STANCE_VERBS if w.endswith("ing"))
@@ -135,7 +136,7 @@ def _ends_paragraph(tokens: list[Token], sub: Attribution) -> bool:
 
 def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
     """“…,” the Florida senator said — a short subject, maybe an appositive, then a cue verb."""
-    j = i
+    j, pp_start = i, None
     limit = min(len(tokens), i + 10)
     while j < limit and not _is_verb_here(tokens, j):
         tok = tokens[j]
@@ -148,17 +149,22 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
             if j < len(tokens) and _is_cue_verb(tokens[j]):
                 return _make(tokens, i, head_end, tokens[j], "after")
             return None
-        if not tok.is_word and tok.text not in ("’", "'", "-", ".") and not tok.text.isdigit():
+        if not tok.is_word and tok.text not in ("’", "'", "-", ".", "&") and not tok.text.isdigit():
             return None
         if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for") and not _joins_names(tokens, j):
             if _is_adverb(tok):
+                j += 1
+                continue
+            if tok.lower in LOCATIVES and pp_start is None and j > i and j + 1 < len(tokens) and \
+                    (tokens[j + 1].lower in DETERMINERS or tokens[j + 1].is_cap):
+                pp_start = j   # "a staffer in the room wonders", "a voice-over in the ad states"
                 j += 1
                 continue
             return None
         j += 1
     if j >= len(tokens) or j == i or not _is_verb_here(tokens, j):
         return None
-    end = j
+    end = j if pp_start is None else pp_start
     while end > i and _is_adverb(tokens[end - 1]):
         end -= 1
     loose = tokens[j].lower in SPEECH_VERBS and end - i <= 4  # “…,” the two write.
@@ -666,7 +672,9 @@ def _main_clause_start(tokens: list[Token], k: int) -> int:
 
 
 def strip_parentheticals(tokens: list[Token]) -> list[Token]:
-    """Drop short (...) asides: "Sen. Ted Cruz (R-Tex.) said" reads as "Sen. Ted Cruz said"."""
+    """Drop short (...) asides: "Sen. Ted Cruz (R-Tex.) said" reads as "Sen. Ted Cruz said"; and
+    dashed ones before a cue verb: "A former candidate -- John McCain, who lost in 2008 -- said"."""
+    tokens = _strip_dashed_aside(tokens)
     if not any(t.text == "(" for t in tokens):
         return tokens
     out: list[Token] = []
@@ -682,6 +690,33 @@ def strip_parentheticals(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _dash_at(tokens: list[Token], i: int) -> int:
+    """How many tokens the dash at ``i`` takes ("—", "–" or "--"), 0 if none."""
+    if tokens[i].text in ("—", "–"):
+        return 1
+    if tokens[i].text == "-" and i + 1 < len(tokens) and tokens[i + 1].text == "-" and \
+            tokens[i].end == tokens[i + 1].start:
+        return 2
+    return 0
+
+
+def _strip_dashed_aside(tokens: list[Token]) -> list[Token]:
+    if not any(t.text in ("—", "–", "-") for t in tokens):
+        return tokens
+    for i in range(1, len(tokens)):
+        width = _dash_at(tokens, i)
+        if not width or not tokens[i - 1].is_word:
+            continue
+        for j in range(i + width, min(len(tokens), i + width + 25)):
+            close = _dash_at(tokens, j)
+            if close:
+                after = _skip_adverbs(tokens, j + close)
+                if after < len(tokens) and _is_cue_verb(tokens[after]) and j > i + width:
+                    return tokens[:i] + tokens[j + close:]
+                break
+    return tokens
+
+
 # --- shared -----------------------------------------------------------------------------------
 
 def _is_cue_verb(tok: Token) -> bool:
@@ -691,7 +726,11 @@ def _is_cue_verb(tok: Token) -> bool:
 
 
 def _is_verb_here(tokens: list[Token], j: int) -> bool:
-    """A cue verb at ``j``, unless a determiner makes it a noun: "the report", "his answer"."""
+    """A cue verb at ``j``, unless a determiner makes it a noun: "the report", "his answer";
+    or "went on" closing the clause ("…,” Trump went on, as if …)."""
+    if tokens[j].lower in ("went", "goes") and j + 1 < len(tokens) and tokens[j + 1].lower == "on" and \
+            (j + 2 == len(tokens) or not tokens[j + 2].is_word):
+        return True
     return _is_cue_verb(tokens[j]) and not (j > 0 and tokens[j - 1].lower in NOUN_DETERMINERS)
 
 

@@ -52,7 +52,8 @@ def _inflect(verb: str) -> list[str]:
     return [verb, verb + "ed", verb + "s", verb + "ing"]
 
 
-SPEECH_VERBS: frozenset[str] = frozenset(f for v in _SPEECH_VERBS for f in _inflect(v))
+# "pressed" (“…?” Hannity pressed), but not "press", the noun of "press secretary".
+SPEECH_VERBS: frozenset[str] = frozenset(f for v in _SPEECH_VERBS for f in _inflect(v)) | {"pressed"}
 # Cue verbs that usually name what a quote is called rather than report speech: a quote after
 # them is still the subject's words ("called it a 'disaster'"), but they never start a statement.
 LABEL_VERBS = frozenset(_inflect("call") + _inflect("describe") + _inflect("dub") + _inflect("label")
@@ -126,7 +127,8 @@ bank fund ministry's regime army police spokesperson's cleric clerics witness wi
 victims family families relatives insider insiders staff staffer staffers operative operatives
 consultant consultants pollster chairman's director's sponsor sponsors backer backers ally allies
 physician physicians doctor doctors narrator moderator pastor retiree retirees resident owner
-owners ceo protester sister brother editor editors blogger scientist scientists
+owners ceo protester sister brother editor editors blogger scientist scientists employee
+employees
 """.split())
 
 # Phrases right before a quote that make it a name, title or label rather than speech.
