@@ -285,3 +285,17 @@ def test_subjects_with_phrases_asides_and_phrasal_cues(text, mention_text):
 def test_press_secretary_is_no_cue():
     q = one("“It is the same attack,” Veld press secretary Tom Aske said.")
     assert q.speaker == "Tom Aske"
+
+
+@pytest.mark.parametrize("text, mention_text", [
+    ("Aske also made the point that the new pier would make the port “a second Rotterdam for the north.”", "Aske"),
+    ("He anticipated that the hardest part would be “dealing with the silt the old board left behind.”", "He"),
+])
+def test_with_no_cue_the_subject_of_the_sentence_speaks(text, mention_text):
+    q = one(text)
+    assert mention(q) == mention_text and q.how == "subject"
+
+
+def test_no_subject_from_a_subordinate_clause():
+    q = one("When Veld finally wrapped up — “I will fight for you, and I will win for the harbour!” — the crowd cheered.")
+    assert q.speaker_mention is None or mention(q) != "When Veld"

@@ -647,6 +647,8 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
     if i >= k:
         return None
     tok = tokens[i]
+    if tok.lower in LEADING_WORDS or tok.lower in CLAUSE_BREAKERS or tok.lower in ("given", "unlike", "it", "there"):
+        return None   # "When Trump finally wrapped up — “…”": no main clause before the quote
     if pronoun_of(tok) and tok.lower != "it":
         return Attribution(tok.start, tok.end, tok.text, tokens[k].text, tokens[k].start, "before")
     if not (tok.is_cap and is_name_word(tok) or tok.lower in DETERMINERS or tok.is_cap):
@@ -658,6 +660,19 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
     if j > i and j < k and _looks_like_subject(tokens[i:j]) and (tokens[j].is_word or tokens[j].text == ","):
         return _make(tokens, i, j, tokens[k], "before")
     return None
+
+
+def sentence_subject(tokens: list[Token]) -> Attribution | None:
+    """"Gorka also made the point that … “…”": with no cue at all, the subject of the sentence
+    that leads up to the quote (a name or a pronoun), as the speaker."""
+    tokens = strip_parentheticals(tokens)
+    if len(tokens) < 3:
+        return None
+    attr = _sentence_subject(tokens, len(tokens) - 1)
+    if attr is None or attr.kind not in ("name", "pronoun"):
+        return None
+    attr.cue, attr.cue_start, attr.how = None, None, "subject"
+    return attr
 
 
 def _main_clause_start(tokens: list[Token], k: int) -> int:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from verifier.attribution import (Attribution, abbreviation_dot, attribution_after, attribution_before, dash_attribution, pronoun_of,
-                                  strip_parentheticals, term_lead)
+                                  sentence_subject, strip_parentheticals, term_lead)
 from verifier.lexicon import ABBREVIATIONS, DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
 from verifier.people import People, clean_word, is_name_word, split_title
 from verifier.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
@@ -114,6 +114,8 @@ class _Extractor:
         attr = self._cued(n, span, para, before)
         if attr is None:
             attr = self._inherited(n, span, para, before)
+        if attr is None and self._is_sentence_like(span):
+            attr = sentence_subject(before)
         if attr is None and self._is_sentence_like(span):
             attr = Attribution(None, None, None, None, None, "none")
         if attr is None or self._looks_like_title(span, before_text, attr):
