@@ -299,3 +299,8 @@ def test_with_no_cue_the_subject_of_the_sentence_speaks(text, mention_text):
 def test_no_subject_from_a_subordinate_clause():
     q = one("When Veld finally wrapped up — “I will fight for you, and I will win for the harbour!” — the crowd cheered.")
     assert q.speaker_mention is None or mention(q) != "When Veld"
+
+
+def test_a_thing_called_something_is_not_the_speaker():
+    q = one("The councillors slammed the tax loophole called an “inversion of every rule we have written.”")
+    assert mention(q) == "The councillors"

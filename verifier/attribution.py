@@ -323,7 +323,7 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
             sub = _subject_forward(tokens, k + 2, "according to", tok.start, "according")
             if sub:
                 return sub
-        if _object_of_verb(tokens, k):
+        if _object_of_verb(tokens, k) or _naming_participle(tokens, k):
             continue
         speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k)
         is_verb = _is_cue_verb(tok) and speech == (tier == "speech")
@@ -336,6 +336,18 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
         if attr:
             return attr
     return None
+
+
+def _naming_participle(tokens: list[Token], k: int) -> bool:
+    """"a short film called “…”", "the tax loophole called an “…”": a noun named, not a speaker."""
+    if tokens[k].lower not in ("called", "dubbed", "labeled", "labelled", "named", "titled", "entitled"):
+        return False
+    if k < 2 or not tokens[k - 1].is_word or tokens[k - 1].is_cap or pronoun_of(tokens[k - 1]) or \
+            _is_adverb(tokens[k - 1]) or tokens[k - 1].lower in CLAUSE_BREAKERS:
+        return False
+    if any(t.is_word and t.lower not in DETERMINERS for t in tokens[k + 1:]):
+        return False   # "the prince called for …", "commentators called him …": a verb
+    return tokens[k - 1].lower not in ROLE_NOUNS and any(t.lower in DETERMINERS for t in tokens[max(0, k - 4):k - 1])
 
 
 def _object_of_verb(tokens: list[Token], k: int) -> bool:
