@@ -288,7 +288,8 @@ def test_press_secretary_is_no_cue():
 
 
 @pytest.mark.parametrize("text, mention_text", [
-    ("Aske also made the point that the new pier would make the port “a second Rotterdam for the north.”", "Aske"),
+    ("Tom Aske spoke last. Aske also made the point that the new pier would make the port “a second Rotterdam "
+     "for the north.”", "Aske"),
     ("He anticipated that the hardest part would be “dealing with the silt the old board left behind.”", "He"),
 ])
 def test_with_no_cue_the_subject_of_the_sentence_speaks(text, mention_text):
@@ -304,3 +305,11 @@ def test_no_subject_from_a_subordinate_clause():
 def test_a_thing_called_something_is_not_the_speaker():
     q = one("The councillors slammed the tax loophole called an “inversion of every rule we have written.”")
     assert mention(q) == "The councillors"
+
+
+@pytest.mark.parametrize("text", [
+    "Thirteen years earlier, the board had voted for “the perspective of a port that has seen all of it.”",
+    "Good information can still drive out bad, but usually only when “the truth is sexier than the lie.”",
+])
+def test_a_sentence_opening_word_is_not_a_speaker(text):
+    assert one(text).speaker is None

@@ -115,7 +115,7 @@ class _Extractor:
         if attr is None:
             attr = self._inherited(n, span, para, before)
         if attr is None and self._is_sentence_like(span):
-            attr = sentence_subject(before)
+            attr = self._known_subject(before)
         if attr is None and self._is_sentence_like(span):
             attr = Attribution(None, None, None, None, None, "none")
         if attr is None or self._looks_like_title(span, before_text, attr):
@@ -123,6 +123,18 @@ class _Extractor:
             return quote
         self._attribute(quote, attr)
         return quote
+
+    def _known_subject(self, before: list[Token]) -> Attribution | None:
+        """With no cue, the sentence's subject if it is a pronoun or a person the article names
+        ("Thirteen years earlier, …" and "Good information …" are no one)."""
+        attr = sentence_subject(before)
+        if attr is None or attr.kind == "pronoun":
+            return attr
+        words = attr.mention.split()
+        if len(words) >= 2 or clean_word(words[-1]).lower() in ROLE_NOUNS:
+            return attr
+        name = self._speaker_name(attr)
+        return attr if name and self.people.person(name) is not None else None
 
     def _cued(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
         """A cue in the quote's own sentence: after it (“…,” X said) or before it (X said: “…”),
