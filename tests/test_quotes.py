@@ -313,3 +313,17 @@ def test_a_thing_called_something_is_not_the_speaker():
 ])
 def test_a_sentence_opening_word_is_not_a_speaker(text):
     assert one(text).speaker is None
+
+
+@pytest.mark.parametrize("text, mention_text", [
+    ("Mayor Anna Veld said she expected that voters will say “no” to the plans of the harbour board.", "Mayor Anna Veld"),
+    ("Aske went to the debate because, according to Aske, the papers would call him a “coward who ran away” otherwise.",
+     "Aske"),
+    ("Veld would later say “I was only joking about the whole pier, believe me.”", "Veld"),
+    ("According to a 2019 study by the port authority, the silt is “the single largest cost of the harbour.”",
+     "a 2019 study"),
+    ("The board shrugged off Aske's comments, telling reporters, “Nobody on the board has ever asked for that.”",
+     "The board"),
+])
+def test_hypothetical_speech_and_spoken_of_nouns(text, mention_text):
+    assert mention(one(text)) == mention_text

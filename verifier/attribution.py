@@ -18,6 +18,10 @@ from verifier.sentences import Token
 CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed
 editorial email e-mail memo message column essay op ed press release conference briefing
 testimony address podcast appearance blog video book memoir told""".split())
+MODALS = frozenset("will would could might may should can must".split())
+# Plural and other noun forms of speech that are the topic when something is done to them.
+SPOKEN_NOUNS = frozenset("""comments remarks statements words calls claims attacks criticism assertion
+assertions comment remark statement claim call attack tweets tweet proposal proposals""".split())
 # Verbs that do nothing but report speech: a cue inside their clause is part of what was said.
 REPORTING_VERBS = frozenset("""said says say told tells added adds wrote writes argued argues claimed
 claims insisted insists warned warns noted notes explained explains stated states announced
@@ -202,7 +206,7 @@ def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: in
     j = i
     while j < len(tokens) and j < i + 9:
         tok = tokens[j]
-        if not tok.is_word and tok.text not in (".", "-", "’", "'"):
+        if not tok.is_word and tok.text not in (".", "-", "’", "'") and not tok.text.isdigit():
             break
         if tok.is_word and not tok.is_cap and tok.lower not in DETERMINERS and \
                 tok.lower not in ROLE_NOUNS and tok.lower not in SUBJECT_MODIFIERS and \
@@ -271,7 +275,7 @@ def attribution_before(tokens: list[Token]) -> Attribution | None:
     colon = _colon_lead(tokens)
     if colon:
         return colon
-    for tier in ("speech", "noun", "stance"):
+    for tier in ("speech", "speech-modal", "noun", "stance"):
         attr = _nearest_cue_before(tokens, tier)
         if attr:
             return _outer_report(tokens, attr) or attr
@@ -281,9 +285,11 @@ def attribution_before(tokens: list[Token]) -> Attribution | None:
 def _outer_report(tokens: list[Token], inner: Attribution) -> Attribution | None:
     """"Cruz said he's certain Rubio will continue to be “…”": a plain reporting verb earlier in
     the sentence governs a cue inside its clause, unless that cue is a reporting verb too."""
-    if (inner.cue or "").lower() in REPORTING_VERBS or inner.how != "before" or inner.cue_start is None:
-        return None
     k = next((i for i, t in enumerate(tokens) if t.start == inner.cue_start), None)
+    hypothetical = k is not None and k > 0 and tokens[k - 1].lower in MODALS   # "Americans will say"
+    if ((inner.cue or "").lower() in REPORTING_VERBS and not hypothetical) or inner.how != "before" \
+            or inner.cue_start is None:
+        return None
     if k is None or _own_clause(tokens, inner):
         return None
     for j in range(k - 1, -1, -1):
@@ -316,8 +322,13 @@ def _own_clause(tokens: list[Token], inner: Attribution) -> bool:
 
 def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
     """The cue nearest the quote that has a subject. Tiers are tried in turn: speech verbs and
-    "according to", then cue nouns ("in a statement"), then verbs of stance (think, want)."""
+    "according to" (first without speech that only might happen: "the media would call him"),
+    then cue nouns ("in a statement"), then verbs of stance (think, want)."""
+    modal = tier == "speech-modal"
+    tier = "speech" if modal else tier
     for k in range(len(tokens) - 1, -1, -1):
+        if tier == "speech" and not modal and k > 0 and tokens[k - 1].lower in MODALS:
+            continue
         tok = tokens[k]
         if tier == "speech" and tok.lower == "according" and k + 1 < len(tokens) and tokens[k + 1].lower == "to":
             sub = _subject_forward(tokens, k + 2, "according to", tok.start, "according")
@@ -363,7 +374,14 @@ def _object_of_verb(tokens: list[Token], k: int) -> bool:
         return False
     while j > 0 and tokens[j - 1].is_cap and is_name_word(tokens[j - 1]) and k - j < 5:
         j -= 1
-    return j > 0 and _is_cue_verb(tokens[j - 1])
+    if j > 0 and _is_cue_verb(tokens[j - 1]):
+        return True
+    # "Ryan's campaign shrugged off Trump's comments, telling reporters": a possessed noun of
+    # speech inside the sentence (not "In Trump's words, …") is spoken of, not speaking.
+    rest = tokens[k + 1:]
+    leads_to_quote = not rest or rest[0].lower in ("that", "about", "of") or rest[0].text == ":"  # "his claim that …"
+    return j > 0 and tokens[k].lower in SPOKEN_NOUNS and tokens[j - 1].is_word and not tokens[j - 1].is_cap \
+        and tokens[j - 1].lower != "in" and not leads_to_quote
 
 
 def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
