@@ -327,3 +327,15 @@ def test_a_sentence_opening_word_is_not_a_speaker(text):
 ])
 def test_hypothetical_speech_and_spoken_of_nouns(text, mention_text):
     assert mention(one(text)) == mention_text
+
+
+def test_parenthetical_inversion_names_the_speaker():
+    q = one("The paradox of the harbour, says Carl Anthon, historian at the Kessel Library, is that it was "
+            "“a port without ships for a century.”")
+    assert q.speaker == "Carl Anthon"
+
+
+def test_a_relative_clause_cue_nearer_the_quote_speaks():
+    quotes = statements("“People are angry,” said Alderman Jason Ervin, who thinks the board “needs to be more "
+                        "collaborative with the town.”")
+    assert mention(quotes[1]) == "who" and quotes[1].speaker == "Jason Ervin"

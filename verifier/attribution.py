@@ -32,6 +32,9 @@ recalled recalls replied replies responded responds tweeted tweets""".split())
 INVERTING_VERBS = REPORTING_VERBS | frozenset("""asked asks answered answers reacted remembered
 continued continues concluded concludes quipped wondered shouted yelled exclaimed countered
 retorted""".split())
+# Verbs of a parenthetical attribution inside a sentence: "The paradox, says Carl Anthony, is …".
+PARENTHETICAL_VERBS = frozenset("""said says added adds wrote writes noted notes explained explains
+argued argues recalled recalls continued continues asked asks""".split())
 PUBLISHING_VERBS = frozenset("""issued issues released releases posted posts put puts sent sends
 gave gives published publishes made makes delivered delivers""".split())
 CLAUSE_BREAKERS = frozenset("""that which who whom whose and but or because if when while after
@@ -314,6 +317,8 @@ def _own_clause(tokens: list[Token], inner: Attribution) -> bool:
     m = next((i for i, t in enumerate(tokens) if t.start == inner.mention_start), None)
     if not m:
         return False
+    if tokens[m].lower == "who":
+        return True   # "said Jason Ervin, who thinks Emanuel “…”"
     opener = tokens[m - 1]
     if opener.lower in CLAUSE_OPENERS:
         return True
@@ -337,6 +342,8 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
         if _object_of_verb(tokens, k) or _naming_participle(tokens, k):
             continue
         speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k)
+        if tier == "speech" and not speech and _is_cue_verb(tok) and _after_relative_who(tokens, k):
+            speech = True   # "said Jason Ervin, who thinks Emanuel “…”": the nearer clause's
         is_verb = _is_cue_verb(tok) and speech == (tier == "speech")
         if is_verb and tier != "noun":
             attr = _verb_subject(tokens, k)
@@ -347,6 +354,26 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
         if attr:
             return attr
     return None
+
+
+def _after_relative_who(tokens: list[Token], k: int) -> bool:
+    j = k
+    while j > 0 and _is_adverb(tokens[j - 1]):
+        j -= 1
+    return j > 1 and tokens[j - 1].lower == "who" and tokens[j - 2].text == ","
+
+
+def _parenthetical_inversion(tokens: list[Token], k: int) -> Attribution | None:
+    """"The paradox of Nancy, says Carl Anthony, a historian, is that she was “…”"."""
+    if not (0 < k < len(tokens) - 1 and tokens[k - 1].text == "," and tokens[k].lower in PARENTHETICAL_VERBS):
+        return None
+    sub = _subject_forward(tokens, k + 1, tokens[k].text, tokens[k].start, "before")
+    if sub is None or sub.kind != "name" or not all(
+            t.is_cap or not t.is_word or t.lower in NAME_PARTICLES
+            for t in tokens[k + 1:] if t.start < sub.mention_end):
+        return None
+    after = next((i for i, t in enumerate(tokens) if t.start >= sub.mention_end), len(tokens))
+    return sub if after < len(tokens) and tokens[after].text == "," else None
 
 
 def _naming_participle(tokens: list[Token], k: int) -> bool:
@@ -389,6 +416,9 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
     coordinated verbs, or after it ("said Smith")."""
     tok = tokens[k]
     participle = tok.lower in PARTICIPLE_CUES
+    inverted = _parenthetical_inversion(tokens, k)
+    if inverted:
+        return inverted
     sub = None if participle else _subject_before(tokens, k)
     if sub:
         return sub
