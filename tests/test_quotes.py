@@ -339,3 +339,13 @@ def test_a_relative_clause_cue_nearer_the_quote_speaks():
     quotes = statements("“People are angry,” said Alderman Jason Ervin, who thinks the board “needs to be more "
                         "collaborative with the town.”")
     assert mention(quotes[1]) == "who" and quotes[1].speaker == "Jason Ervin"
+
+
+@pytest.mark.parametrize("text, mention_text", [
+    ("A port official later walked back the comments, saying that Veld “never meant to close the harbour.”",
+     "A port official"),
+    ("Instead, the statement talked about giving the town the right to “decide what the harbour is for.”",
+     "the statement"),
+])
+def test_nouns_of_speech_after_determiners_are_not_cues(text, mention_text):
+    assert mention(one(text)) == mention_text

@@ -341,6 +341,8 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
                 return sub
         if _object_of_verb(tokens, k) or _naming_participle(tokens, k):
             continue
+        if tier == "speech" and k > 0 and tokens[k - 1].lower in NOUN_DETERMINERS and not _is_cue_noun(tokens, k):
+            continue   # "walked back the comments, saying": a noun, not a cue
         speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k)
         if tier == "speech" and not speech and _is_cue_verb(tok) and _after_relative_who(tokens, k):
             speech = True   # "said Jason Ervin, who thinks Emanuel “…”": the nearer clause's
