@@ -343,6 +343,8 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
             continue
         if tier == "speech" and k > 0 and tokens[k - 1].lower in NOUN_DETERMINERS and not _is_cue_noun(tokens, k):
             continue   # "walked back the comments, saying": a noun, not a cue
+        if tok.lower == "back" and k > 0 and tokens[k - 1].lower.endswith("ed"):
+            continue   # "walked back", "pushed back": a particle
         speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k)
         if tier == "speech" and not speech and _is_cue_verb(tok) and _after_relative_who(tokens, k):
             speech = True   # "said Jason Ervin, who thinks Emanuel “…”": the nearer clause's
@@ -717,7 +719,8 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
         return None
     j = i
     while j < k and (tokens[j].is_cap or tokens[j].lower in DETERMINERS or tokens[j].lower in NAME_PARTICLES
-                     or clean_word(tokens[j].text).lower() in ROLE_NOUNS or tokens[j].lower in SUBJECT_MODIFIERS):
+                     or clean_word(tokens[j].text).lower() in ROLE_NOUNS or tokens[j].lower in SUBJECT_MODIFIERS
+                     or (j > i and tokens[j - 1].lower in DETERMINERS and _role_follows(tokens, j))):
         j += 1
     if j > i and j < k and _looks_like_subject(tokens[i:j]) and (tokens[j].is_word or tokens[j].text == ","):
         return _make(tokens, i, j, tokens[k], "before")

@@ -389,6 +389,7 @@ def _person_in(tokens: list[Token]) -> str | None:
     if not best:
         return None
     last = tokens[-1]
-    if best[-1] is not last and clean_word(last.text).lower() in ROLE_NOUNS and best[-1].text.endswith(("’s", "'s")):
-        return None  # "Clinton’s campaign": a body, not the person
+    if best[-1] is not last and clean_word(last.text).lower() in ROLE_NOUNS and not last.is_cap and \
+            (best[-1].text.endswith(("’s", "'s")) or tokens[0].lower in DETERMINERS):
+        return None  # "Clinton’s campaign", "a Clinton campaign official": not the person named
     return " ".join(clean_word(t.text) for t in best)
