@@ -349,3 +349,17 @@ def test_a_relative_clause_cue_nearer_the_quote_speaks():
 ])
 def test_nouns_of_speech_after_determiners_are_not_cues(text, mention_text):
     assert mention(one(text)) == mention_text
+
+
+@pytest.mark.parametrize("text, mention_text", [
+    ("Mayor Anna Veld spoke next. Veld has adopted the stance common among some Liberals in Kessel: “I am for the "
+     "pier in my heart, and against it in my budget.”", "Veld"),
+    ("Asked which quay was his favourite, he demurred: “Whichever one I am standing on at the moment.”", "he"),
+])
+def test_colon_after_a_sentence_names_its_subject(text, mention_text):
+    assert mention(one(text)) == mention_text
+
+
+def test_a_capitalised_sentence_opener_before_a_colon_is_no_one():
+    q = one("Estimates vary from one year to the next: “Nobody has counted the ships that used the old pier.”")
+    assert mention(q) != "Estimates"

@@ -270,12 +270,13 @@ WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday t
 
 # --- before the quote: X said: “…” / X said that … “…” / according to X, “…” ---------------------
 
-def attribution_before(tokens: list[Token]) -> Attribution | None:
-    """Tokens from the start of the sentence to the opening mark of the quote."""
+def attribution_before(tokens: list[Token], is_someone=None) -> Attribution | None:
+    """Tokens from the start of the sentence to the opening mark of the quote. ``is_someone``
+    tells whether an Attribution names a person the article knows (it helps with colons)."""
     tokens = strip_parentheticals(tokens)
     if not tokens:
         return None
-    colon = _colon_lead(tokens)
+    colon = _colon_lead(tokens, is_someone)
     if colon:
         return colon
     for tier in ("speech", "speech-modal", "noun", "stance"):
@@ -494,7 +495,7 @@ def _put_it(tokens: list[Token], k: int) -> bool:
     return tokens[k].lower in ("put", "puts") and k + 1 < len(tokens) and tokens[k + 1].lower == "it"
 
 
-def _colon_lead(tokens: list[Token]) -> Attribution | None:
+def _colon_lead(tokens: list[Token], is_someone=None) -> Attribution | None:
     """Trump on Twitter: “…” — a colon right before the quote with a name shortly before it."""
     if tokens[-1].text != ":" or len(tokens) < 2:
         return None
@@ -502,6 +503,11 @@ def _colon_lead(tokens: list[Token]) -> Attribution | None:
     if any(_is_cue_verb(t) for t in window):
         return None  # the verb rule handles it
     owners = [k for k, t in enumerate(window) if t.text.endswith(("’s", "'s")) and is_name_word(t)]
+    if not owners:   # "Sanders responded with a phrase that could have come from Trump: “…”"
+        lead = _sentence_subject(tokens, len(tokens) - 1)
+        if lead and (lead.kind == "pronoun" or lead.kind == "name" and is_someone and is_someone(lead)):
+            lead.cue, lead.how = ":", "colon"
+            return lead
     order = owners + list(range(len(window) - 1, -1, -1))  # "From Bush's Facebook post:" -> Bush
     for k in order:
         if window[k].is_cap and is_name_word(window[k]) and window[k].text.rstrip(".").lower() not in TITLES:

@@ -128,18 +128,22 @@ class _Extractor:
         """With no cue, the sentence's subject if it is a pronoun or a person the article names
         ("Thirteen years earlier, …" and "Good information …" are no one)."""
         attr = sentence_subject(before)
-        if attr is None or attr.kind == "pronoun":
+        if attr is None or clean_word(attr.mention.split()[-1]).lower() in ROLE_NOUNS:
             return attr
-        words = attr.mention.split()
-        if len(words) >= 2 or clean_word(words[-1]).lower() in ROLE_NOUNS:
-            return attr
-        name = self._speaker_name(attr)
-        return attr if name and self.people.person(name) is not None else None
+        return attr if self._is_someone(attr) else None
 
     def _cued(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
         """A cue in the quote's own sentence: after it (“…,” X said) or before it (X said: “…”),
         or a dash line under it ("— Ilse Marten")."""
         return self._cued_in_sentence(n, span, para, before) or self._dash_line(span, para)
+
+    def _is_someone(self, attr: Attribution) -> bool:
+        """A pronoun, a phrase of two words or more, or a name the article gives a person."""
+        words = (attr.mention or "").split()
+        if attr.kind != "name" or len(words) != 1:
+            return True
+        name = self.people.resolve_name(clean_word(words[0]), attr.mention_start)
+        return self.people.person(name) is not None
 
     def _dash_line(self, span: QuotedSpan, para: int) -> Attribution | None:
         if para + 1 >= len(self.paragraphs) or self.masked[span.end:self.paragraphs[para][1]].strip(" ”\"’'.,"):
@@ -156,7 +160,7 @@ class _Extractor:
         if after is None or (ends_sentence and after.how == "after"):
             if self._follows_quote and after is not None and ends_sentence:
                 return None  # “A,” Smith said. “B.” Jones said that …: B is still Smith's
-            return attribution_before(before) or after
+            return attribution_before(before, self._is_someone) or after
         return after
 
     def _may_be_followed_by_cue(self, span: QuotedSpan, after: list[Token], attr: Attribution) -> bool:
@@ -251,7 +255,7 @@ class _Extractor:
         if sent_start <= para_start:
             return None
         prev_start, _ = self.sentences.bounds(sent_start - 1)
-        attr = attribution_before(self.index.between(max(prev_start, para_start), sent_start))
+        attr = attribution_before(self.index.between(max(prev_start, para_start), sent_start), self._is_someone)
         if attr and attr.kind != "description":
             attr.how = "paragraph"
             return attr
@@ -261,13 +265,13 @@ class _Extractor:
         start, end = self.paragraphs[para]
         tokens = self.index.between(start, end)
         if tokens and tokens[-1].text == ":":
-            attr = attribution_before(tokens)
+            attr = attribution_before(tokens, self._is_someone)
             if attr:
                 attr.how = "paragraph"
                 return attr
         # indirect speech right before: "Smith said the plan would fail." then “It's a disaster.”
         sent_start, _ = self.sentences.bounds(max(end - 2, start))
-        attr = attribution_before(self.index.between(max(sent_start, start), end))
+        attr = attribution_before(self.index.between(max(sent_start, start), end), self._is_someone)
         if attr and attr.kind != "description":
             attr.how = "paragraph"
             return attr
