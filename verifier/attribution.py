@@ -517,6 +517,8 @@ def _colon_lead(tokens: list[Token], is_someone=None) -> Attribution | None:
             return Attribution(window[start].start, window[k].end, _span_text(window[start:k + 1]),
                                ":", tokens[-1].start, "colon")
     lead = _sentence_subject(tokens, len(tokens) - 1)  # "…, then leaned in and boomed: “…”"
+    if lead and lead.kind == "name" and is_someone and not is_someone(lead):
+        return None   # "Estimates vary …: “…”"
     if lead:
         lead.cue, lead.how = ":", "colon"
     return lead
