@@ -18,6 +18,7 @@ from verifier.sentences import Token
 CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed
 editorial email e-mail memo message column essay op ed press release conference briefing
 testimony address podcast appearance blog video book memoir told""".split())
+CUE_WORDS = SPEECH_VERBS | STANCE_VERBS | CUE_NOUNS | {"put", "puts", "said", "says", "according"}
 MODALS = frozenset("will would could might may should can must".split())
 # Plural and other noun forms of speech that are the topic when something is done to them.
 SPOKEN_NOUNS = frozenset("""comments remarks statements words calls claims attacks criticism assertion
@@ -333,9 +334,11 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
     modal = tier == "speech-modal"
     tier = "speech" if modal else tier
     for k in range(len(tokens) - 1, -1, -1):
+        tok = tokens[k]
+        if tok.lower not in CUE_WORDS:
+            continue   # (fast path: most words are no cue)
         if tier == "speech" and not modal and k > 0 and tokens[k - 1].lower in MODALS:
             continue
-        tok = tokens[k]
         if tier == "speech" and tok.lower == "according" and k + 1 < len(tokens) and tokens[k + 1].lower == "to":
             sub = _subject_forward(tokens, k + 2, "according to", tok.start, "according")
             if sub:
@@ -514,8 +517,11 @@ def _colon_lead(tokens: list[Token], is_someone=None) -> Attribution | None:
             start = k
             while start > 0 and (window[start - 1].is_cap and is_name_word(window[start - 1])):
                 start -= 1
-            return Attribution(window[start].start, window[k].end, _span_text(window[start:k + 1]),
-                               ":", tokens[-1].start, "colon")
+            found = Attribution(window[start].start, window[k].end, _span_text(window[start:k + 1]),
+                                ":", tokens[-1].start, "colon")
+            if window[start] is tokens[0] and start == k and len(window) > 3 and is_someone and not is_someone(found):
+                continue   # "Estimates vary …:": a capital only because the sentence starts there
+            return found
     lead = _sentence_subject(tokens, len(tokens) - 1)  # "…, then leaned in and boomed: “…”"
     if lead and lead.kind == "name" and is_someone and not is_someone(lead):
         return None   # "Estimates vary …: “…”"
