@@ -363,3 +363,13 @@ def test_colon_after_a_sentence_names_its_subject(text, mention_text):
 def test_a_capitalised_sentence_opener_before_a_colon_is_no_one():
     q = one("Estimates vary from one year to the next: “Nobody has counted the ships that used the old pier.”")
     assert mention(q) != "Estimates"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“The pier is an amazing thing,” said the 46-year-old.", "the 46-year-old"),
+    ("Harbour master Anna Veld is questioning whether the board would have built the pier “if it were in Brann.”",
+     "Anna Veld"),
+    ("The ad targets a “corrupt harbour board that keeps the port closed to small boats.”", "The ad"),
+])
+def test_descriptions_progressives_and_described_subjects(text, speaker):
+    assert one(text).speaker == speaker

@@ -239,6 +239,8 @@ def _whole_phrase_end(tokens: list[Token], i: int) -> int | None:
     for j in range(i + 1, min(len(tokens), i + 5) + 1):
         if j == len(tokens) or tokens[j].text in ",.;":
             return j if j > i + 1 else None
+        if tokens[j].text.isdigit() or tokens[j].text == "-":
+            continue   # "said the 46-year-old"
         if not tokens[j].is_word or tokens[j].is_cap or tokens[j].lower in CLAUSE_BREAKERS:
             return None
     return None
@@ -423,7 +425,9 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
     """The subject of the cue verb at ``k``: before it, or the sentence's for participles and
     coordinated verbs, or after it ("said Smith")."""
     tok = tokens[k]
-    participle = tok.lower in PARTICIPLE_CUES
+    # "Trump is questioning whether …": a progressive verb, not a participle phrase
+    participle = tok.lower in PARTICIPLE_CUES and not (
+        k > 0 and tokens[k - 1].lower in ("is", "was", "are", "were") and tok.lower in SPEECH_VERBS)
     inverted = _parenthetical_inversion(tokens, k)
     if inverted:
         return inverted
@@ -748,8 +752,9 @@ def sentence_subject(tokens: list[Token]) -> Attribution | None:
     if len(tokens) < 3:
         return None
     attr = _sentence_subject(tokens, len(tokens) - 1)
-    if attr is None or attr.kind not in ("name", "pronoun"):
-        return None
+    if attr is None or attr.kind not in ("name", "pronoun") and \
+            clean_word(attr.mention.split()[-1]).lower() not in ROLE_NOUNS:
+        return None   # a person, or a described one: "The ad targets a “…”"
     attr.cue, attr.cue_start, attr.how = None, None, "subject"
     return attr
 

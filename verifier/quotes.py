@@ -307,7 +307,8 @@ class _Extractor:
         name = _person_in(tokens)
         if name:
             return self.people.resolve_name(name, attr.mention_start)
-        return self._resolve_description(words, attr.mention_start)
+        return self._resolve_description(words, attr.mention_start,
+                                         self.text[tokens[0].start:tokens[-1].end] if tokens else None)
 
     def _resolve_pronoun(self, pronoun: str, at: int) -> str | None:
         gender = PRONOUNS.get(pronoun) or OBJECT_PRONOUNS.get(pronoun)
@@ -331,8 +332,8 @@ class _Extractor:
                 best, best_at = p, last
         return best.name if best and at - best_at < 3000 else None
 
-    def _resolve_description(self, words: list[Token], at: int) -> str | None:
-        text = " ".join(w.text for w in words)
+    def _resolve_description(self, words: list[Token], at: int, as_written: str | None = None) -> str | None:
+        text = " ".join((as_written or " ".join(w.text for w in words)).split())
         keys = [w.text for w in words if w.lower not in DETERMINERS]
         if not keys:
             return text or None
