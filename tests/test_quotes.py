@@ -373,3 +373,16 @@ def test_a_capitalised_sentence_opener_before_a_colon_is_no_one():
 ])
 def test_descriptions_progressives_and_described_subjects(text, speaker):
     assert one(text).speaker == speaker
+
+
+@pytest.mark.parametrize("text, mention_text", [
+    ("They ask the former secretary of state to make it clear “that such proposals are unacceptable to the port.”",
+     "They"),
+    ("Retired Capt. Tom Aske started the row when he brought up the pier and later said, “It is not just the board.”",
+     "he"),
+    ("Anna Veld thanked the town, and she sounded a rare note of doubt, saying, “I am not sure I deserve it.”", "she"),
+    ("The ad claims “Veld is the harbour master you can trust with the port.”", "The ad"),
+    ("She followed that by saying, “I am not a natural politician, in case you have not noticed.”", "She"),
+])
+def test_nouns_prepositions_and_coordinated_clauses(text, mention_text):
+    assert mention(one(text)) == mention_text

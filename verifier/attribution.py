@@ -19,6 +19,10 @@ CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech l
 editorial email e-mail memo message column essay op ed press release conference briefing
 testimony address podcast appearance blog video book memoir told""".split())
 CUE_WORDS = SPEECH_VERBS | STANCE_VERBS | CUE_NOUNS | {"put", "puts", "said", "says", "according"}
+# Cue words that are just as often nouns ("a rare note", "his latest comments").
+NOUNABLE = frozenset(f for w in """note comment remark claim call answer reply promise pledge vow report
+tweet post message text quote charge question order demand request offer joke quip boast attack
+warning statement""".split() for f in (w, w + "s", w + "es"))
 MODALS = frozenset("will would could might may should can must".split())
 # Plural and other noun forms of speech that are the topic when something is done to them.
 SPOKEN_NOUNS = frozenset("""comments remarks statements words calls claims attacks criticism assertion
@@ -351,6 +355,13 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
             continue   # "walked back the comments, saying": a noun, not a cue
         if tok.lower == "back" and k > 0 and tokens[k - 1].lower.endswith("ed"):
             continue   # "walked back", "pushed back": a particle
+        if k > 0 and tokens[k - 1].lower in PREPOSITIONS and tokens[k - 1].lower != "to" and \
+                not tok.lower.endswith("ing"):
+            continue   # "the secretary of state": after a preposition, a noun ("by saying" is a cue)
+        if tok.lower in NOUNABLE and k > 1 and tokens[k - 2].lower in ("a", "an", "the") and \
+                tokens[k - 1].is_word and not tokens[k - 1].is_cap and not _is_adverb(tokens[k - 1]) and \
+                tokens[k - 1].lower not in ROLE_NOUNS and (k + 1 == len(tokens) or tokens[k + 1].lower in ("of", "to", ":", ",")):
+            continue   # "he sounded a rare note of …": an adjective between, still a noun
         speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k)
         if tier == "speech" and not speech and _is_cue_verb(tok) and _after_relative_who(tokens, k):
             speech = True   # "said Jason Ervin, who thinks Emanuel “…”": the nearer clause's
@@ -439,6 +450,10 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
         if published:
             return published
         earlier = _nearest_cue_before(tokens[:k], "speech")  # "…, Nefzi said, adding, “…”"
+        nearer = _clause_pronoun(tokens, k)   # "X thanked them, and he sounded a note, saying"
+        if nearer and (earlier is None or earlier.cue_start is None or nearer.mention_start > earlier.cue_start):
+            nearer.cue, nearer.cue_start = tok.text, tok.start
+            return nearer
         if earlier and earlier.kind != "description":
             return Attribution(earlier.mention_start, earlier.mention_end, earlier.mention,
                                tok.text, tok.start, "before")
@@ -474,19 +489,33 @@ def _publisher(tokens: list[Token], k: int) -> Attribution | None:
 
 
 def _coordinated_subject(tokens: list[Token], k: int) -> Attribution | None:
-    """The subject of the verb just before "and" in "X laughed and said": one word, a verb."""
+    """The subject of the verb just before "and" in "X laughed and said" (one word, a verb), or
+    the pronoun opening the clause "and" ends: "… when he brought up the bombing and later said"."""
     j = k
     while j > 0 and _is_adverb(tokens[j - 1]):
         j -= 1
-    verb = j - 2
-    if verb < 1 or not tokens[verb].is_word or tokens[verb].is_cap or tokens[verb].lower in CLAUSE_BREAKERS \
-            or not tokens[verb].lower.endswith(("ed", "s")):   # a verb in the past or present
-        return None
-    sub = _subject_before(tokens, verb)
+    conj, verb = j - 1, j - 2
+    sub = None
+    if verb >= 1 and tokens[verb].is_word and not tokens[verb].is_cap and tokens[verb].lower not in CLAUSE_BREAKERS \
+            and tokens[verb].lower.endswith(("ed", "s")):   # a verb in the past or present
+        sub = _subject_before(tokens, verb)
     if sub is None or sub.kind not in ("pronoun", "name"):
+        sub = _clause_pronoun(tokens, conj)
+    if sub is None:
         return None
     sub.cue, sub.cue_start = tokens[k].text, tokens[k].start
     return sub
+
+
+def _clause_pronoun(tokens: list[Token], end: int) -> Attribution | None:
+    for j in range(end - 1, max(-1, end - 15), -1):
+        tok = tokens[j]
+        if tok.text in (";", ":") or tok.text in ("“", "”", "\""):
+            return None
+        if pronoun_of(tok) in ("he", "she", "they") and \
+                (j == 0 or tokens[j - 1].text == "," or tokens[j - 1].lower in ("when", "as", "and", "but")):
+            return Attribution(tok.start, tok.end, tok.text, None, None, "before")
+    return None
 
 
 def _after_conjunction(tokens: list[Token], k: int) -> bool:
