@@ -386,3 +386,15 @@ def test_descriptions_progressives_and_described_subjects(text, speaker):
 ])
 def test_nouns_prepositions_and_coordinated_clauses(text, mention_text):
     assert mention(one(text)) == mention_text
+
+
+def test_a_long_subject_after_the_quote():
+    q = one("“Tritium can be made from plutonium,” port experts Anna Veld and Piet Harmsen of Kessel's Institute "
+            "for Science and International Security wrote in September.")
+    assert mention(q).startswith("port experts Anna Veld and Piet Harmsen") and q.speaker == "Piet Harmsen"
+
+
+def test_a_reporting_verb_earlier_in_the_sentence_beats_a_name_by_the_colon():
+    text = ("As the Courier's Joel Pollen reported after the board left the dock in Kessel:\n\n"
+            "“For example, the board has done almost nothing with the evidence.”")
+    assert one(text).speaker == "Joel Pollen"

@@ -149,7 +149,7 @@ def _ends_paragraph(tokens: list[Token], sub: Attribution) -> bool:
 def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
     """“…,” the Florida senator said — a short subject, maybe an appositive, then a cue verb."""
     j, pp_start = i, None
-    limit = min(len(tokens), i + 10)
+    limit = min(len(tokens), i + 18)
     while j < limit and not _is_verb_here(tokens, j):
         tok = tokens[j]
         if tok.text == ",":
@@ -536,8 +536,8 @@ def _colon_lead(tokens: list[Token], is_someone=None) -> Attribution | None:
     if tokens[-1].text != ":" or len(tokens) < 2:
         return None
     window = tokens[max(0, len(tokens) - 9): len(tokens) - 1]
-    if any(_is_cue_verb(t) for t in window):
-        return None  # the verb rule handles it
+    if any(_is_cue_verb(t) for t in window) or any(t.lower in SPEECH_VERBS and _is_verb_here(tokens, i) for i, t in enumerate(tokens)):
+        return None  # the verb rule handles it ("As Pollak reported after …, in San Bernardino:")
     owners = [k for k, t in enumerate(window) if t.text.endswith(("’s", "'s")) and is_name_word(t)]
     if not owners:   # "Sanders responded with a phrase that could have come from Trump: “…”"
         lead = _sentence_subject(tokens, len(tokens) - 1)
@@ -902,7 +902,7 @@ YEAR_OLD_RE = re.compile(r"(\d+-)?year-old")
 
 
 def _looks_like_subject(toks: list[Token], loose: bool = False) -> bool:
-    if not toks or len(toks) > 9:
+    if not toks or len(toks) > 16:
         return False
     words = [t for t in toks if t.is_word]
     if not words:
