@@ -398,3 +398,9 @@ def test_a_reporting_verb_earlier_in_the_sentence_beats_a_name_by_the_colon():
     text = ("As the Courier's Joel Pollen reported after the board left the dock in Kessel:\n\n"
             "“For example, the board has done almost nothing with the evidence.”")
     assert one(text).speaker == "Joel Pollen"
+
+
+def test_with_someone_doing_the_participle():
+    q = one("At a rally in Kessel, Ostmark, on Saturday, some supporters pushed a protester, with Veld reportedly "
+            "yelling: “Get him out of the harbour hall!”")
+    assert mention(q) == "Veld"

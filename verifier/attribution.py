@@ -446,8 +446,8 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
     if sub:
         return sub
     if participle:
-        published = _publisher(tokens, k)   # "Smith released a statement saying …"
-        if published:
+        published = _publisher(tokens, k) or _with_absolute(tokens, k)
+        if published:   # "Smith released a statement saying …", "… with Trump reportedly yelling"
             return published
         earlier = _nearest_cue_before(tokens[:k], "speech")  # "…, Nefzi said, adding, “…”"
         nearer = _clause_pronoun(tokens, k)   # "X thanked them, and he sounded a note, saying"
@@ -470,6 +470,22 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
         sub = _subject_forward(tokens, k + 1, tok.text, tok.start, "before")
         if sub and sub.kind == "name":
             return sub  # "Said Smith: …" / "as said Smith, …"
+    return None
+
+
+def _with_absolute(tokens: list[Token], k: int) -> Attribution | None:
+    """"…, with Trump reportedly yelling: “…”", "with many marchers chanting “…”": the noun
+    phrase after "with" does the participle."""
+    end = k
+    while end > 0 and _is_adverb(tokens[end - 1]):
+        end -= 1
+    for w in range(end - 1, max(-1, end - 7), -1):
+        if tokens[w].lower == "with":
+            if w + 1 < end and _looks_like_subject(tokens[w + 1:end], loose=True):
+                return _make(tokens, w + 1, end, tokens[k], "before")
+            return None
+        if not tokens[w].is_word or tokens[w].lower in CLAUSE_BREAKERS and tokens[w].lower not in ("of",):
+            return None
     return None
 
 
