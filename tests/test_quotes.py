@@ -404,3 +404,14 @@ def test_with_someone_doing_the_participle():
     q = one("At a rally in Kessel, Ostmark, on Saturday, some supporters pushed a protester, with Veld reportedly "
             "yelling: “Get him out of the harbour hall!”")
     assert mention(q) == "Veld"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Speaking at a town hall in Salem, Ostmark, Anna Veld went after Aske, calling him “a total stiff at the helm.”",
+     "Anna Veld"),
+    ("KESSEL, Dec. 8 (UPI) — In response to the board's plan, Mayor Anna Veld rallied supporters, saying: "
+     "“We have to be ready to fight for the harbour.”", "Anna Veld"),
+    ("Tom Aske at the time said he’d asked his “people” to look into paying the fees of the dockworkers.", "Tom Aske"),
+])
+def test_datelines_opening_phrases_and_time_phrases(text, speaker):
+    assert one(text).speaker == speaker

@@ -646,6 +646,8 @@ def _behind_participle_phrase(tokens: list[Token], start: int, end: int) -> tupl
 def _skip_time_phrase(tokens: list[Token], end: int) -> int:
     """"Beck on Wednesday called", "Smith last week said": step back over the time phrase."""
     j = end
+    if j >= 3 and [t.lower for t in tokens[j - 3:j]] in (["at", "the", "time"], ["at", "the", "moment"]):
+        return j - 3   # "Trump at the time said"
     if j > 0 and tokens[j - 1].lower in TIME_NOUNS:
         j -= 1
     if j > 0 and tokens[j - 1].text.rstrip(".").lower() in WEEKDAYS:
@@ -783,7 +785,8 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
     j = i
     while j < k and (tokens[j].is_cap or tokens[j].lower in DETERMINERS or tokens[j].lower in NAME_PARTICLES
                      or clean_word(tokens[j].text).lower() in ROLE_NOUNS or tokens[j].lower in SUBJECT_MODIFIERS
-                     or (j > i and tokens[j - 1].lower in DETERMINERS and _role_follows(tokens, j))):
+                     or (j > i and (tokens[j - 1].lower in DETERMINERS or tokens[j - 1].text.endswith(("’s", "'s")))
+                         and _role_follows(tokens, j))):
         j += 1
     if j > i and j < k and _looks_like_subject(tokens[i:j]) and (tokens[j].is_word or tokens[j].text == ","):
         return _make(tokens, i, j, tokens[k], "before")
@@ -805,14 +808,33 @@ def sentence_subject(tokens: list[Token]) -> Attribution | None:
 
 
 def _main_clause_start(tokens: list[Token], k: int) -> int:
-    """Skip an opening phrase ("In a statement released Thursday, …") up to its comma."""
-    first = tokens[0] if tokens else None
-    if first is None or not (first.lower in LEADING_WORDS or first.lower.endswith("ing")):
+    """Skip a dateline ("WASHINGTON, Dec. 8 (UPI) — …") and opening phrases ("In a statement
+    released Thursday, …", "Speaking in Salem, New Hampshire, …") up to their commas."""
+    start = _after_dateline(tokens, k)
+    while start < k:
+        first = tokens[start]
+        if not (first.lower in LEADING_WORDS or first.lower.endswith("ing")):
+            return start
+        comma = next((j for j in range(start + 1, k) if tokens[j].text == ","), None)
+        while comma is not None and _place_follows(tokens, comma, k):
+            comma = next((j for j in range(comma + 1, k) if tokens[j].text == ","), None)
+        if comma is None:
+            return start
+        start = comma + 1
+    return start
+
+
+def _after_dateline(tokens: list[Token], k: int) -> int:
+    if not tokens or not tokens[0].text.isupper() or len(tokens[0].text) < 3:
         return 0
-    for j in range(1, k):
-        if tokens[j].text == ",":
-            return j + 1
-    return 0
+    dash = next((j for j in range(1, min(k, 14)) if tokens[j].text in ("—", "–")), None)
+    return dash + 1 if dash is not None else 0
+
+
+def _place_follows(tokens: list[Token], comma: int, k: int) -> bool:
+    """"in Salem, New Hampshire, …": the words after this comma finish a place name."""
+    nxt = next((j for j in range(comma + 1, min(k, comma + 4)) if tokens[j].text == ","), None)
+    return nxt is not None and _is_place_tail(tokens, comma, nxt)
 
 
 def strip_parentheticals(tokens: list[Token]) -> list[Token]:
