@@ -415,3 +415,14 @@ def test_with_someone_doing_the_participle():
 ])
 def test_datelines_opening_phrases_and_time_phrases(text, speaker):
     assert one(text).speaker == speaker
+
+
+def test_a_quote_inside_a_sentence_naming_no_one_borrows_no_speaker():
+    text = ("“The harbour will reopen,” Anna Veld said.\n\n"
+            "Still, the fact that the pier is “a dead weight on the budget” worries the board.")
+    assert statements(text)[1].speaker is None
+
+
+def test_partial_quotes_in_one_sentence_share_the_speaker_named_after_them():
+    q1, q2 = statements("The pier is “the ultimate public burden” and “a dead weight on the budget,” Anna Veld said.")
+    assert q1.speaker == q2.speaker == "Anna Veld"

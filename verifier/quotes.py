@@ -76,6 +76,7 @@ class _Extractor:
         self.people = People(self.index.tokens)
         self.quotes: list[Quote] = []
         self._follows_quote = False   # the quote being read opens a sentence after another quote
+        self._mid_sentence: set[int] = set()   # quotes with words before them in their sentence
 
     def run(self) -> list[Quote]:
         para_index = 0
@@ -93,8 +94,9 @@ class _Extractor:
         for n, quote in enumerate(self.quotes):
             if quote.kind != STATEMENT or quote.speaker_mention is not None:
                 continue
-            donor = self._donor(n, paras, range(n + 1, len(self.quotes)), paras[n]) or \
-                self._donor(n, paras, range(n - 1, -1, -1), paras[n] - 1)
+            donor = self._donor(n, paras, range(n + 1, len(self.quotes)), paras[n])
+            if donor is None and n not in self._mid_sentence:   # a quote inside a sentence that
+                donor = self._donor(n, paras, range(n - 1, -1, -1), paras[n] - 1)   # names no one
             if donor is not None:
                 quote.speaker, quote.speaker_mention, quote.cue = donor.speaker, dict(donor.speaker_mention), donor.cue
                 quote.how = "nearby"
@@ -108,6 +110,8 @@ class _Extractor:
             return quote
         self._follows_quote = False
         before_text, before = self._before(n, span, para)
+        if any(t.is_word for t in before):
+            self._mid_sentence.add(n)
         if term_lead(before_text):
             quote.kind = TERM
             return quote
