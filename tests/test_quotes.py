@@ -424,5 +424,5 @@ def test_a_quote_inside_a_sentence_naming_no_one_borrows_no_speaker():
 
 
 def test_partial_quotes_in_one_sentence_share_the_speaker_named_after_them():
-    q1, q2 = statements("The pier is “the ultimate public burden” and “a dead weight on the budget,” Anna Veld said.")
+    q1, q2 = statements("The pier is “the ultimate public burden of our time” and “a dead weight on the budget,” Anna Veld said.")
     assert q1.speaker == q2.speaker == "Anna Veld"
