@@ -426,3 +426,15 @@ def test_a_quote_inside_a_sentence_naming_no_one_borrows_no_speaker():
 def test_partial_quotes_in_one_sentence_share_the_speaker_named_after_them():
     q1, q2 = statements("The pier is “the ultimate public burden of our time” and “a dead weight on the budget,” Anna Veld said.")
     assert q1.speaker == q2.speaker == "Anna Veld"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Tom Aske, interviewed on the Courier's morning show, called again for Veld to resign for not calling the "
+     "Kessel pier attack an act of “deliberate sabotage by the board.”", "Tom Aske"),
+    ("The port authority less than two weeks ago said for the first time that “some of the records were lost.”",
+     "The port authority"),
+    ("The port authority has said that, at the request of the police, it has sealed 22 Veld emails as "
+     "“confidential and not for release.”", "The port authority"),
+])
+def test_noun_phrases_ending_in_a_cue_word(text, speaker):
+    assert one(text).speaker == speaker

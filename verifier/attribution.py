@@ -22,7 +22,7 @@ CUE_WORDS = SPEECH_VERBS | STANCE_VERBS | CUE_NOUNS | {"put", "puts", "said", "s
 # Cue words that are just as often nouns ("a rare note", "his latest comments").
 NOUNABLE = frozenset(f for w in """note comment remark claim call answer reply promise pledge vow report
 tweet post message text quote charge question order demand request offer joke quip boast attack
-warning statement""".split() for f in (w, w + "s", w + "es"))
+warning statement email e-mail""".split() for f in (w, w + "s", w + "es"))
 MODALS = frozenset("will would could might may should can must".split())
 # Plural and other noun forms of speech that are the topic when something is done to them.
 SPOKEN_NOUNS = frozenset("""comments remarks statements words calls claims attacks criticism assertion
@@ -358,10 +358,8 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
         if k > 0 and tokens[k - 1].lower in PREPOSITIONS and tokens[k - 1].lower != "to" and \
                 not tok.lower.endswith("ing"):
             continue   # "the secretary of state": after a preposition, a noun ("by saying" is a cue)
-        if tok.lower in NOUNABLE and k > 1 and tokens[k - 2].lower in ("a", "an", "the") and \
-                tokens[k - 1].is_word and not tokens[k - 1].is_cap and not _is_adverb(tokens[k - 1]) and \
-                tokens[k - 1].lower not in ROLE_NOUNS and (k + 1 == len(tokens) or tokens[k + 1].lower in ("of", "to", ":", ",")):
-            continue   # "he sounded a rare note of …": an adjective between, still a noun
+        if tok.lower in NOUNABLE and _noun_phrase_head(tokens, k):
+            continue   # "he sounded a rare note of …", "the Orlando nightclub attack", "22 Clinton emails"
         speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k)
         if tier == "speech" and not speech and _is_cue_verb(tok) and _after_relative_who(tokens, k):
             speech = True   # "said Jason Ervin, who thinks Emanuel “…”": the nearer clause's
@@ -407,6 +405,17 @@ def _naming_participle(tokens: list[Token], k: int) -> bool:
     if any(t.is_word and t.lower not in DETERMINERS for t in tokens[k + 1:]):
         return False   # "the prince called for …", "commentators called him …": a verb
     return tokens[k - 1].lower not in ROLE_NOUNS and any(t.lower in DETERMINERS for t in tokens[max(0, k - 4):k - 1])
+
+
+def _noun_phrase_head(tokens: list[Token], k: int) -> bool:
+    """Whether the cue word at ``k`` ends a noun phrase opened by an article or a number one to
+    three words before it, none of them a person ("the ad claims" is a subject and its verb)."""
+    for opener in range(k - 2, max(-1, k - 4), -1):
+        between = tokens[opener + 1:k]
+        if tokens[opener].lower in ("a", "an", "the") or tokens[opener].text.isdigit():
+            return all(t.is_word and not _is_adverb(t) and not pronoun_of(t) and
+                       clean_word(t.text).lower() not in ROLE_NOUNS for t in between)
+    return False
 
 
 def _object_of_verb(tokens: list[Token], k: int) -> bool:
@@ -648,6 +657,13 @@ def _skip_time_phrase(tokens: list[Token], end: int) -> int:
     j = end
     if j >= 3 and [t.lower for t in tokens[j - 3:j]] in (["at", "the", "time"], ["at", "the", "moment"]):
         return j - 3   # "Trump at the time said"
+    if j >= 3 and tokens[j - 1].lower == "ago":   # "The department less than two weeks ago said"
+        i = j - 2
+        while i > 0 and j - i < 6 and (tokens[i - 1].lower in ("less", "more", "than", "about", "some", "a", "an",
+                                                                 "two", "three", "few", "several", "just", "only")
+                                       or tokens[i - 1].text.isdigit()):
+            i -= 1
+        return i
     if j > 0 and tokens[j - 1].lower in TIME_NOUNS:
         j -= 1
     if j > 0 and tokens[j - 1].text.rstrip(".").lower() in WEEKDAYS:

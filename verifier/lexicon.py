@@ -128,7 +128,8 @@ victims family families relatives insider insiders staff staffer staffers operat
 consultant consultants pollster chairman's director's sponsor sponsors backer backers ally allies
 physician physicians doctor doctors narrator moderator pastor retiree retirees resident owner
 owners ceo protester sister brother editor editors blogger scientist scientists employee
-employees lobbyist lobbyists respondents
+employees lobbyist lobbyists respondents photo image sign poster banner billboard flyer mailer
+headline caption
 """.split())
 
 # Phrases right before a quote that make it a name, title or label rather than speech.
