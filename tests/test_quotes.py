@@ -438,3 +438,12 @@ def test_partial_quotes_in_one_sentence_share_the_speaker_named_after_them():
 ])
 def test_noun_phrases_ending_in_a_cue_word(text, speaker):
     assert one(text).speaker == speaker
+
+
+@pytest.mark.parametrize("text, mention_text", [
+    ("Veld accused Aske of stalling. Then he cut into the board, calling it “a club of tired old men.”", "he"),
+    ("“People are afraid of wasting their votes,” he surmised after the meeting in Kessel.", "he"),
+    ("What “fix the pier” means is left to the voters, since Veld spoke only in bromides.", "Veld"),
+])
+def test_sentence_adverbs_new_cue_verbs_and_subordinate_subjects(text, mention_text):
+    assert mention(statements(text)[0]) == mention_text

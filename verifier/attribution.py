@@ -179,6 +179,8 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
     end = j if pp_start is None else pp_start
     while end > i and _is_adverb(tokens[end - 1]):
         end -= 1
+    while i < end and tokens[i].lower in CLAUSE_BREAKERS and _is_adverb(tokens[i]) and not tokens[i].is_cap:
+        i += 1   # ", since Trump spoke": the subject is Trump
     loose = tokens[j].lower in SPEECH_VERBS and end - i <= 4  # “…,” the two write.
     if end == i or not _looks_like_subject(tokens[i:end], loose=loose):
         return None
@@ -829,6 +831,8 @@ def _main_clause_start(tokens: list[Token], k: int) -> int:
     start = _after_dateline(tokens, k)
     while start < k:
         first = tokens[start]
+        if first.lower in SENTENCE_ADVERBS and start + 1 < k and tokens[start + 1].text != ",":
+            return start + 1   # "Then he cut into Bush, calling him …"
         if not (first.lower in LEADING_WORDS or first.lower.endswith("ing")):
             return start
         comma = next((j for j in range(start + 1, k) if tokens[j].text == ","), None)
@@ -838,6 +842,9 @@ def _main_clause_start(tokens: list[Token], k: int) -> int:
             return start
         start = comma + 1
     return start
+
+
+SENTENCE_ADVERBS = frozenset("then now still yet meanwhile instead also later earlier first finally".split())
 
 
 def _after_dateline(tokens: list[Token], k: int) -> int:
