@@ -447,3 +447,16 @@ def test_noun_phrases_ending_in_a_cue_word(text, speaker):
 ])
 def test_sentence_adverbs_new_cue_verbs_and_subordinate_subjects(text, mention_text):
     assert mention(statements(text)[0]) == mention_text
+
+
+@pytest.mark.parametrize("text, mention_text, speaker", [
+    ("Acknowledging that Aske “says a lot of silly things about the pier,” though, Veld did suggest a truce.",
+     "Veld", "Veld"),
+    ("“People stood in line for hours in the sun,” said Anna Veld of Harbour Watch, who observed the vote.",
+     "Anna Veld", "Anna Veld"),
+    ("“It is about time we had a harbour master who listens,” exhorted Veld's introducer, the actor Tom Aske.",
+     "Veld's introducer", "Veld's introducer"),
+])
+def test_participle_openers_of_phrases_and_possessed_descriptions(text, mention_text, speaker):
+    q = one(text)
+    assert (mention(q), q.speaker) == (mention_text, speaker)

@@ -95,6 +95,22 @@ class Attribution:
 
 # --- after the quote: “…,” X said / “…,” said X / “…,” according to X ---------------------------
 
+def participle_lead_subject(before: list[Token], after: list[Token]) -> Attribution | None:
+    """"Acknowledging that Trump “says a lot,” though, Allen did suggest …": a quote inside an
+    opening participle phrase belongs to the subject of the main clause after it."""
+    words = [t for t in before if t.is_word]
+    if not words or words[0] is not before[0] or words[0].lower not in PARTICIPLE_CUES:
+        return None
+    for j, tok in enumerate(after[:8]):
+        if j > 0 and after[j - 1].text == "," and (pronoun_of(tok) or tok.is_cap and is_name_word(tok)):
+            end = j + 1
+            while end < len(after) and after[end].is_cap and is_name_word(after[end]):
+                end += 1
+            if end < len(after) and after[end].is_word:
+                return _make(after, j, end, words[0], "before")
+    return None
+
+
 def attribution_after(tokens: list[Token]) -> Attribution | None:
     """Tokens right after a closing mark, up to the end of the sentence or the next quote."""
     tokens = strip_parentheticals(tokens)
@@ -230,6 +246,12 @@ def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: in
         j += 1
     while j > i and tokens[j - 1].lower in ("of", "for", "the", "a", "an"):
         j -= 1
+    if i < j < len(tokens) and tokens[j - 1].text.endswith(("’s", "'s")) and tokens[j].is_word and not tokens[j].is_cap:
+        j += 1   # "exhorted Clinton's introducer": the introducer, not Clinton
+    if j > i and not _looks_like_subject(tokens[i:j]):   # "said Meenakshi Ganguly of Human Rights Watch"
+        cut = next((m for m in range(i + 1, j) if tokens[m].lower in ("of", "at", "with", "for")), None)
+        if cut is not None and _looks_like_subject(tokens[i:cut]) and any(t.is_cap for t in tokens[i:cut]):
+            j = cut
     if how == "after" and (j == i or not _looks_like_subject(tokens[i:j])):
         j = _whole_phrase_end(tokens, i) or j
     if j == i or not (_looks_like_subject(tokens[i:j]) or how == "after" and _whole_phrase_end(tokens, i) == j):
@@ -971,6 +993,8 @@ def _looks_like_subject(toks: list[Token], loose: bool = False) -> bool:
     if len(words) == 1 and (pronoun_of(words[0]) or words[0].lower in ("one", "another", "both")):
         return True
     head = clean_word(words[-1].text).lower()
+    if len(words) >= 2 and words[-2].text.endswith(("’s", "'s")) and words[-2].is_cap and not words[-1].is_cap:
+        return True   # "Clinton's introducer", "Axelrod's memoir"
     if YEAR_OLD_RE.fullmatch(head):
         return True   # "the 46-year-old said"
     if words[-1].is_cap:

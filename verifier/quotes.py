@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from verifier.attribution import (Attribution, abbreviation_dot, attribution_after, attribution_before, dash_attribution, pronoun_of,
-                                  sentence_subject, strip_parentheticals, term_lead)
+                                  participle_lead_subject, sentence_subject, strip_parentheticals, term_lead)
 from verifier.lexicon import ABBREVIATIONS, DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
 from verifier.people import People, clean_word, is_name_word, split_title
 from verifier.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
@@ -164,7 +164,8 @@ class _Extractor:
         if after is None or (ends_sentence and after.how == "after"):
             if self._follows_quote and after is not None and ends_sentence:
                 return None  # “A,” Smith said. “B.” Jones said that …: B is still Smith's
-            return attribution_before(before, self._is_someone) or after
+            return attribution_before(before, self._is_someone) or after or \
+                participle_lead_subject(before, after_tokens)
         return after
 
     def _may_be_followed_by_cue(self, span: QuotedSpan, after: list[Token], attr: Attribution) -> bool:
@@ -398,7 +399,8 @@ def _person_in(tokens: list[Token]) -> str | None:
     if not best:
         return None
     last = tokens[-1]
-    if best[-1] is not last and clean_word(last.text).lower() in ROLE_NOUNS and not last.is_cap and \
-            (best[-1].text.endswith(("’s", "'s")) or tokens[0].lower in DETERMINERS):
-        return None  # "Clinton’s campaign", "a Clinton campaign official": not the person named
+    if best[-1] is not last and not last.is_cap and (
+            best[-1].text.endswith(("’s", "'s")) and last.is_word
+            or clean_word(last.text).lower() in ROLE_NOUNS and tokens[0].lower in DETERMINERS):
+        return None  # "Clinton’s campaign", "Clinton's introducer", "a Clinton campaign official"
     return " ".join(clean_word(t.text) for t in best)
