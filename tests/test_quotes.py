@@ -460,3 +460,15 @@ def test_sentence_adverbs_new_cue_verbs_and_subordinate_subjects(text, mention_t
 def test_participle_openers_of_phrases_and_possessed_descriptions(text, mention_text, speaker):
     q = one(text)
     assert (mention(q), q.speaker) == (mention_text, speaker)
+
+
+def test_a_cue_ending_in_a_colon_belongs_to_the_next_quote():
+    q1, q2 = statements("After Aske said that the small boats might do better at “a less crowded harbour,” "
+                        "Veld said: “I do not like what he said, no, I do not like it at all.”")
+    assert (q1.speaker, q2.speaker) == ("Aske", "Veld")
+
+
+def test_a_new_sentence_after_a_closed_quote_opening_with_however_is_no_cue():
+    quotes = statements("Veld said that Aske was “a total lightweight” and “a liar and a cheat.” However, she "
+                        "held her fire on the board, saying she likes them.")
+    assert quotes[-1].speaker == "Veld" and mention(quotes[-1]) != "However"

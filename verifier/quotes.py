@@ -160,6 +160,8 @@ class _Extractor:
         after = attribution_after(after_tokens)
         if after and not self._may_be_followed_by_cue(span, after_tokens, after):
             after = None
+        if after and _introduces_next(after_tokens, after):
+            after = None   # “… schools,” Trump said: “…” — the cue is the next quote's
         ends_sentence = span.closed and self.text[span.end - 1:span.end] == "."
         if after is None or (ends_sentence and after.how == "after"):
             if self._follows_quote and after is not None and ends_sentence:
@@ -214,6 +216,8 @@ class _Extractor:
         tokens = strip_parentheticals(self.index.between(close_at, end))
         if tokens and self.text[span.end - 1:span.end] in ".!?" and "\n" in self.text[close_at:tokens[0].start]:
             return []  # “… need.” on one line, a new sentence on the next: no cue of this quote's
+        if tokens and self.text[span.end - 1:span.end] in ".!?" and tokens[0].lower in SENTENCE_OPENERS:
+            return []  # “… a liar.” However, he held his fire …: a new sentence
         first_word = next((i for i, t in enumerate(tokens) if t.is_word), len(tokens))
         cut = next((i for i, t in enumerate(tokens) if i > first_word and t.text in ".!?;"
                     and not abbreviation_dot(tokens, i)), len(tokens))
@@ -350,6 +354,17 @@ class _Extractor:
             if body:
                 return body
         return text
+
+
+SENTENCE_OPENERS = frozenset("""however but and yet so still meanwhile also then now instead in on at
+after when while if although though because since""".split())
+
+
+def _introduces_next(after: list[Token], attr: Attribution) -> bool:
+    """Whether the cue after a quote ends in a colon right before the next quote: it is that
+    quote's cue."""
+    k = next((i for i, t in enumerate(after) if t.start >= max((attr.cue_start or 0) + 1, attr.mention_end or 0)), None)
+    return k is not None and k == len(after) - 1 and after[k].text == ":"   # and the next quote follows
 
 
 def _ends_sentence(tokens: list[Token]) -> bool:
