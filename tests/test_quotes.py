@@ -443,7 +443,7 @@ def test_noun_phrases_ending_in_a_cue_word(text, speaker):
 @pytest.mark.parametrize("text, mention_text", [
     ("Veld accused Aske of stalling. Then he cut into the board, calling it “a club of tired old men.”", "he"),
     ("“People are afraid of wasting their votes,” he surmised after the meeting in Kessel.", "he"),
-    ("What “fix the pier” means is left to the voters, since Veld spoke only in bromides.", "Veld"),
+    ("What “fix the pier” means is left to the voters, since Veld said only bromides.", "Veld"),
 ])
 def test_sentence_adverbs_new_cue_verbs_and_subordinate_subjects(text, mention_text):
     assert mention(statements(text)[0]) == mention_text
@@ -472,3 +472,11 @@ def test_a_new_sentence_after_a_closed_quote_opening_with_however_is_no_cue():
     quotes = statements("Veld said that Aske was “a total lightweight” and “a liar and a cheat.” However, she "
                         "held her fire on the board, saying she likes them.")
     assert quotes[-1].speaker == "Veld" and mention(quotes[-1]) != "However"
+
+
+@pytest.mark.parametrize("text", [
+    "Speaking to “Kessel This Morning” on Monday, Veld refrained from attacking the board.",
+    "Aske spoke in an interview on the Courier's talk radio program, “Harbour Hour With Tom,” on Friday.",
+])
+def test_show_titles_near_speech_are_terms(text):
+    assert statements(text) == []

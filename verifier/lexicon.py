@@ -23,7 +23,7 @@ acknowledge concede lecture preach pontificate insist reason point characterize 
 recommend caution deride decry denounce condemn dismiss scold chide rebuke reprimand berate
 describe brand term bemoan knock hit rip decry lambast ridicule
 assail attack fault thank acknowledge reaffirm rebut refute dispute concur dub indicate echo
-boom bellow thunder roar fire remember react talk surmise voice speak exhort""".split()
+boom bellow thunder roar fire remember react talk surmise voice exhort""".split()
 
 _IRREGULAR = {
     "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"],
@@ -37,7 +37,6 @@ _IRREGULAR = {
     "label": ["labeled", "labelled", "labels", "labeling", "labelling"],
     "figure": ["figured", "figures", "figuring"], "theorize": ["theorized", "theorizes", "theorizing"],
     "volunteer": ["volunteered", "volunteers", "volunteering"], "rebuke": ["rebuked", "rebukes"],
-    "speak": ["spoke", "speaks", "speaking", "spoken"],
 }
 
 

@@ -236,9 +236,10 @@ class _Extractor:
         caps = [w for w in words if w[0].isupper() or w.lower() in ("of", "the", "and", "a", "in", "on", "to", "for")]
         if len(caps) < len(words) or not any(w[0].isupper() for w in words[1:] or words):
             return False
-        tail = before_text.rstrip()[-30:].lower()
+        tail = before_text.rstrip().rstrip(",:")[-30:].lower()
         return tail.endswith(("’s", "'s", " on", " in", " show", " program", " book", " film",
-                              " documentary", " series", " column", " movie", " album", " song")) \
+                              " documentary", " series", " column", " movie", " album", " song",
+                              " podcast", " play", " called", " named", " titled", " dubbed")) \
             or attr.how in ("inherited", "paragraph")
 
     def _inherited(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
