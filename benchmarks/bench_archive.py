@@ -5,7 +5,7 @@
 For each size it writes transcript files (speaker turns, paragraphs) into a temporary directory,
 ingests them with ``Archive.add_paths`` (read, decode, parse, store with segments and index;
 a document never spans transactions), and inserts the same paragraphs into a plain FTS5 table in
-one transaction, once before and once after (the raw rate, their mean: the machine may be busy);
+one transaction; both three times, interleaved (the medians: the machine may be busy);
 then it times ``candidates`` and ``search`` for 200 quote-length (15-30 words) queries drawn from
 the text, and says how often the segment a query came from ranks first.
 
@@ -174,20 +174,23 @@ def run(total_words: int, args) -> None:
         words, paragraphs = write_corpus(tmp / "src", total_words, args.seed)
         print(f"\n== {words:,} words in {len(list((tmp / 'src').iterdir()))} files "
               f"(generated in {time.perf_counter() - t0:.1f}s)")
-        raw_before = raw_fts_rate(tmp / "raw1.db", paragraphs, words)
-        archive = Archive.open(tmp / "archive.db", create=True)
-        start = time.perf_counter()
-        results, errors = archive.add_paths([str(tmp / "src")])
-        ingest = time.perf_counter() - start
-        assert not errors, errors
+        rates, raws = [], []
+        for n in range(args.rounds):   # interleaved, so that both see the same load
+            raws.append(raw_fts_rate(tmp / f"raw{n}.db", paragraphs, words))
+            archive = Archive.open(tmp / f"archive{n}.db", create=True)
+            start = time.perf_counter()
+            results, errors = archive.add_paths([str(tmp / "src")])
+            rates.append(words / (time.perf_counter() - start))
+            assert not errors, errors
+            if n + 1 < args.rounds:
+                archive.close()
         stored = archive.stats()["words"]
-        raw_after = raw_fts_rate(tmp / "raw.db", paragraphs, words)
-        raw = (raw_before + raw_after) / 2
-        rate = words / ingest
-        print(f"ingest: {rate:,.0f} words/s ({ingest:.1f}s, {stored:,} words indexed); "
-              f"raw FTS5 bulk insert: {raw:,.0f} words/s (mean of {raw_before:,.0f} before and "
-              f"{raw_after:,.0f} after); ratio {rate / raw:.2f} (target >= 0.5)")
-        print(f"archive size: {os.path.getsize(tmp / 'archive.db') / 1e6:.0f} MB; "
+        rate, raw = statistics.median(rates), statistics.median(raws)
+        print(f"ingest: {rate:,.0f} words/s ({words / rate:.1f}s, {stored:,} words indexed); raw FTS5 bulk "
+              f"insert: {raw:,.0f} words/s (medians of {args.rounds} interleaved rounds; ingest "
+              f"{min(rates):,.0f}-{max(rates):,.0f}, raw {min(raws):,.0f}-{max(raws):,.0f}); "
+              f"ratio {rate / raw:.2f} (target >= 0.5)")
+        print(f"archive size: {os.path.getsize(tmp / f'archive{args.rounds - 1}.db') / 1e6:.0f} MB; "
               f"raw FTS5 table: {os.path.getsize(tmp / 'raw.db') / 1e6:.0f} MB")
         queries = draw_queries(archive, args.queries, random.Random(args.seed))
         for name, fn in (("candidates", lambda q: archive.candidates(q, limit=20)),
@@ -206,6 +209,7 @@ def main() -> None:
                         help="comma-separated archive sizes in words (default 1000000,10000000)")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=3, help="ingest and raw runs per size (medians)")
     args = parser.parse_args()
     load = ", load average %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
     print(f"{os.cpu_count()} CPUs{load}; SQLite {sqlite3.sqlite_version}")

@@ -37,7 +37,8 @@ import sqlite_utils
 
 from verifier import __version__, textnorm
 from verifier.errors import InputError, VerifierError
-from verifier.ingest import IngestMixin, fts_text, index_texts, prepare_file, unpack
+from verifier.ingest import (IngestMixin, SegmentRows, fts_text, index_texts, prepare_file, segment_rows,
+                             unpack)
 from verifier.retrieval import RetrievalMixin, speaker_clause
 from verifier.sources import Document, check_overrides, iter_source_files
 
@@ -320,17 +321,22 @@ class Archive(IngestMixin, RetrievalMixin):
             with self._errors():
                 row = self._document_row(prepared) or {"title": None, "segments": 0, "words": 0}
             return AddResult(path, "unchanged", prepared, row["title"], row["segments"], row["words"])
+        if isinstance(prepared, SegmentRows):   # from a worker: segments as rows
+            return self.add_document(prepared.doc, force=force, path=path,
+                                     _index=(prepared.fts_texts, prepared.words), _rows=prepared.rows)
         doc, fts_texts, words = prepared
         return self.add_document(doc, force=force, path=path, _index=(fts_texts, words))
 
     def add_document(self, doc: Document, force: bool = False, path: str | None = None,
-                     _index: tuple | None = None) -> AddResult:
+                     _index: tuple | None = None, _rows: list | None = None) -> AddResult:
         """Store a Document (its row, segments and index entries) in one transaction.
 
         Without ``doc.id`` one is derived from the text and metadata. A document with the same id
         is left as it is (unless ``force``); documents from the same ``source_path`` are replaced.
+        (``_rows``: the segments as ``segment_rows`` gives them, from add_paths' workers.)
         """
-        if not doc.segments:
+        rows = _rows if _rows is not None else segment_rows(doc.segments)
+        if not rows:
             raise InputError(path or doc.source_path or "-", "no text to index")
         if doc.content_hash is None:
             doc.content_hash = hashlib.sha256(doc.text.encode()).hexdigest()
@@ -345,36 +351,40 @@ class Archive(IngestMixin, RetrievalMixin):
                 return AddResult(path, "unchanged", doc.id, row["title"], row["segments"], row["words"])
             for old_id in existing:
                 self._delete(old_id)
-            self._insert(doc, fts_texts, words)
+            self._insert(doc, rows, fts_texts, words)
         replaced = [r for r in existing if r != doc.id]
         return AddResult(path, "replaced" if replaced else "added", doc.id, doc.title,
-                         len(doc.segments), words, replaced)
+                         len(rows), words, replaced)
 
     def _existing(self, doc: Document) -> list[str]:
         """Stored documents this one would replace: the same id or the same source path."""
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM documents WHERE id = ? OR source_path = ?", (doc.id, doc.source_path))]
 
-    def _insert(self, doc: Document, fts_texts: list[str], words: int) -> None:
+    def _insert(self, doc: Document, rows: list[tuple], fts_texts: list[str] | None, words: int) -> None:
+        """The document's row, its segments (``rows``: see ``segment_rows``) and index entries
+        (``fts_texts``; None: the segments' own texts)."""
         doc.added = _now()
         first = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
         for offset, seg in enumerate(doc.segments):
             seg.id, seg.position = first + offset, offset
+        text = doc.text
+        segments = [(first + i, doc.id, i, speaker, turn, start, end, cs, ce, text[cs:ce], cues)
+                    for i, (cs, ce, speaker, turn, start, end, cues) in enumerate(rows)]
         self.conn.execute(
             "INSERT INTO documents (id, title, speaker, speakers, date, url, kind, outlet, language,"
             " format, content_hash, source_path, added, first_segment, segments, words, metadata, text)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.id, doc.title, doc.speaker, json.dumps(doc.speakers, ensure_ascii=False), doc.date,
              doc.url, doc.kind, doc.outlet, doc.language, doc.format, doc.content_hash,
-             doc.source_path, doc.added, first, len(doc.segments), words,
+             doc.source_path, doc.added, first, len(rows), words,
              json.dumps(doc.metadata, ensure_ascii=False, default=str), doc.text))
         self.conn.executemany(
             "INSERT INTO segments (id, document_id, position, speaker, turn, start_time, end_time,"
-            " char_start, char_end, text, cues) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [(s.id, doc.id, s.position, s.speaker, s.turn, s.start, s.end, s.char_start,
-              s.char_end, s.text, json.dumps(s.cues) if s.cues else None) for s in doc.segments])
+            " char_start, char_end, text, cues) VALUES (?,?,?,?,?,?,?,?,?,?,?)", segments)
         self.conn.executemany("INSERT INTO segments_fts (rowid, text) VALUES (?, ?)",
-                              [(s.id, t) for s, t in zip(doc.segments, fts_texts)])
+                              [(row[0], row[9]) for row in segments] if fts_texts is None else
+                              [(first + i, t) for i, t in enumerate(fts_texts)])
 
     def _delete(self, doc_id: str) -> None:
         first, last = self._segment_range(doc_id)

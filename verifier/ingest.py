@@ -18,7 +18,7 @@ import json
 import os
 import pickle
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from verifier import textnorm
 from verifier.errors import InputError, VerifierError
@@ -77,7 +77,6 @@ def prepare_file(path: str, fmt: str | None, force: bool, overrides: dict, known
 
 def unpack(outcome):
     """What ``prepare_file`` (or a worker) returned, with its errors raised again."""
-    outcome = _expand(outcome)
     if isinstance(outcome, tuple) and outcome and outcome[0] == "error":
         raise InputError(outcome[1], outcome[2])
     if isinstance(outcome, tuple) and outcome and outcome[0] == "fatal":
@@ -201,41 +200,46 @@ class _ChunkPart:
 
 
 def _chunks(files: list[str], max_bytes: int = CHUNK_BYTES, max_files: int = CHUNK_FILES):
-    """Consecutive files grouped so that one worker task reads about ``max_bytes``."""
-    chunk, size = [], 0
+    """Consecutive files grouped so that one worker task reads about ``max_bytes``; the first
+    chunks are smaller (1, 2, 4, … files), so that storing starts early."""
+    chunk, size, limit = [], 0, 1
     for path in files:
         chunk.append(path)
         size += os.path.getsize(path) if os.path.isfile(path) else 0
-        if size >= max_bytes or len(chunk) >= max_files:
+        if size >= max_bytes or len(chunk) >= min(limit, max_files):
             yield chunk
-            chunk, size = [], 0
+            chunk, size, limit = [], 0, limit * 2
     if chunk:
         yield chunk
 
 
 def _compact(outcome):
-    """What ``prepare_file`` returned, made small for the trip back from a worker: a segment's
-    text is a slice of the document's text, and the index texts are the segments' texts unless
-    stage directions were taken out (``_expand`` restores both)."""
+    """What ``prepare_file`` returned, made small and quick to unpickle for the trip back from a
+    worker: the segments as plain rows (a segment's text is a slice of the document's text), and
+    the index texts only if stage directions were taken out of them."""
     if not (isinstance(outcome, tuple) and isinstance(outcome[0], Document)):
         return outcome
     doc, texts, words = outcome
+    rows = segment_rows(doc.segments)
     if all(t is s.text for t, s in zip(texts, doc.segments)):
         texts = None
-    for seg in doc.segments:
-        seg.text = None
-    return doc, texts, words
+    doc.segments = []
+    return SegmentRows(doc, rows, texts, words)
 
 
-def _expand(outcome):
-    """``_compact`` undone."""
-    if not (isinstance(outcome, tuple) and isinstance(outcome[0], Document)):
-        return outcome
-    doc, texts, words = outcome
-    for seg in doc.segments:
-        if seg.text is None:
-            seg.text = doc.text[seg.char_start:seg.char_end]
-    return doc, texts if texts is not None else [s.text for s in doc.segments], words
+class SegmentRows(NamedTuple):
+    """A prepared document whose segments are rows (``segment_rows``); ``fts_texts`` None: the
+    index gets the segments' own texts."""
+    doc: Document
+    rows: list
+    fts_texts: list | None
+    words: int
+
+
+def segment_rows(segments) -> list[tuple]:
+    """(char_start, char_end, speaker, turn, start, end, cues as JSON) for each segment."""
+    return [(s.char_start, s.char_end, s.speaker, s.turn, s.start, s.end,
+             json.dumps(s.cues) if s.cues else None) for s in segments]
 
 
 class _Later:
