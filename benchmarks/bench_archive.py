@@ -191,7 +191,7 @@ def run(total_words: int, args) -> None:
               f"{min(rates):,.0f}-{max(rates):,.0f}, raw {min(raws):,.0f}-{max(raws):,.0f}); "
               f"ratio {rate / raw:.2f} (target >= 0.5)")
         print(f"archive size: {os.path.getsize(tmp / f'archive{args.rounds - 1}.db') / 1e6:.0f} MB; "
-              f"raw FTS5 table: {os.path.getsize(tmp / 'raw.db') / 1e6:.0f} MB")
+              f"raw FTS5 table: {os.path.getsize(tmp / 'raw0.db') / 1e6:.0f} MB")
         queries = draw_queries(archive, args.queries, random.Random(args.seed))
         for name, fn in (("candidates", lambda q: archive.candidates(q, limit=20)),
                          ("search", lambda q: archive.search(q, limit=10))):
