@@ -4,9 +4,10 @@
 the content hash and the metadata flags) and the text the index gets for each segment
 (``index_texts``/``fts_text``: without stage directions). ``IngestMixin`` gives ``Archive``
 (verifier.archive) ``add_paths``: files are prepared in forked worker processes when there is
-enough to read (``_preparer``), while this process stores them, several documents to a
-transaction (never one document across two); results and errors are reported in input order
-once what precedes them is committed.
+enough to read (``_preparer``; chunks of files per task, each document sent back as
+``SegmentRows``: plain rows unpickle ten times faster than Segment objects), while this process
+stores them, several documents to a transaction (never one document across two); results and
+errors are reported in input order once what precedes them is committed.
 """
 from __future__ import annotations
 
