@@ -480,3 +480,16 @@ def test_a_new_sentence_after_a_closed_quote_opening_with_however_is_no_cue():
 ])
 def test_show_titles_near_speech_are_terms(text):
     assert statements(text) == []
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Citing last week's flood as a wake-up call for the town and its “reveries about a harbour that never "
+     "floods,” Veld urged the council to act.", "Veld"),
+    ("Anna Veld spoke last. Veld delivered a snappy retort: “No one is tearing this pier up. We go forward.”",
+     "Anna Veld"),
+    ("The new harbour master on Tuesday rejected Tom Aske's offer to make an “exception for the small boats "
+     "of the north quay.”", None),
+])
+def test_opening_participles_noun_cues_and_offers(text, speaker):
+    q = one(text)
+    assert q.speaker == speaker or (speaker is None and q.speaker != "Tom Aske")

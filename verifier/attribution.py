@@ -22,11 +22,13 @@ CUE_WORDS = SPEECH_VERBS | STANCE_VERBS | CUE_NOUNS | {"put", "puts", "said", "s
 # Cue words that are just as often nouns ("a rare note", "his latest comments").
 NOUNABLE = frozenset(f for w in """note comment remark claim call answer reply promise pledge vow report
 tweet post message text quote charge question order demand request offer joke quip boast attack
-warning statement email e-mail""".split() for f in (w, w + "s", w + "es"))
+warning statement email e-mail retort rebuke lecture praise gripe rant taunt jeer sneer""".split()
+                   for f in (w, w + "s", w + "es"))
 MODALS = frozenset("will would could might may should can must".split())
 # Plural and other noun forms of speech that are the topic when something is done to them.
 SPOKEN_NOUNS = frozenset("""comments remarks statements words calls claims attacks criticism assertion
-assertions comment remark statement claim call attack tweets tweet proposal proposals""".split())
+assertions comment remark statement claim call attack tweets tweet proposal proposals offer offers
+promise promises pledge pledges vow vows suggestion suggestions""".split())
 # Verbs that do nothing but report speech: a cue inside their clause is part of what was said.
 REPORTING_VERBS = frozenset("""said says say told tells added adds wrote writes argued argues claimed
 claims insisted insists warned warns noted notes explained explains stated states announced
@@ -102,7 +104,7 @@ def participle_lead_subject(before: list[Token], after: list[Token]) -> Attribut
     if not words or words[0] is not before[0] or words[0].lower not in PARTICIPLE_CUES:
         return None
     for j, tok in enumerate(after[:8]):
-        if j > 0 and after[j - 1].text == "," and (pronoun_of(tok) or tok.is_cap and is_name_word(tok)):
+        if (j == 0 or after[j - 1].text == ",") and (pronoun_of(tok) or tok.is_cap and is_name_word(tok)):
             end = j + 1
             while end < len(after) and after[end].is_cap and is_name_word(after[end]):
                 end += 1
@@ -584,8 +586,10 @@ def _colon_lead(tokens: list[Token], is_someone=None) -> Attribution | None:
     """Trump on Twitter: “…” — a colon right before the quote with a name shortly before it."""
     if tokens[-1].text != ":" or len(tokens) < 2:
         return None
-    window = tokens[max(0, len(tokens) - 9): len(tokens) - 1]
-    if any(_is_cue_verb(t) for t in window) or any(t.lower in SPEECH_VERBS and _is_verb_here(tokens, i) for i, t in enumerate(tokens)):
+    base = max(0, len(tokens) - 9)
+    window = tokens[base: len(tokens) - 1]
+    if any(_is_cue_verb(t) and not (t.lower in NOUNABLE and _noun_phrase_head(tokens, base + i))
+           for i, t in enumerate(window)) or any(t.lower in SPEECH_VERBS and _is_verb_here(tokens, i) for i, t in enumerate(tokens)):
         return None  # the verb rule handles it ("As Pollak reported after …, in San Bernardino:")
     owners = [k for k, t in enumerate(window) if t.text.endswith(("’s", "'s")) and is_name_word(t)]
     if not owners:   # "Sanders responded with a phrase that could have come from Trump: “…”"

@@ -163,11 +163,13 @@ class _Extractor:
         if after and _introduces_next(after_tokens, after):
             after = None   # “… schools,” Trump said: “…” — the cue is the next quote's
         ends_sentence = span.closed and self.text[span.end - 1:span.end] == "."
+        lead = participle_lead_subject(before, after_tokens)
+        if lead:   # "Citing the attack as “…,” Will urged …": the quote is in the opening phrase
+            return lead
         if after is None or (ends_sentence and after.how == "after"):
             if self._follows_quote and after is not None and ends_sentence:
                 return None  # “A,” Smith said. “B.” Jones said that …: B is still Smith's
-            return attribution_before(before, self._is_someone) or after or \
-                participle_lead_subject(before, after_tokens)
+            return attribution_before(before, self._is_someone) or after
         return after
 
     def _may_be_followed_by_cue(self, span: QuotedSpan, after: list[Token], attr: Attribution) -> bool:
