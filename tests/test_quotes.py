@@ -493,3 +493,9 @@ def test_show_titles_near_speech_are_terms(text):
 def test_opening_participles_noun_cues_and_offers(text, speaker):
     q = one(text)
     assert q.speaker == speaker or (speaker is None and q.speaker != "Tom Aske")
+
+
+def test_a_state_is_no_cue():
+    text = ("Tom Aske praised Veld's leadership after the flood and her ability to get things done in a heavily "
+            "divided state.\n\n“We need someone who is going to cut through the nonsense and bring people together.”")
+    assert one(text).speaker == "Tom Aske"

@@ -22,7 +22,7 @@ CUE_WORDS = SPEECH_VERBS | STANCE_VERBS | CUE_NOUNS | {"put", "puts", "said", "s
 # Cue words that are just as often nouns ("a rare note", "his latest comments").
 NOUNABLE = frozenset(f for w in """note comment remark claim call answer reply promise pledge vow report
 tweet post message text quote charge question order demand request offer joke quip boast attack
-warning statement email e-mail retort rebuke lecture praise gripe rant taunt jeer sneer""".split()
+warning statement state email e-mail retort rebuke lecture praise gripe rant taunt jeer sneer""".split()
                    for f in (w, w + "s", w + "es"))
 MODALS = frozenset("will would could might may should can must".split())
 # Plural and other noun forms of speech that are the topic when something is done to them.
@@ -439,8 +439,9 @@ def _noun_phrase_head(tokens: list[Token], k: int) -> bool:
     for opener in range(k - 2, max(-1, k - 4), -1):
         between = tokens[opener + 1:k]
         if tokens[opener].lower in ("a", "an", "the") or tokens[opener].text.isdigit():
-            return all(t.is_word and not _is_adverb(t) and not pronoun_of(t) and
-                       clean_word(t.text).lower() not in ROLE_NOUNS for t in between)
+            return all(t.is_word and not pronoun_of(t) and clean_word(t.text).lower() not in ROLE_NOUNS
+                       and (not _is_adverb(t) or t.lower.endswith("ly") and t is not between[-1])
+                       for t in between)   # "a heavily Democratic state"
     return False
 
 
