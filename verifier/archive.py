@@ -366,8 +366,6 @@ class Archive(IngestMixin, RetrievalMixin):
         (``fts_texts``; None: the segments' own texts)."""
         doc.added = _now()
         first = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
-        for offset, seg in enumerate(doc.segments):
-            seg.id, seg.position = first + offset, offset
         text = doc.text
         segments = [(first + i, doc.id, i, speaker, turn, start, end, cs, ce, text[cs:ce], cues)
                     for i, (cs, ce, speaker, turn, start, end, cues) in enumerate(rows)]

@@ -184,29 +184,40 @@ def _worker_prepare(paths: list[str], fmt, force, overrides) -> bytes:
     return pickle.dumps(outcomes, pickle.HIGHEST_PROTOCOL)
 
 
-class _ChunkPart:
-    """One file's outcome in a chunk of files prepared by one worker task."""
+class _Chunk:
+    """The files one worker task prepares, and their outcomes once it is done (unpickled once)."""
 
-    def __init__(self, future: concurrent.futures.Future, index: int, outcomes: dict):
-        self.future, self.index, self._outcomes = future, index, outcomes
+    def __init__(self, paths: list[str], future: concurrent.futures.Future):
+        self.paths, self.future, self._outcomes = paths, future, None
+
+    def outcome(self, index: int):
+        if self._outcomes is None:
+            self._outcomes = pickle.loads(self.future.result())
+        return self._outcomes[index]
+
+
+class _ChunkPart:
+    """One file's outcome in a chunk: what ``add_paths`` waits for and unpacks."""
+
+    def __init__(self, chunk: _Chunk, index: int):
+        self.chunk, self.index = chunk, index
+        self.future = chunk.future
 
     def done(self) -> bool:
         return self.future.done()
 
     def result(self):
-        if self.future not in self._outcomes:
-            self._outcomes.clear()
-            self._outcomes[self.future] = pickle.loads(self.future.result())
-        return self._outcomes[self.future][self.index]
+        return self.chunk.outcome(self.index)
 
 
-def _chunks(files: list[str], max_bytes: int = CHUNK_BYTES, max_files: int = CHUNK_FILES):
+def _chunks(files: list[str], sizes: dict[str, int], max_bytes: int = CHUNK_BYTES,
+            max_files: int = CHUNK_FILES):
     """Consecutive files grouped so that one worker task reads about ``max_bytes``; the first
     chunks are smaller (1, 2, 4, … files), so that storing starts early."""
     chunk, size, limit = [], 0, 1
     for path in files:
         chunk.append(path)
-        size += os.path.getsize(path) if os.path.isfile(path) else 0
+        size += sizes.get(path, 0)
         if size >= max_bytes or len(chunk) >= min(limit, max_files):
             yield chunk
             chunk, size, limit = [], 0, limit * 2
@@ -266,7 +277,8 @@ def _preparer(files: list[str], options: tuple):
     cpus = os.cpu_count() or 1
     # One CPU is this process's, which spends its time in SQLite; the workers share the others.
     workers = max(1, min(PARSE_WORKERS, cpus - 1))
-    size = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
+    sizes = {f: os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f)}
+    size = sum(sizes.values())
     # Only "fork" starts workers without re-running the program's __main__; the workers never
     # touch the inherited database connection (and leave through os._exit).
     if (cpus < 2 or len(files) < 4 or size < PARALLEL_MIN_BYTES or "-" in files
@@ -276,7 +288,8 @@ def _preparer(files: list[str], options: tuple):
     pool = concurrent.futures.ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
                                                   initializer=_worker_init, initargs=(known,))
     try:
-        yield _lookahead(_chunks(files), lambda chunk: pool.submit(_worker_prepare, chunk, fmt, force, overrides),
+        yield _lookahead(_chunks(files, sizes),
+                         lambda paths: pool.submit(_worker_prepare, paths, fmt, force, overrides),
                          depth=4 * workers)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -284,15 +297,15 @@ def _preparer(files: list[str], options: tuple):
 
 def _lookahead(chunks, submit, depth: int):
     """(file, its outcome to come) in order, keeping ``depth`` chunks in work ahead."""
-    pending, unpickled = collections.deque(), {}
-    for chunk in chunks:
-        pending.append((chunk, submit(chunk)))
+    pending = collections.deque()
+    for paths in chunks:
+        pending.append(_Chunk(paths, submit(paths)))
         if len(pending) > depth:
-            yield from _parts(*pending.popleft(), unpickled)
+            yield from _parts(pending.popleft())
     while pending:
-        yield from _parts(*pending.popleft(), unpickled)
+        yield from _parts(pending.popleft())
 
 
-def _parts(chunk: list[str], future, unpickled: dict):
-    for index, path in enumerate(chunk):
-        yield path, _ChunkPart(future, index, unpickled)
+def _parts(chunk: _Chunk):
+    for index, path in enumerate(chunk.paths):
+        yield path, _ChunkPart(chunk, index)
