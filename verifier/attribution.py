@@ -375,17 +375,9 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
             sub = _subject_forward(tokens, k + 2, "according to", tok.start, "according")
             if sub:
                 return sub
-        if _object_of_verb(tokens, k) or _naming_participle(tokens, k):
+        if _object_of_verb(tokens, k) or _naming_participle(tokens, k) or \
+                (_reads_as_noun(tokens, k) and not _is_cue_noun(tokens, k)):
             continue
-        if tier == "speech" and k > 0 and tokens[k - 1].lower in NOUN_DETERMINERS and not _is_cue_noun(tokens, k):
-            continue   # "walked back the comments, saying": a noun, not a cue
-        if tok.lower == "back" and k > 0 and tokens[k - 1].lower.endswith("ed"):
-            continue   # "walked back", "pushed back": a particle
-        if k > 0 and tokens[k - 1].lower in PREPOSITIONS and tokens[k - 1].lower != "to" and \
-                not tok.lower.endswith("ing"):
-            continue   # "the secretary of state": after a preposition, a noun ("by saying" is a cue)
-        if tok.lower in NOUNABLE and _noun_phrase_head(tokens, k):
-            continue   # "he sounded a rare note of …", "the Orlando nightclub attack", "22 Clinton emails"
         speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k)
         if tier == "speech" and not speech and _is_cue_verb(tok) and _after_relative_who(tokens, k):
             speech = True   # "said Jason Ervin, who thinks Emanuel “…”": the nearer clause's
@@ -589,8 +581,8 @@ def _colon_lead(tokens: list[Token], is_someone=None) -> Attribution | None:
         return None
     base = max(0, len(tokens) - 9)
     window = tokens[base: len(tokens) - 1]
-    if any(_is_cue_verb(t) and not (t.lower in NOUNABLE and _noun_phrase_head(tokens, base + i))
-           for i, t in enumerate(window)) or any(t.lower in SPEECH_VERBS and _is_verb_here(tokens, i) for i, t in enumerate(tokens)):
+    if any(_is_cue_verb(t) and not _reads_as_noun(tokens, i) and (i >= base or t.lower in SPEECH_VERBS)
+           for i, t in enumerate(tokens[:-1])):
         return None  # the verb rule handles it ("As Pollak reported after …, in San Bernardino:")
     owners = [k for k, t in enumerate(window) if t.text.endswith(("’s", "'s")) and is_name_word(t)]
     if not owners:   # "Sanders responded with a phrase that could have come from Trump: “…”"
@@ -942,12 +934,25 @@ def _is_cue_verb(tok: Token) -> bool:
 
 
 def _is_verb_here(tokens: list[Token], j: int) -> bool:
-    """A cue verb at ``j``, unless a determiner makes it a noun: "the report", "his answer";
-    or "went on" closing the clause ("…,” Trump went on, as if …)."""
+    """A cue verb at ``j``, unless it reads as a noun here ("the report", "his answer"); or
+    "went on" closing the clause ("…,” Trump went on, as if …)."""
     if tokens[j].lower in ("went", "goes") and j + 1 < len(tokens) and tokens[j + 1].lower == "on" and \
             (j + 2 == len(tokens) or not tokens[j + 2].is_word):
         return True
-    return _is_cue_verb(tokens[j]) and not (j > 0 and tokens[j - 1].lower in NOUN_DETERMINERS)
+    return _is_cue_verb(tokens[j]) and not _reads_as_noun(tokens, j, in_phrase=False)
+
+
+def _reads_as_noun(tokens: list[Token], k: int, in_phrase: bool = True) -> bool:
+    """Whether the cue word at ``k`` is a noun or a particle here, not a verb: after a determiner
+    ("the report", "walked back the comments"), after a preposition ("the secretary of state";
+    "by saying" is a cue), the particle of "walked back", or (``in_phrase``) ending a noun phrase
+    ("a rare note of", "22 Clinton emails"). Right after a quote, "the Saudis state" is a subject
+    and its verb, so there ``in_phrase`` is off."""
+    tok, prev = tokens[k], tokens[k - 1].lower if k > 0 else ""
+    return prev in NOUN_DETERMINERS \
+        or (prev in PREPOSITIONS and prev != "to" and not tok.lower.endswith("ing")) \
+        or (tok.lower == "back" and prev.endswith("ed")) \
+        or (in_phrase and tok.lower in NOUNABLE and _noun_phrase_head(tokens, k))
 
 
 def pronoun_of(tok: Token) -> str | None:
