@@ -75,7 +75,6 @@ class _Extractor:
         self.index = TokenIndex(self.masked)
         self.people = People(self.index.tokens)
         self.quotes: list[Quote] = []
-        self._follows_quote = False   # the quote being read opens a sentence after another quote
         self._mid_sentence: set[int] = set()   # quotes with words before them in their sentence
 
     def run(self) -> list[Quote]:
@@ -108,20 +107,17 @@ class _Extractor:
         if not any(ch.isalnum() for ch in quote.text):
             quote.kind = TERM  # only marks and punctuation: nothing was said
             return quote
-        self._follows_quote = False
-        before_text, before = self._before(n, span, para)
+        before_text, before, follows_quote = self._before(n, span, para)
         if any(t.is_word for t in before):
             self._mid_sentence.add(n)
         if term_lead(before_text):
             quote.kind = TERM
             return quote
-        attr = self._cued(n, span, para, before)
+        attr = self._cued(n, span, para, before, follows_quote)
         if attr is None:
             attr = self._inherited(n, span, para, before)
         if attr is None and self._is_sentence_like(span):
-            attr = self._known_subject(before)
-        if attr is None and self._is_sentence_like(span):
-            attr = Attribution(None, None, None, None, None, "none")
+            attr = self._known_subject(before) or Attribution(None, None, None, None, None, "none")
         if attr is None or self._looks_like_title(span, before_text, attr):
             quote.kind = TERM
             return quote
@@ -136,10 +132,11 @@ class _Extractor:
             return attr
         return attr if self._is_someone(attr) else None
 
-    def _cued(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
+    def _cued(self, n: int, span: QuotedSpan, para: int, before: list[Token],
+              follows_quote: bool = False) -> Attribution | None:
         """A cue in the quote's own sentence: after it (“…,” X said) or before it (X said: “…”),
         or a dash line under it ("— Ilse Marten")."""
-        return self._cued_in_sentence(n, span, para, before) or self._dash_line(span, para)
+        return self._cued_in_sentence(n, span, para, before, follows_quote) or self._dash_line(span, para)
 
     def _is_someone(self, attr: Attribution) -> bool:
         """A pronoun, a phrase of two words or more, or a name the article gives a person."""
@@ -155,7 +152,8 @@ class _Extractor:
         start, end = self.paragraphs[para + 1]
         return dash_attribution(self.index.between(start, min(end, start + 200)))
 
-    def _cued_in_sentence(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
+    def _cued_in_sentence(self, n: int, span: QuotedSpan, para: int, before: list[Token],
+                          follows_quote: bool) -> Attribution | None:
         after_tokens = self._after(n, span, para)
         after = attribution_after(after_tokens)
         if after and not self._may_be_followed_by_cue(span, after_tokens, after):
@@ -167,7 +165,7 @@ class _Extractor:
         if lead:   # "Citing the attack as “…,” Will urged …": the quote is in the opening phrase
             return lead
         if after is None or (ends_sentence and after.how == "after"):
-            if self._follows_quote and after is not None and ends_sentence:
+            if follows_quote and after is not None and ends_sentence:
                 return None  # “A,” Smith said. “B.” Jones said that …: B is still Smith's
             return attribution_before(before, self._is_someone) or after
         return after
@@ -193,22 +191,24 @@ class _Extractor:
         """Five words or more: speech even when no cue says whose (most such quotes are)."""
         return len(self.text[span.start:span.end].split()) >= 5
 
-    def _before(self, n: int, span: QuotedSpan, para: int) -> tuple[str, list[Token]]:
+    def _before(self, n: int, span: QuotedSpan, para: int) -> tuple[str, list[Token], bool]:
+        """The text and tokens of the quote's sentence before it, and whether the quote opens a
+        sentence right after another quote's."""
         open_at = self.text.rfind(span.open_mark, 0, span.start) if span.start > 0 else 0
         while open_at > 0 and self.text[open_at].isspace():
             open_at -= 1
         sent_start, _ = self.sentences.bounds(max(open_at - 1, 0))
         start = max(sent_start, self.paragraphs[para][0], open_at - BEFORE_WINDOW)
         prev = self.quotes[-1] if self.quotes else None
-        if prev and prev.end > start and (prev.speaker_mention or prev.kind == STATEMENT):
+        after_prev = prev and prev.end > start and (prev.speaker_mention or prev.kind == STATEMENT)
+        if after_prev:
             start = min(open_at, prev.end)  # the quote before speaks for the words before it
-            tokens = self.index.between(start, open_at)
-            if _ends_sentence(tokens):
-                # “A,” Smith said, after Jones asked. “B” — B opens a sentence of its own; what
-                # ends before it attributes A, not B (B is a split quote of Smith's).
-                self._follows_quote = True
-                return "", []
-        return self.masked[start:open_at], self.index.between(start, open_at)[-BEFORE_TOKENS:]
+        tokens = self.index.between(start, open_at)
+        if after_prev and _ends_sentence(tokens):
+            # “A,” Smith said, after Jones asked. “B” — B opens a sentence of its own; what ends
+            # before it attributes A, not B (B is a split quote of Smith's).
+            return "", [], True
+        return self.masked[start:open_at], tokens[-BEFORE_TOKENS:], False
 
     def _after(self, n: int, span: QuotedSpan, para: int) -> list[Token]:
         close_at = self.text.find(span.close_mark, span.end) + len(span.close_mark) if span.closed else span.end
