@@ -138,6 +138,11 @@ def test_speakers_match_as_people_and_by_alias(archive):
     assert judge(archive, "Our members voted on Monday", speaker="Hanna Brisk").verdict == "misattributed"
 
 
+def test_words_of_two_people_named_together_belong_to_either(archive):
+    assert judge(archive, "Our members voted on Monday", speaker="Hanna Brisk and Arvid Kolle").verdict == "verified"
+    assert judge(archive, "Our members voted on Monday", speaker="Hanna Brisk and Tom Aske").verdict == "misattributed"
+
+
 def test_unverified_with_closest(archive):
     j = judge(archive, "The ferry timetable will be published next week by the port office")
     assert j.verdict == "unverified"

@@ -391,7 +391,7 @@ def test_nouns_prepositions_and_coordinated_clauses(text, mention_text):
 def test_a_long_subject_after_the_quote():
     q = one("“Tritium can be made from plutonium,” port experts Anna Veld and Piet Harmsen of Kessel's Institute "
             "for Science and International Security wrote in September.")
-    assert mention(q).startswith("port experts Anna Veld and Piet Harmsen") and q.speaker == "Piet Harmsen"
+    assert mention(q).startswith("port experts Anna Veld and Piet Harmsen") and q.speaker == "Anna Veld and Piet Harmsen"
 
 
 def test_a_reporting_verb_earlier_in_the_sentence_beats_a_name_by_the_colon():
@@ -499,3 +499,36 @@ def test_a_state_is_no_cue():
     text = ("Tom Aske praised Veld's leadership after the flood and her ability to get things done in a heavily "
             "divided state.\n\n“We need someone who is going to cut through the nonsense and bring people together.”")
     assert one(text).speaker == "Tom Aske"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a description, then the name in apposition: the name is the speaker
+    ("Veld's business manager, Tom Aske, stated: “When I spoke with her yesterday, she was so sad about it.”",
+     "Tom Aske"),
+    ("“We will appeal the ruling,” said Veld's attorney, Tom Aske, after the hearing.", "Tom Aske"),
+    # descriptions stacked after the name
+    ("Mark Ostrow, chairman of the board of Harbour Partners, the network's funding arm, said it would act only "
+     "if “a candidate were able to garner support with a positive message.”", "Mark Ostrow"),
+    ("Lisa Brann, a pollster who is working with Estmark Forward, a pro-Veld group, said voters see her as "
+     "“strong, smart and resilient.”", "Lisa Brann"),
+    # the appositive's closing comma is missing
+    ("Anton Reyes, president and CEO of Kessel Restaurant Association stated, “It's not a political problem; "
+     "it's a math problem.”", "Anton Reyes"),
+    # two people named together
+    ("“The polls were wrong about the harbour,” wrote Frank Ostrow and Jim Harten.", "Frank Ostrow and Jim Harten"),
+    ("Two military analysts, Patrick Megan and Chris Harlan, wrote that the ships were “vulnerable to attack.”",
+     "Patrick Megan and Chris Harlan"),
+])
+def test_names_in_apposition_stacked_descriptions_and_pairs(text, speaker):
+    assert one(text).speaker == speaker
+
+
+def test_a_place_before_officials_of_a_body_is_no_speaker():
+    q = one("In Kessel, officials of the harbour board said the pier was “unsafe for anyone.”")
+    assert q.speaker != "Kessel"
+
+
+def test_he_after_two_people_is_not_the_pair():
+    quotes = statements("Dr. Anna Veld spoke first. “The polls were wrong,” wrote Frank Ostrow and Jim Harten. "
+                        "Later Tom Aske spoke.\n\n“It will not happen again,” he said.")
+    assert quotes[-1].speaker == "Tom Aske"

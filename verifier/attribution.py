@@ -258,6 +258,10 @@ def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: in
         j = _whole_phrase_end(tokens, i) or j
     if j == i or not (_looks_like_subject(tokens[i:j]) or how == "after" and _whole_phrase_end(tokens, i) == j):
         return None
+    if j < len(tokens) and tokens[j].text == "," and not tokens[j - 1].is_cap:
+        close = next((m for m in range(j + 1, min(len(tokens), j + 10)) if tokens[m].text in ",.;"), len(tokens))
+        if (close - j <= 9) and _names_person(tokens[j + 1:close]):
+            i, j = j + 1, close   # "said Santilli's attorney, Thomas Coan, …": the name in apposition
     return Attribution(tokens[i].start, tokens[j - 1].end, _span_text(tokens[i:j]), cue, cue_start, how)
 
 
@@ -636,10 +640,13 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
             opening = end - 1  # "Gov. John Kasich, said"
         if opening is None:
             return None
-        end = opening
+        if opening < end - 1 and not tokens[opening - 1].is_cap and _names_person(tokens[opening + 1:end - 1]):
+            return _make(tokens, opening + 1, end - 1, cue, "before")   # "Carson's manager, Armstrong Williams, said"
+        end = _first_of_stacked(tokens, opening)
     start = _subject_start(tokens, end)
     if start is None:
         return None
+    start, end = _unclosed_appositive(tokens, start, end)
     start, end = _behind_participle_phrase(tokens, start, end)
     attr = _make(tokens, start, end, cue, "before")
     if relative is not None:  # the mention is "who"; the name it stands for is the speaker
@@ -705,6 +712,53 @@ def _skip_verb_chain(tokens: list[Token], end: int) -> int:
     while j > 0 and _is_adverb(tokens[j - 1]):
         j -= 1
     return j if j < end - 1 else end
+
+
+def _names_person(toks: list[Token]) -> bool:
+    """A bare name, maybe after role words: "Armstrong Williams", "actress Jamie Lee Curtis",
+    "Patrick Megahan and Chris Harman" (not "the senator", not "Clinton's aide")."""
+    words = [t for t in toks if t.is_word]
+    if any(not t.is_word and t.text not in (".", "-") for t in toks) or not 2 <= len(words) <= 8:
+        return False
+    i = 0
+    while i < len(words) and not words[i].is_cap and words[i].lower in ROLE_NOUNS | SUBJECT_MODIFIERS:
+        i += 1
+    names = words[i:]
+    return len(names) >= 2 and names[-1].is_cap and not any(t.text.endswith(("’s", "'s")) for t in names) and \
+        all(is_name_word(t) or t.lower == "and" and 0 < k < len(names) - 1 for k, t in enumerate(names))
+
+
+def _first_of_stacked(tokens: list[Token], opening: int) -> int:
+    """"Mark Holden, chairman of the board of Freedom Partners, the network's funding arm, said":
+    descriptions stacked after a name; the comma after the name."""
+    while True:
+        earlier = _appositive_start(tokens, opening)
+        if earlier is None or earlier < 1 or not (tokens[earlier - 1].is_cap and is_name_word(tokens[earlier - 1])):
+            return opening
+        first = tokens[earlier + 1]
+        if first.is_cap and first.lower not in DETERMINERS:
+            return opening   # "In Ohio, Clinton, at a rally, said": the part before is no name's description
+        opening = earlier
+
+
+def _unclosed_appositive(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    """"Anthony Anton, president and CEO of Washington Restaurant Association stated": an
+    appositive whose closing comma is missing ends in the object of "of"; the subject is the name
+    before it."""
+    if start < 2 or not any(t.lower in ("of", "for", "at", "with") for t in tokens[start - 1:end]):
+        return start, end
+    for j in range(start - 1, max(0, start - 10), -1):
+        tok = tokens[j]
+        if tok.text == ",":
+            if j > 0 and tokens[j - 1].is_cap and is_name_word(tokens[j - 1]) and \
+                    (tokens[j + 1].lower in DETERMINERS or tokens[j + 1].lower in ROLE_NOUNS):
+                outer = _subject_start(tokens, j)
+                if outer is not None and (outer == 0 or tokens[outer - 1].lower not in PREPOSITIONS):
+                    return outer, j   # not "In Kessel, officials of the board said"
+            break
+        if not tok.is_word or tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for", "and", "at"):
+            break
+    return start, end
 
 
 def _appositive_start(tokens: list[Token], comma: int) -> int | None:

@@ -318,7 +318,7 @@ class _Extractor:
             return self._resolve_pronoun(pronoun_of(words[0]) or words[0].lower, attr.mention_start)
         name = _person_in(tokens)
         if name:
-            return self.people.resolve_name(name, attr.mention_start)
+            return " and ".join(self.people.resolve_name(part, attr.mention_start) for part in name.split(" and "))
         return self._resolve_description(words, attr.mention_start,
                                          self.text[tokens[0].start:tokens[-1].end] if tokens else None)
 
@@ -332,6 +332,8 @@ class _Extractor:
             if at - q.end > 2500:
                 break
             person = self.people.person(q.speaker)
+            if " and " in q.speaker and gender != "p":
+                continue   # "he" is not one of "Ada Kolle and Ivo Brandt"
             if gender == "p" or person is None or person.gender in (None, gender):
                 return q.speaker
         return self._nearest_person_before(at, gender)
@@ -408,6 +410,9 @@ def _person_in(tokens: list[Token]) -> str | None:
             run = []
     if run:
         runs.append(run)
+    pair = _name_pair(tokens, runs)
+    if pair:
+        return pair
     best = None
     for r in runs:
         _, name = split_title(r)
@@ -422,3 +427,16 @@ def _person_in(tokens: list[Token]) -> str | None:
             or clean_word(last.text).lower() in ROLE_NOUNS and tokens[0].lower in DETERMINERS):
         return None  # "Clinton’s campaign", "Clinton's introducer", "a Clinton campaign official"
     return " ".join(clean_word(t.text) for t in best)
+
+
+def _name_pair(tokens: list[Token], runs: list[list[Token]]) -> str | None:
+    """"Frank Newport and Jim Harter" (two people named together, as the phrase ends) -> both."""
+    if len(runs) < 2 or runs[-1][-1] is not tokens[-1]:
+        return None
+    first, second = runs[-2], runs[-1]
+    names = [split_title(r)[1] for r in (first, second)]
+    k = tokens.index(first[-1])
+    if k + 2 >= len(tokens) or tokens[k + 1].lower != "and" or tokens[k + 2] is not second[0] or \
+            any(len(n) < 2 or n[-1].text.endswith(("’s", "'s", "’", "'")) for n in names):
+        return None
+    return " and ".join(" ".join(clean_word(t.text) for t in n) for n in names)

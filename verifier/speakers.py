@@ -37,7 +37,11 @@ class SpeakerMatcher:
         return name_words(target) if target else words
 
     def same(self, a: str | None, b: str | None) -> bool | None:
-        """True or False for two names; None when either is unknown or not a person's name."""
+        """True or False for two names; None when either is unknown or not a person's name.
+        "Ada Kolle and Ivo Brandt" (two people named together) is either of them."""
+        if a and b and (" and " in a or " and " in b):
+            found = [self.same(x, y) for x in a.split(" and ") for y in b.split(" and ")]
+            return True if True in found else False if False in found else None
         if not is_person_name(a) or not is_person_name(b):
             return None
         x, y = self.canonical(a), self.canonical(b)
