@@ -904,17 +904,28 @@ def _main_clause_start(tokens: list[Token], k: int) -> int:
     start = _after_dateline(tokens, k)
     while start < k:
         first = tokens[start]
+        if first.lower in ("but", "and", "so", "yet") and start + 1 < k and tokens[start + 1].text != ",":
+            first = tokens[start + 1]
         if first.lower in SENTENCE_ADVERBS and start + 1 < k and tokens[start + 1].text != ",":
             return start + 1   # "Then he cut into Bush, calling him …"
-        if not (first.lower in LEADING_WORDS or first.lower.endswith("ing")):
-            return start
         comma = next((j for j in range(start + 1, k) if tokens[j].text == ","), None)
+        if not (first.lower in LEADING_WORDS or first.lower.endswith("ing") or _time_phrase(tokens[start:comma or k])):
+            return start
         while comma is not None and _place_follows(tokens, comma, k):
             comma = next((j for j in range(comma + 1, k) if tokens[j].text == ","), None)
         if comma is None:
             return start
         start = comma + 1
     return start
+
+
+def _time_phrase(toks: list[Token]) -> bool:
+    """"A few days later", "Two weeks ago", "Last year", "Here in Columbia": an opening phrase
+    that sets the time or place, not a subject."""
+    words = [t.lower for t in toks if t.is_word]
+    return 0 < len(words) <= 6 and (words[-1] in ("later", "ago", "earlier", "afterward", "afterwards")
+                                    or words[0] in ("here", "there", "back") and len(words) > 1
+                                    or words[0] in ("last", "this", "next") and words[-1] in TIME_NOUNS)
 
 
 SENTENCE_ADVERBS = frozenset("then now still yet meanwhile instead also later earlier first finally".split())
@@ -1003,7 +1014,9 @@ def _reads_as_noun(tokens: list[Token], k: int, in_phrase: bool = True) -> bool:
     ("a rare note of", "22 Clinton emails"). Right after a quote, "the Saudis state" is a subject
     and its verb, so there ``in_phrase`` is off."""
     tok, prev = tokens[k], tokens[k - 1].lower if k > 0 else ""
-    return prev in NOUN_DETERMINERS \
+    possessed = (prev.endswith(("s’", "s'")) or prev.endswith(("’s", "'s")) and not tok.lower.endswith(("ed", "id", "ld"))) \
+        and not (k + 1 < len(tokens) and tokens[k + 1].lower in ("that", ":"))   # "Trump's claim that “…”" is a cue
+    return prev in NOUN_DETERMINERS or possessed and not pronoun_of(tokens[k - 1]) \
         or (prev in PREPOSITIONS and prev != "to" and not tok.lower.endswith("ing")) \
         or (tok.lower == "back" and prev.endswith("ed")) \
         or (in_phrase and tok.lower in NOUNABLE and _noun_phrase_head(tokens, k))

@@ -92,7 +92,7 @@ class People:
         titles, name_toks = split_title(tokens[i:j])
         if not name_toks or len(name_toks) > 5:
             return
-        words = [clean_word(t.text) for t in name_toks]
+        words = _from_first_name([clean_word(t.text) for t in name_toks])
         if len(words) == 1 and not titles:
             self._note_mention(words[0], tokens[i].start)
             return
@@ -150,6 +150,10 @@ class People:
         best = max(candidates, key=lambda p: (p.first_at <= at, _count_before(p, at), -p.first_at))
         return best.name if len(best.name.split()) >= len(words) else " ".join(words)
 
+    def has_surname(self, word: str) -> bool:
+        return any(p.surname == clean_word(word).lower() and len(p.name.split()) > 1
+                   for p in self._by_word.get(clean_word(word).lower(), []))
+
     def person(self, name: str) -> Person | None:
         for p in self._by_word.get(name.split()[-1].lower(), []) if name else []:
             if p.name == name:
@@ -198,12 +202,29 @@ def _continues_name(tokens: list[Token], i: int, j: int) -> bool:
 
 
 def split_title(tokens: list[Token]) -> tuple[list[str], list[Token]]:
-    """Titles and the name proper: [Florida, Sen., Marco, Rubio] -> ([Florida, Sen.], [Marco, Rubio])."""
+    """Titles and the name proper: [Florida, Sen., Marco, Rubio] -> ([Florida, Sen.], [Marco, Rubio]);
+    a body keeps its whole name: [State, Department], [House, Committee]."""
     k = 0
     for i, tok in enumerate(tokens[:-1]):
         if tok.text.rstrip(".").lower() in TITLES:
             k = i + 1
+    if k and k == len(tokens) - 1 and tokens[-1].lower in ORG_HEADS:
+        k = 0
     return [t.text for t in tokens[:k]], tokens[k:]
+
+
+def _from_first_name(words: list[str]) -> list[str]:
+    """A capitalised run read from a headline or a list: "Difference Between Bernie Sanders",
+    "Democrats Hillary Clinton" -> the name from its first name on."""
+    if len(words) < 3 or _is_first_name(words[0]):
+        return words
+    k = next((i for i in range(1, len(words) - 1) if _is_first_name(words[i])), None)
+    return words[k:] if k is not None else words
+
+
+def _is_first_name(word: str) -> bool:
+    low = word.lower()
+    return low in MALE_NAMES or low in FEMALE_NAMES
 
 
 def _same_person(person: Person, words: list[str]) -> bool:

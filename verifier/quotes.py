@@ -317,6 +317,8 @@ class _Extractor:
         if len(words) == 1 and (pronoun_of(words[0]) or words[0].lower in OBJECT_PRONOUNS):
             return self._resolve_pronoun(pronoun_of(words[0]) or words[0].lower, attr.mention_start)
         name = _person_in(tokens)
+        if not name and len(words) == 1 and words[0].is_cap and self.people.has_surname(words[0].text):
+            name = words[0].text   # "King says": Billie Jean King, though "king" is a title too
         if name:
             return " and ".join(self.people.resolve_name(part, attr.mention_start) for part in name.split(" and "))
         return self._resolve_description(words, attr.mention_start,
@@ -349,8 +351,8 @@ class _Extractor:
     def _resolve_description(self, words: list[Token], at: int, as_written: str | None = None) -> str | None:
         text = " ".join((as_written or " ".join(w.text for w in words)).split())
         keys = [w.text for w in words if w.lower not in DETERMINERS]
-        if not keys:
-            return text or None
+        if not keys or words[0].lower in ("a", "an", "another", "one", "some"):
+            return text or None   # "a court", "another official": someone not met before
         person = self.people.resolve_description(keys, at)
         if person:
             return person
