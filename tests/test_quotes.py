@@ -571,3 +571,14 @@ def test_an_indefinite_description_is_someone_new():
     text = ("The Supreme Court ruled in May.\n\n“There is no evidence of a crime,” according to a court "
             "document filed last week.")
     assert one(text).speaker != "Supreme Court"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # the pronoun's own sentence names its subject: that person, not the last speaker quoted
+    ("“We will not back down,” said Tom Aske.\n\nMark Ostrow fired back: “As a friend of this harbour,” he wrote, "
+     "“I know you are rooting for the pier too.”", "Mark Ostrow"),
+    ("“The pier is safe,” Tom Aske said.\n\nWith the vote lost, Piet Cross said he is left with two options, "
+     "one of which he called “the worst idea in the past 25 years.”", "Piet Cross"),
+])
+def test_a_pronoun_refers_to_the_subject_of_its_sentence(text, speaker):
+    assert statements(text)[-1].speaker == speaker

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from verifier.attribution import (Attribution, abbreviation_dot, attribution_after, attribution_before, dash_attribution, pronoun_of,
                                   participle_lead_subject, sentence_subject, strip_parentheticals, term_lead)
 from verifier.lexicon import ABBREVIATIONS, DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
-from verifier.people import People, clean_word, is_name_word, split_title
+from verifier.people import ORG_HEADS, People, clean_word, is_name_word, split_title
 from verifier.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
 from verifier.sentences import Sentences, Token, TokenIndex, mask_quotes, tokenize
 
@@ -328,6 +328,10 @@ class _Extractor:
         gender = PRONOUNS.get(pronoun) or OBJECT_PRONOUNS.get(pronoun)
         if gender in ("s", "n"):
             return None
+        if gender in ("m", "f"):
+            here = self._person_earlier_in_sentence(at, gender)
+            if here:
+                return here
         for q in reversed(self.quotes):
             if q.kind != STATEMENT or not q.speaker or q.start > at:
                 continue
@@ -339,6 +343,22 @@ class _Extractor:
             if gender == "p" or person is None or person.gender in (None, gender):
                 return q.speaker
         return self._nearest_person_before(at, gender)
+
+    def _person_earlier_in_sentence(self, at: int, gender: str) -> str | None:
+        """"Fallon fired back: “…,” he wrote", "Cross said he is left with …": the person who
+        is the subject of the pronoun's sentence, if the gender fits."""
+        start, _ = self.sentences.bounds(at)
+        attr = sentence_subject(self.index.between(start, at))
+        if attr is None or attr.kind != "name":
+            return None
+        name = _person_in(tokenize(self.text, attr.mention_start, attr.mention_end))
+        if not name or " and " in name:
+            return None
+        name = self.people.resolve_name(name, attr.mention_start)
+        person = self.people.person(name)
+        if person is None or person.gender not in (None, gender) or name.split()[-1].lower() in ORG_HEADS:
+            return None
+        return name
 
     def _nearest_person_before(self, at: int, gender: str | None) -> str | None:
         best, best_at = None, -1
