@@ -582,3 +582,22 @@ def test_an_indefinite_description_is_someone_new():
 ])
 def test_a_pronoun_refers_to_the_subject_of_its_sentence(text, speaker):
     assert statements(text)[-1].speaker == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a surname that is also a common word, alone before "said"
+    ('"We believe this is a great deal for the harbour," From said. "In this case, people point the finger."',
+     "From"),
+    ('"We have assessed the risk," Read said.', "Read"),
+    # bodies whose names end in a word that is mostly something else
+    ("“The email contains the mayor's private address,” Harbour Watch added.", "Harbour Watch"),
+    ("Harbour Watch stated in a release Tuesday that the filing “suggests the email was found in 2014.”",
+     "Harbour Watch"),
+    ("“The new material shows the council kept dossiers,” according to Harbour Watch.", "Harbour Watch"),
+    # "as X said" after the quote; a role with "of" before the name
+    ("Still, the fact that the race “is a dead heat right now,” as Veld said on the radio, matters.", "Veld"),
+    ('"Thanks, Kessel, for welcoming these sailors," said master of ceremonies Asab Tabari, an engineer.',
+     "Asab Tabari"),
+])
+def test_unusual_names_and_inverted_cues(text, speaker):
+    assert statements(text)[0].speaker == speaker

@@ -129,7 +129,22 @@ def attribution_after(tokens: list[Token]) -> Attribution | None:
             return sub
     if _is_cue_verb(tokens[i]) and tokens[i].lower not in PARTICIPLE_CUES:
         return _subject_forward(tokens, i + 1, tokens[i].text, tokens[i].start, "after")
-    return _subject_then_verb(tokens, i) or _sentence_final_cue(tokens, i)
+    if tokens[i].lower == "as" and i + 2 < len(tokens) and tokens[i + 1].is_word:
+        sub = _subject_then_verb(tokens, i + 1)   # “…,” as Cruz said on Monday
+        return sub if sub and sub.kind != "description" else None
+    return _lone_word_subject(tokens, i) or _subject_then_verb(tokens, i) or _sentence_final_cue(tokens, i)
+
+
+def _lone_word_subject(tokens: list[Token], i: int) -> Attribution | None:
+    """“…,” From said. / “…,” Read said.: one capitalised word right before "said" is a name,
+    even a word that is mostly something else."""
+    if i + 1 < len(tokens) and tokens[i].is_cap and tokens[i].is_word and tokens[i + 1].lower in ("said", "says") \
+            and not pronoun_of(tokens[i]) and tokens[i].lower not in LONE_NON_NAMES:
+        return _make(tokens, i, i + 1, tokens[i + 1], "after")
+    return None
+
+
+LONE_NON_NAMES = frozenset("the a an and but or so then it this that there here also he she they we i".split())
 
 
 def _sentence_final_cue(tokens: list[Token], i: int) -> Attribution | None:
@@ -282,11 +297,11 @@ def _whole_phrase_end(tokens: list[Token], i: int) -> int | None:
 
 def _name_follows(tokens: list[Token], j: int) -> bool:
     """"said retired neurosurgeon Ben Carson": lower-case words leading up to a name."""
-    for tok in tokens[j + 1:j + 4]:
+    for tok in tokens[j + 1:j + 5]:
         if tok.is_cap and is_name_word(tok):
             return True
-        if not tok.is_word or tok.lower in CLAUSE_BREAKERS:
-            return False
+        if not tok.is_word or tok.lower in CLAUSE_BREAKERS and tok.lower != "of":
+            return False   # "said master of ceremonies Asab Al-Tabchi"
     return False
 
 
@@ -791,7 +806,8 @@ def _subject_start(tokens: list[Token], end: int) -> int | None:
         return end - 1
     if not head.is_word:
         return None
-    if not (is_name_word(head) or head.lower in ROLE_NOUNS or clean_word(head.text).lower() in ROLE_NOUNS):
+    if not (is_name_word(head, tokens[end - 2] if end > 1 else None) or head.lower in ROLE_NOUNS
+            or clean_word(head.text).lower() in ROLE_NOUNS):
         return _determiner_phrase_start(tokens, end)
     start = end - 1
     while start > 0 and end - start < 9:
@@ -1075,7 +1091,8 @@ def _looks_like_subject(toks: list[Token], loose: bool = False) -> bool:
     if YEAR_OLD_RE.fullmatch(head):
         return True   # "the 46-year-old said"
     if words[-1].is_cap:
-        return is_name_word(words[-1]) or head in ROLE_NOUNS
+        return is_name_word(words[-1]) or head in ROLE_NOUNS or \
+            len(words) >= 2 and all(w.is_cap for w in words) and is_name_word(words[0])   # "Judicial Watch"
     if head in ROLE_NOUNS:
         return True
     if loose and len(words) >= 2 and words[0].lower in DETERMINERS and len(words) <= 5:

@@ -59,9 +59,17 @@ def clean_word(word: str) -> str:
     return re.sub(r"['’]s?$", "", word)
 
 
-def is_name_word(tok: Token) -> bool:
+def is_name_word(tok: Token, prev: Token | None = None) -> bool:
+    """A capitalised word that can be part of a name; with ``prev``, the name word before it,
+    also a word that ends names of bodies ("Judicial Watch")."""
     word = clean_word(tok.text)
+    if prev is not None and tok.is_cap and word.lower() in NAME_ENDINGS and is_name_word(prev):
+        return True
     return bool(word) and word[0].isupper() and word.lower().rstrip(".") not in NOT_NAMES
+
+
+# Words in NOT_NAMES that also end names of bodies: Judicial Watch, Human Rights Watch.
+NAME_ENDINGS = frozenset({"watch"})
 
 
 class People:
@@ -191,7 +199,7 @@ def _continues_name(tokens: list[Token], i: int, j: int) -> bool:
         return False  # a gap of more than one space (line break, double space)
     if j > i and tokens[j - 1].text.endswith(("’s", "'s", "’", "'")):
         return False  # Trump’s campaign: the possessive ends the name
-    if is_name_word(tok) or tok.text.rstrip(".").lower() in TITLES and tok.is_cap:
+    if is_name_word(tok, tokens[j - 1] if j > i else None) or tok.text.rstrip(".").lower() in TITLES and tok.is_cap:
         return True
     if tok.lower in NAME_PARTICLES and j > i and j + 1 < len(tokens) and tokens[j + 1].is_cap:
         return True

@@ -421,7 +421,7 @@ def _person_in(tokens: list[Token]) -> str | None:
     runs, run = [], []
     for tok in tokens:
         if tok.is_word and tok.lower not in DETERMINERS and \
-                (is_name_word(tok) or tok.text.rstrip(".").lower() in TITLES and tok.is_cap):
+                (is_name_word(tok, run[-1] if run else None) or tok.text.rstrip(".").lower() in TITLES and tok.is_cap):
             run.append(tok)
             if tok.text.endswith(("’s", "'s", "’", "'")):
                 runs.append(run)
