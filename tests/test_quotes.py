@@ -601,3 +601,15 @@ def test_a_pronoun_refers_to_the_subject_of_its_sentence(text, speaker):
 ])
 def test_unusual_names_and_inverted_cues(text, speaker):
     assert statements(text)[0].speaker == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a clause between the quote and "said X", then an appositive
+    ('"Many would consider that an embarrassment for Anna Veld" if she did not win by more than that, said '
+     'David Brann, an elections analyst at the non-partisan Kessel Political Report.', "David Brann"),
+    # the appositive's closing comma is missing after the quote
+    ('"The mayor says different things to different audiences," Katie Parr, who is chairman of Our Harbour '
+     'Pac said in a statement.', "Katie Parr"),
+])
+def test_cues_after_a_clause_or_an_unclosed_appositive(text, speaker):
+    assert one(text).speaker == speaker

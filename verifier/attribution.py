@@ -163,7 +163,7 @@ def _sentence_final_cue(tokens: list[Token], i: int) -> Attribution | None:
 
 def _rest_is_adjunct(tokens: list[Token], attr: Attribution) -> bool:
     """After "he said" only a short adjunct or an appositive may follow."""
-    rest = [t for t in tokens if t.start > max(attr.cue_start or 0, attr.mention_end or 0)]
+    rest = [t for t in tokens if t.start >= max((attr.cue_start or 0) + 1, attr.mention_end or 0)]
     return len(rest) <= 8 or rest[0].text == ","
 
 
@@ -188,6 +188,9 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
         if tok.text == ",":
             k = _skip_appositive(tokens, j)
             if k is None:
+                verb = _verb_after_unclosed_appositive(tokens, j)
+                if verb is not None and _looks_like_subject(tokens[i:j]):
+                    return _make(tokens, i, j, tokens[verb], "after")
                 return None
             head_end = j
             j = _skip_adverbs(tokens, k)
@@ -218,6 +221,20 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
     if end == i or not _looks_like_subject(tokens[i:end], loose=loose):
         return None
     return _make(tokens, i, end, tokens[j], "after")
+
+
+def _verb_after_unclosed_appositive(tokens: list[Token], comma: int) -> int | None:
+    """“…,” Katie Parr, who is chairman of Our Harbour PAC said …: the appositive's closing
+    comma is missing; the speech verb after the body's name."""
+    if comma + 2 >= len(tokens) or not (tokens[comma + 1].lower in ("who", "a", "an", "the")
+                                         or tokens[comma + 1].lower in ROLE_NOUNS):
+        return None
+    for m in range(comma + 2, min(len(tokens), comma + 15)):
+        if not tokens[m].is_word and tokens[m].text not in (".", "-", "’", "'", "&"):
+            return None
+        if tokens[m].lower in ("said", "says", "added", "told", "wrote") and tokens[m - 1].is_cap:
+            return m
+    return None
 
 
 def _joins_names(tokens: list[Token], j: int) -> bool:
@@ -766,7 +783,7 @@ def _unclosed_appositive(tokens: list[Token], start: int, end: int) -> tuple[int
         tok = tokens[j]
         if tok.text == ",":
             if j > 0 and tokens[j - 1].is_cap and is_name_word(tokens[j - 1]) and \
-                    (tokens[j + 1].lower in DETERMINERS or tokens[j + 1].lower in ROLE_NOUNS):
+                    (tokens[j + 1].lower in DETERMINERS or tokens[j + 1].lower in ROLE_NOUNS or tokens[j + 1].lower == "who"):
                 outer = _subject_start(tokens, j)
                 if outer is not None and (outer == 0 or tokens[outer - 1].lower not in PREPOSITIONS):
                     return outer, j   # not "In Kessel, officials of the board said"
