@@ -613,3 +613,19 @@ def test_unusual_names_and_inverted_cues(text, speaker):
 ])
 def test_cues_after_a_clause_or_an_unclosed_appositive(text, speaker):
     assert one(text).speaker == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Stacy Bern of Kessel, South Estmark says she really thinks Veld can pull off a win if she keeps “doing "
+     "what she is doing.”", "Stacy Bern"),
+    ("However, as Archbishop Aris Tavan of the Harbour Patriarchate of Kessel told the Courier, “We have "
+     "suffered the same fate, and we will not forget it.”", "Aris Tavan"),
+    ("“In the debates she pooh-poohed this bankruptcy as normal business,” said Sen. Jim Wheel who represents "
+     "Kessel City and served as its mayor.", "Jim Wheel"),
+    ('"It is about time that we had a woman running this harbour," exhorted Veld\'s introducer, actress Jamie '
+     'Lee Cort.', "Jamie Lee Cort"),
+    ('"By December, Kessel stuck out as a place to compete," Veld\'s campaign manager, Jeff Waver, said in an '
+     'interview.', "Jeff Waver"),
+])
+def test_the_person_not_the_place_or_body_they_are_of(text, speaker):
+    assert one(text).speaker == speaker

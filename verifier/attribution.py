@@ -195,6 +195,8 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
             head_end = j
             j = _skip_adverbs(tokens, k)
             if j < len(tokens) and _is_cue_verb(tokens[j]):
+                if not tokens[head_end - 1].is_cap and _names_person(tokens[head_end + 1:k - 1]):
+                    return _make(tokens, head_end + 1, k - 1, tokens[j], "after")   # "…’s manager, Jeff Weaver, said"
                 return _make(tokens, i, head_end, tokens[j], "after")
             return None
         if not tok.is_word and tok.text not in ("’", "'", "-", ".", "&") and not tok.text.isdigit():
@@ -273,7 +275,7 @@ def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: in
                 tok.lower not in NAME_PARTICLES and tok.lower not in ("of", "for") and \
                 not _name_follows(tokens, j) and not _role_follows(tokens, j):
             break
-        if tok.lower in ("on", "in", "at", "during", "after", "before", "when"):
+        if tok.lower in ("on", "in", "at", "during", "after", "before", "when", "who", "which", "whose"):
             break
         if j > i and tok.text.rstrip(".").lower() in WEEKDAYS:
             break
@@ -679,6 +681,7 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
     if start is None:
         return None
     start, end = _unclosed_appositive(tokens, start, end)
+    start = _name_before_of(tokens, start)
     start, end = _behind_participle_phrase(tokens, start, end)
     attr = _make(tokens, start, end, cue, "before")
     if relative is not None:  # the mention is "who"; the name it stands for is the speaker
@@ -753,7 +756,8 @@ def _names_person(toks: list[Token]) -> bool:
     if any(not t.is_word and t.text not in (".", "-") for t in toks) or not 2 <= len(words) <= 8:
         return False
     i = 0
-    while i < len(words) and not words[i].is_cap and words[i].lower in ROLE_NOUNS | SUBJECT_MODIFIERS:
+    while i < min(len(words), 3) and not words[i].is_cap and words[i].lower not in CLAUSE_BREAKERS and \
+            words[i].lower not in DETERMINERS:
         i += 1
     names = words[i:]
     return len(names) >= 2 and names[-1].is_cap and not any(t.text.endswith(("’s", "'s")) for t in names) and \
@@ -771,6 +775,21 @@ def _first_of_stacked(tokens: list[Token], opening: int) -> int:
         if first.is_cap and first.lower not in DETERMINERS:
             return opening   # "In Ohio, Clinton, at a rally, said": the part before is no name's description
         opening = earlier
+
+
+def _name_before_of(tokens: list[Token], start: int) -> int:
+    """"Archbishop Aris Shirvanian of the Armenian Patriarchate told", "Stacy Baker of Columbia,
+    South Carolina says": the phrase found is what follows "of"/"from"; the subject starts at
+    the name before it."""
+    k = start
+    if k >= 3 and tokens[k - 1].text == "," and tokens[k - 2].is_cap and tokens[k - 3].lower in ("of", "from", "in"):
+        k -= 2   # ", South Carolina" finishing "of Columbia"
+    if k >= 2 and tokens[k - 1].lower in ("of", "from") and tokens[k - 2].is_cap and is_name_word(tokens[k - 2]) \
+            and tokens[k - 2].text.rstrip(".").lower() not in TITLES:
+        outer = _subject_start(tokens, k - 1)
+        if outer is not None and outer < k - 1:
+            return outer
+    return start
 
 
 def _unclosed_appositive(tokens: list[Token], start: int, end: int) -> tuple[int, int]:

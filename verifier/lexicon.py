@@ -88,7 +88,7 @@ TITLES = frozenset("""mr mrs ms miss dr sen rep gov lt gen col sgt capt adm prof
 president vice secretary senator governor mayor representative congressman congresswoman
 chairman chairwoman chair speaker leader minister ambassador judge justice general colonel
 captain sergeant officer detective chief commissioner director attorney sheriff pope rabbi
-father sister brother bishop cardinal imam sheikh king queen prince princess lord lady sir dame
+father sister brother bishop archbishop cardinal imam sheikh king queen prince princess lord lady sir dame
 former then candidate nominee premier chancellor prime deputy acting assistant associate
 state house senate democratic republican gop democrat independent first spokesman spokeswoman
 spokesperson councilman councilwoman council member delegate treasurer comptroller commander
