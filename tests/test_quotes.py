@@ -629,3 +629,23 @@ def test_cues_after_a_clause_or_an_unclosed_appositive(text, speaker):
 ])
 def test_the_person_not_the_place_or_body_they_are_of(text, speaker):
     assert one(text).speaker == speaker
+
+
+@pytest.mark.parametrize("text, speakers", [
+    ("Michael Sear, who lives in an area outside of the state capital, Kessel, said he still “prays that Veld "
+     "ends up the nominee at the convention.”", ["Michael Sear"]),
+    ('"Both of them scare me," Harry Bend, 30, of Kessel, N.C., who was among those polled, said in an '
+     'interview.', ["Harry Bend"]),
+    ("The new plans “will not solve this challenge, but are steps in the right direction,” Anne Rich, assistant "
+     "secretary for ports, harbours, and shipping, said on Monday.", ["Anne Rich"]),
+    ("The meeting was heated. Aske’s “excesses” are sickening, Tom Holl said Tuesday in Kessel, noting the "
+     "harm done.", ["Tom Holl"]),
+    ("Former prosecutor and Kessel Mayor Rudy Gant, who backs Veld, trashed Aske on the radio, calling it a "
+     "“no-brainer” to prosecute.", ["Rudy Gant"]),
+    ("Veld responds to Aske with, “Why now? That was on my way to Kessel?” Aske then writes back, “You look "
+     "cute.”", ["Veld", "Aske"]),
+    ("But Veld would not comment on an executive order signed by the governor “to protect privacy and "
+     "equality for all state workers.”", ["Veld"]),
+])
+def test_long_appositives_participles_and_replies(text, speakers):
+    assert [q.speaker for q in statements(text)] == speakers

@@ -152,6 +152,8 @@ def _sentence_final_cue(tokens: list[Token], i: int) -> Attribution | None:
     for k in range(len(tokens) - 1, i, -1):
         if tokens[k].text == ",":
             nxt = k + 1
+            if nxt < len(tokens) and tokens[nxt].lower in PARTICIPLE_CUES:
+                continue   # ", noting the harm": a participle, its subject is not after it
             if nxt < len(tokens) and _is_cue_verb(tokens[nxt]) and tokens[nxt].lower in SPEECH_VERBS:
                 attr = _subject_forward(tokens, nxt + 1, tokens[nxt].text, tokens[nxt].start, "after")
             else:
@@ -193,7 +195,14 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
                     return _make(tokens, i, j, tokens[verb], "after")
                 return None
             head_end = j
+            if not _looks_like_subject(tokens[i:head_end]):
+                return None   # "“…” are sickening, Hollande said": no subject before the comma
             j = _skip_adverbs(tokens, k)
+            while j < len(tokens) and not _is_cue_verb(tokens[j]) and k - head_end < 30:
+                k = _skip_appositive(tokens, k - 1)   # "Harry Bond, 30, of Raleigh, N.C., who …, said"
+                if k is None:
+                    return None
+                j = _skip_adverbs(tokens, k)
             if j < len(tokens) and _is_cue_verb(tokens[j]):
                 if not tokens[head_end - 1].is_cap and _names_person(tokens[head_end + 1:k - 1]):
                     return _make(tokens, head_end + 1, k - 1, tokens[j], "after")   # "…’s manager, Jeff Weaver, said"
@@ -522,7 +531,7 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
             return nearer
         if earlier and earlier.kind != "description":
             return Attribution(earlier.mention_start, earlier.mention_end, earlier.mention,
-                               tok.text, tok.start, "before")
+                               tok.text, tok.start, "before", earlier.name_start, earlier.name_end)
     if not participle and _after_conjunction(tokens, k):
         sub = _coordinated_subject(tokens, k)   # "… , he laughed and said"
         if sub:
@@ -670,6 +679,8 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
             return None
     if tokens[end - 1].text == ",":
         opening = _appositive_start(tokens, end - 1)
+        if opening is None:
+            opening = _named_before_long_appositive(tokens, end - 1)
         if opening is None and end > 1 and is_name_word(tokens[end - 2]):
             opening = end - 1  # "Gov. John Kasich, said"
         if opening is None:
@@ -747,6 +758,20 @@ def _skip_verb_chain(tokens: list[Token], end: int) -> int:
     while j > 0 and _is_adverb(tokens[j - 1]):
         j -= 1
     return j if j < end - 1 else end
+
+
+def _named_before_long_appositive(tokens: list[Token], comma: int) -> int | None:
+    """"Michael Seaman, who lives … outside the state capital, Sacramento, said": an appositive
+    with commas of its own; the comma after the name that opens it."""
+    for k in range(comma - 1, max(0, comma - 40), -1):
+        if tokens[k].text in "“”\"‘.;:!?" and not abbreviation_dot(tokens, k):
+            return None
+        if tokens[k].text == "," and k > 0 and tokens[k - 1].is_cap and is_name_word(tokens[k - 1]) and \
+                k + 1 < comma and (tokens[k + 1].lower in ("who", "a", "an", "the") or
+                                   tokens[k + 1].is_word and not tokens[k + 1].is_cap) and \
+                (k < 2 or not tokens[k - 2].lower in PREPOSITIONS):
+            return k
+    return None
 
 
 def _names_person(toks: list[Token]) -> bool:
@@ -1068,6 +1093,8 @@ def _reads_as_noun(tokens: list[Token], k: int, in_phrase: bool = True) -> bool:
     tok, prev = tokens[k], tokens[k - 1].lower if k > 0 else ""
     possessed = (prev.endswith(("s’", "s'")) or prev.endswith(("’s", "'s")) and not tok.lower.endswith(("ed", "id", "ld"))) \
         and not (k + 1 < len(tokens) and tokens[k + 1].lower in ("that", ":"))   # "Trump's claim that “…”" is a cue
+    if tok.lower in ("order", "orders") and prev == "executive":
+        return True   # "by executive order", "the use of executive orders"
     return prev in NOUN_DETERMINERS or possessed and not pronoun_of(tokens[k - 1]) \
         or (prev in PREPOSITIONS and prev != "to" and not tok.lower.endswith("ing")) \
         or (tok.lower == "back" and prev.endswith("ed")) \

@@ -158,7 +158,7 @@ class _Extractor:
         after = attribution_after(after_tokens)
         if after and not self._may_be_followed_by_cue(span, after_tokens, after):
             after = None
-        if after and _introduces_next(after_tokens, after):
+        if after and (_introduces_next(after_tokens, after) or self._leads_into_next(n, span, after_tokens)):
             after = None   # “… schools,” Trump said: “…” — the cue is the next quote's
         ends_sentence = span.closed and self.text[span.end - 1:span.end] == "."
         lead = participle_lead_subject(before, after_tokens)
@@ -169,6 +169,14 @@ class _Extractor:
                 return None  # “A,” Smith said. “B.” Jones said that …: B is still Smith's
             return attribution_before(before, self._is_someone) or after
         return after
+
+    def _leads_into_next(self, n: int, span: QuotedSpan, after: list[Token]) -> bool:
+        """“Why now?” Mills then writes back, “You look cute.” — after a quote that ends its
+        sentence, a clause ending in a comma right before the next quote introduces that quote."""
+        if not after or len(after) > 7 or after[-1].text != "," or n + 1 >= len(self.spans) or \
+                self.text[span.end - 1:span.end] not in "?!":
+            return False
+        return self.spans[n + 1].start - after[-1].end <= 3
 
     def _may_be_followed_by_cue(self, span: QuotedSpan, after: list[Token], attr: Attribution) -> bool:
         """“…,” he said — but not “it gets me mad” every time he thinks: a cue after a quote wants
