@@ -649,3 +649,19 @@ def test_the_person_not_the_place_or_body_they_are_of(text, speaker):
 ])
 def test_long_appositives_participles_and_replies(text, speakers):
     assert [q.speaker for q in statements(text)] == speakers
+
+
+@pytest.mark.parametrize("text, speakers", [
+    ("“Look at all these supporters here,” Tom Paris said with a smirk.\n\n“They’re all here because she is "
+     "promising free stuff,” Ben Bent shot back with a laugh.", ["Tom Paris", "Ben Bent"]),
+    ("“Not us but can’t argue with it!” Mike Murf, the head of Harbour Forward, Tweeted on Friday.",
+     ["Mike Murf"]),
+    ("“Veld needs a strategy for the [north quay] voters,” Nate Salver, the polling guru who founded "
+     "harbourpolls.com tweeted on Wednesday.", ["Nate Salver"]),
+    ("“They have to decide whether to feed themselves,” Fight for $15 organizing director Kendall Fell told "
+     "the Courier.", ["Kendall Fell"]),
+    ('Pete Santo spoke often. In a clip that Judge Mary Moss called "distasteful," Santo expressed a desire '
+     'to "try, convict and shoot the mayor."', ["Mary Moss", "Pete Santo"]),
+])
+def test_replies_mistakes_and_a_second_subject(text, speakers):
+    assert [q.speaker for q in statements(text)] == speakers

@@ -198,17 +198,18 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
             if not _looks_like_subject(tokens[i:head_end]):
                 return None   # "“…” are sickening, Hollande said": no subject before the comma
             j = _skip_adverbs(tokens, k)
-            while j < len(tokens) and not _is_cue_verb(tokens[j]) and k - head_end < 30:
+            while j < len(tokens) and not _is_cue_verb(tokens[j]) and not _capitalised_cue(tokens[j]) \
+                    and k - head_end < 30:
                 k = _skip_appositive(tokens, k - 1)   # "Harry Bond, 30, of Raleigh, N.C., who …, said"
                 if k is None:
                     return None
                 j = _skip_adverbs(tokens, k)
-            if j < len(tokens) and _is_cue_verb(tokens[j]):
+            if j < len(tokens) and (_is_cue_verb(tokens[j]) or _capitalised_cue(tokens[j])):
                 if not tokens[head_end - 1].is_cap and _names_person(tokens[head_end + 1:k - 1]):
                     return _make(tokens, head_end + 1, k - 1, tokens[j], "after")   # "…’s manager, Jeff Weaver, said"
                 return _make(tokens, i, head_end, tokens[j], "after")
             return None
-        if not tok.is_word and tok.text not in ("’", "'", "-", ".", "&") and not tok.text.isdigit():
+        if not tok.is_word and tok.text not in ("’", "'", "-", ".", "&", "$") and not tok.text.isdigit():
             return None
         if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for") and not _joins_names(tokens, j):
             if _is_adverb(tok):
@@ -243,9 +244,15 @@ def _verb_after_unclosed_appositive(tokens: list[Token], comma: int) -> int | No
     for m in range(comma + 2, min(len(tokens), comma + 15)):
         if not tokens[m].is_word and tokens[m].text not in (".", "-", "’", "'", "&"):
             return None
-        if tokens[m].lower in ("said", "says", "added", "told", "wrote") and tokens[m - 1].is_cap:
-            return m
+        if tokens[m].lower in ("said", "says", "added", "told", "wrote", "tweeted") and \
+                (tokens[m - 1].is_cap or any(t.lower == "who" for t in tokens[comma + 1:m])):
+            return m   # (after "who …" the verb is the name's either way)
     return None
+
+
+def _capitalised_cue(tok: Token) -> bool:
+    """"Murphy, the head of the group, Tweeted on Friday": a speech verb capitalised by mistake."""
+    return tok.is_cap and tok.lower.endswith("ed") and tok.lower in SPEECH_VERBS and tok.text[1:].islower()
 
 
 def _joins_names(tokens: list[Token], j: int) -> bool:
@@ -1081,6 +1088,8 @@ def _is_verb_here(tokens: list[Token], j: int) -> bool:
     if tokens[j].lower in ("went", "goes") and j + 1 < len(tokens) and tokens[j + 1].lower == "on" and \
             (j + 2 == len(tokens) or not tokens[j + 2].is_word):
         return True
+    if tokens[j].lower in ("shot", "shoots") and j + 1 < len(tokens) and tokens[j + 1].lower == "back":
+        return True   # “…,” Bennett shot back
     return _is_cue_verb(tokens[j]) and not _reads_as_noun(tokens, j, in_phrase=False)
 
 

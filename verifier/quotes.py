@@ -230,7 +230,7 @@ class _Extractor:
             return []  # “… a liar.” However, he held his fire …: a new sentence
         first_word = next((i for i, t in enumerate(tokens) if t.is_word), len(tokens))
         cut = next((i for i, t in enumerate(tokens) if i > first_word and t.text in ".!?;"
-                    and not abbreviation_dot(tokens, i)), len(tokens))
+                    and not abbreviation_dot(tokens, i) and not _inside_word(tokens, i)), len(tokens))
         return tokens[:cut]
 
     # --- statements and terms ---------------------------------------------------------------------
@@ -258,6 +258,12 @@ class _Extractor:
         prev_span = self.spans[n - 1] if n else None
         carried = prev and prev.kind == STATEMENT and prev.speaker_mention and prev_span
         if carried and self._same_paragraph(prev_span, span):
+            lead = next((i for i, t in enumerate(before) if t.is_word), len(before))
+            after_comma = 0 < lead < len(before) and (before[lead - 1].text == "," or
+                                                       self.text[prev_span.end - 1:prev_span.end] == ",")
+            own = self._known_subject(before[lead:]) if after_comma else None
+            if own is not None and own.kind == "name" and own.mention_start == before[lead].start:
+                return own   # … Mosman called “distasteful,” Santilli expressed a desire to “…”
             return _carried(prev, "inherited")
         if any(t.is_word for t in before):
             return None
@@ -400,6 +406,11 @@ def _introduces_next(after: list[Token], attr: Attribution) -> bool:
     quote's cue."""
     k = next((i for i, t in enumerate(after) if t.start >= max((attr.cue_start or 0) + 1, attr.mention_end or 0)), None)
     return k is not None and k == len(after) - 1 and after[k].text == ":"   # and the next quote follows
+
+
+def _inside_word(tokens: list[Token], i: int) -> bool:
+    """The period of "fivethirtyeight.com": a lower-case word follows without a space."""
+    return i + 1 < len(tokens) and tokens[i + 1].start == tokens[i].end and tokens[i + 1].text[:1].islower()
 
 
 def _ends_sentence(tokens: list[Token]) -> bool:
