@@ -665,3 +665,15 @@ def test_long_appositives_participles_and_replies(text, speakers):
 ])
 def test_replies_mistakes_and_a_second_subject(text, speakers):
     assert [q.speaker for q in statements(text)] == speakers
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Harbour safety experts have discounted Aske's claims, but have speculated that the pier might be able "
+     "to carry its “full design load” through other means.", "Harbour safety experts"),
+    ("When Tom Aske criticized Veld during a debate, Anna shot back, “I suppose I could have stayed home and "
+     "baked cookies.”", "Anna"),
+    ("“OK, for a start, his wife has explained that she chose not to speak,” Oliver barked.", "Oliver"),
+    ("Veld aides said the mayor “will not sign anything before the vote.”", "Veld aides"),
+])
+def test_described_groups_and_retorts(text, speaker):
+    assert one(text).speaker == speaker

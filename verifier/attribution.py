@@ -250,6 +250,10 @@ def _verb_after_unclosed_appositive(tokens: list[Token], comma: int) -> int | No
     return None
 
 
+def _shot_back(tokens: list[Token], j: int) -> bool:
+    return tokens[j].lower in ("shot", "shoots") and j + 1 < len(tokens) and tokens[j + 1].lower == "back"
+
+
 def _capitalised_cue(tok: Token) -> bool:
     """"Murphy, the head of the group, Tweeted on Friday": a speech verb capitalised by mistake."""
     return tok.is_cap and tok.lower.endswith("ed") and tok.lower in SPEECH_VERBS and tok.text[1:].islower()
@@ -387,7 +391,8 @@ def _outer_report(tokens: list[Token], inner: Attribution) -> Attribution | None
         tok = tokens[j]
         if tok.text in (";", ":"):
             return None
-        if tok.lower in REPORTING_VERBS and not tok.is_cap:
+        if tok.lower in REPORTING_VERBS and not tok.is_cap and not _reads_as_noun(tokens, j) \
+                and not _object_of_verb(tokens, j):
             outer = _verb_subject(tokens[:k], j)
             if outer and outer.kind in ("name", "pronoun"):
                 return outer
@@ -421,7 +426,7 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
     tier = "speech" if modal else tier
     for k in range(len(tokens) - 1, -1, -1):
         tok = tokens[k]
-        if tok.lower not in CUE_WORDS:
+        if tok.lower not in CUE_WORDS and not _shot_back(tokens, k):
             continue   # (fast path: most words are no cue)
         if tier == "speech" and not modal and k > 0 and tokens[k - 1].lower in MODALS:
             continue
@@ -432,10 +437,10 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
         if _object_of_verb(tokens, k) or _naming_participle(tokens, k) or \
                 (_reads_as_noun(tokens, k) and not _is_cue_noun(tokens, k)):
             continue
-        speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k)
+        speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k) or _shot_back(tokens, k)
         if tier == "speech" and not speech and _is_cue_verb(tok) and _after_relative_who(tokens, k):
             speech = True   # "said Jason Ervin, who thinks Emanuel “…”": the nearer clause's
-        is_verb = _is_cue_verb(tok) and speech == (tier == "speech")
+        is_verb = (_is_cue_verb(tok) or _shot_back(tokens, k)) and speech == (tier == "speech")
         if is_verb and tier != "noun":
             attr = _verb_subject(tokens, k)
         elif tier == "noun" and _is_cue_noun(tokens, k):
@@ -961,7 +966,9 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
     while j < k and (tokens[j].is_cap or tokens[j].lower in DETERMINERS or tokens[j].lower in NAME_PARTICLES
                      or clean_word(tokens[j].text).lower() in ROLE_NOUNS or tokens[j].lower in SUBJECT_MODIFIERS
                      or (j > i and (tokens[j - 1].lower in DETERMINERS or tokens[j - 1].text.endswith(("’s", "'s")))
-                         and _role_follows(tokens, j))):
+                         and _role_follows(tokens, j))
+                     or (j > i and tokens[j - 1].is_cap and j + 1 < k and not tokens[j].is_cap
+                         and tokens[j + 1].lower in ROLE_NOUNS and not tokens[j].lower.endswith("ed"))):
         j += 1
     if j > i and j < k and _looks_like_subject(tokens[i:j]) and (tokens[j].is_word or tokens[j].text == ","):
         return _make(tokens, i, j, tokens[k], "before")
@@ -1088,7 +1095,7 @@ def _is_verb_here(tokens: list[Token], j: int) -> bool:
     if tokens[j].lower in ("went", "goes") and j + 1 < len(tokens) and tokens[j + 1].lower == "on" and \
             (j + 2 == len(tokens) or not tokens[j + 2].is_word):
         return True
-    if tokens[j].lower in ("shot", "shoots") and j + 1 < len(tokens) and tokens[j + 1].lower == "back":
+    if _shot_back(tokens, j):
         return True   # “…,” Bennett shot back
     return _is_cue_verb(tokens[j]) and not _reads_as_noun(tokens, j, in_phrase=False)
 

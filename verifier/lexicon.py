@@ -23,7 +23,7 @@ acknowledge concede lecture preach pontificate insist reason point characterize 
 recommend caution deride decry denounce condemn dismiss scold chide rebuke reprimand berate
 describe brand term bemoan knock hit rip decry lambast ridicule
 assail attack fault thank acknowledge reaffirm rebut refute dispute concur dub indicate echo
-boom bellow thunder roar fire remember react talk surmise voice exhort""".split()
+boom bellow thunder roar fire remember react talk surmise voice exhort bark""".split()
 
 _IRREGULAR = {
     "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"],

@@ -465,8 +465,8 @@ def _person_in(tokens: list[Token]) -> str | None:
     last = tokens[-1]
     if best[-1] is not last and not last.is_cap and (
             best[-1].text.endswith(("’s", "'s")) and last.is_word
-            or clean_word(last.text).lower() in ROLE_NOUNS and tokens[0].lower in DETERMINERS):
-        return None  # "Clinton’s campaign", "Clinton's introducer", "a Clinton campaign official"
+            or clean_word(last.text).lower() in ROLE_NOUNS):
+        return None  # "Clinton’s campaign", "Clinton's introducer", "a Clinton campaign official", "Clinton aides"
     return " ".join(clean_word(t.text) for t in best)
 
 
