@@ -677,3 +677,19 @@ def test_replies_mistakes_and_a_second_subject(text, speakers):
 ])
 def test_described_groups_and_retorts(text, speaker):
     assert one(text).speaker == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('Dora Dean, the chairwoman of the Kessel Harbour Party, is supporting Veld and in a statement credited '
+     'her for "an exciting and inspiring campaign."', "Dora Dean"),
+    ("Source familiar with the ad says the group is spending “substantial” funds to air it.",
+     "Source familiar with the ad"),
+    ("State's reviewers had said more than 1,300 Veld emails contained secrets, but most were just "
+     "\"confidential,\" a lower level.", "State's reviewers"),
+    ('Veld, exasperated, famously responded: "What difference - at this point, what difference does it '
+     'make?" Her critics cited it as evidence that she did not care.', "Veld"),
+    ('"We won a smaller share of the harbour vote than any party has ever won," said Al From, who helped '
+     'found the club.', "Al From"),
+])
+def test_phrases_around_subjects(text, speaker):
+    assert one(text).speaker == speaker

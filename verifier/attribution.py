@@ -703,8 +703,11 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
     start = _subject_start(tokens, end)
     if start is None:
         return None
+    if start > 1 and tokens[start - 1].lower in ("in", "on", "at", "during") and not tokens[start].is_cap:
+        # "… and in a statement credited him": a phrase of place or manner, not the subject
+        return _sentence_subject(tokens, k) if tokens[start - 2].lower in ("and", "but", "then") else None
     start, end = _unclosed_appositive(tokens, start, end)
-    start = _name_before_of(tokens, start)
+    start = _name_before_of(tokens, _behind_familiar(tokens, start))
     start, end = _behind_participle_phrase(tokens, start, end)
     attr = _make(tokens, start, end, cue, "before")
     if relative is not None:  # the mention is "who"; the name it stands for is the speaker
@@ -814,6 +817,19 @@ def _first_of_stacked(tokens: list[Token], opening: int) -> int:
         opening = earlier
 
 
+# Plural nouns of people doing something: reviewers, investigators, analysts, critics, residents.
+AGENT_ENDINGS = ("ers", "ors", "ists", "ians", "ants", "ents", "ics")
+
+
+def _behind_familiar(tokens: list[Token], start: int) -> int:
+    """"A source familiar with the ad says": the subject is the source, not the ad."""
+    if start >= 3 and tokens[start - 1].lower in ("with", "to") and tokens[start - 2].lower in ("familiar", "close"):
+        outer = _subject_start(tokens, start - 2)
+        if outer is not None:
+            return outer
+    return start
+
+
 def _name_before_of(tokens: list[Token], start: int) -> int:
     """"Archbishop Aris Shirvanian of the Armenian Patriarchate told", "Stacy Baker of Columbia,
     South Carolina says": the phrase found is what follows "of"/"from"; the subject starts at
@@ -881,6 +897,9 @@ def _subject_start(tokens: list[Token], end: int) -> int | None:
         return None
     if not (is_name_word(head, tokens[end - 2] if end > 1 else None) or head.lower in ROLE_NOUNS
             or clean_word(head.text).lower() in ROLE_NOUNS):
+        if end >= 2 and tokens[end - 2].is_cap and tokens[end - 2].text.endswith(("’s", "'s")) and not head.is_cap \
+                and head.lower.endswith(AGENT_ENDINGS):
+            return _subject_start_possessive(tokens, end - 2)   # "State's reviewers had said"
         return _determiner_phrase_start(tokens, end)
     start = end - 1
     while start > 0 and end - start < 9:

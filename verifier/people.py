@@ -65,11 +65,17 @@ def is_name_word(tok: Token, prev: Token | None = None) -> bool:
     word = clean_word(tok.text)
     if prev is not None and tok.is_cap and word.lower() in NAME_ENDINGS and is_name_word(prev):
         return True
+    if prev is not None and tok.is_cap and clean_word(prev.text).lower() in FIRST_NAMES and \
+            word.lower() in SURNAME_WORDS:
+        return True   # "Al From", "Ivan Read"
     return bool(word) and word[0].isupper() and word.lower().rstrip(".") not in NOT_NAMES
 
 
 # Words in NOT_NAMES that also end names of bodies: Judicial Watch, Human Rights Watch.
 NAME_ENDINGS = frozenset({"watch"})
+# Words in NOT_NAMES that are also family names, after a first name: Al From, Ivan Read.
+SURNAME_WORDS = frozenset("from read well still king may early".split())
+FIRST_NAMES = MALE_NAMES | FEMALE_NAMES
 
 
 class People:

@@ -160,7 +160,8 @@ class _Extractor:
             after = None
         if after and (_introduces_next(after_tokens, after) or self._leads_into_next(n, span, after_tokens)):
             after = None   # “… schools,” Trump said: “…” — the cue is the next quote's
-        ends_sentence = span.closed and self.text[span.end - 1:span.end] == "."
+        last = self.text[span.end - 1:span.end]
+        ends_sentence = span.closed and (last == "." or last in "?!" and bool(before) and before[-1].text == ":")
         lead = participle_lead_subject(before, after_tokens)
         if lead:   # "Citing the attack as “…,” Will urged …": the quote is in the opening phrase
             return lead
