@@ -693,3 +693,14 @@ def test_described_groups_and_retorts(text, speaker):
 ])
 def test_phrases_around_subjects(text, speaker):
     assert one(text).speaker == speaker
+
+
+def test_the_one_who_asks_says_the_question():
+    assert one("Veld was asked by host Bill Marr, “Now, you famously said that you were tired of it?”").speaker \
+        == "Bill Marr"
+
+
+def test_she_skips_an_earlier_speaker_of_unknown_gender_for_a_woman_named_since():
+    text = ("“We will build it,” Obama said.\n\nAs Anna Veld told the Courier, the tax relief is given in "
+            "exchange for jobs. There was, she said, “an implicit bargain.”")
+    assert statements(text)[-1].speaker == "Anna Veld"

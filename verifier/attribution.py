@@ -526,7 +526,7 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
     # "Trump is questioning whether …": a progressive verb, not a participle phrase
     participle = tok.lower in PARTICIPLE_CUES and not (
         k > 0 and tokens[k - 1].lower in ("is", "was", "are", "were") and tok.lower in SPEECH_VERBS)
-    inverted = _parenthetical_inversion(tokens, k)
+    inverted = _parenthetical_inversion(tokens, k) or _asked_by(tokens, k)
     if inverted:
         return inverted
     sub = None if participle else _subject_before(tokens, k)
@@ -558,6 +558,17 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
         if sub and sub.kind == "name":
             return sub  # "Said Smith: …" / "as said Smith, …"
     return None
+
+
+def _asked_by(tokens: list[Token], k: int) -> Attribution | None:
+    """"Sanders was asked by host Bill Maher, who …, “…?”": the one who asks says the quote."""
+    if not (tokens[k].lower == "asked" and 0 < k < len(tokens) - 2 and tokens[k + 1].lower == "by"
+            and tokens[k - 1].lower in ("was", "were", "is", "being")):
+        return None
+    if any(t.is_word and _is_cue_verb(t) and t.lower in SPEECH_VERBS for t in tokens[k + 2:]):
+        return None   # "was asked by reporters …, and said": the answer's cue comes later
+    sub = _subject_forward(tokens, k + 2, tokens[k].text, tokens[k].start, "before")
+    return sub if sub and sub.kind == "name" else None
 
 
 def _with_absolute(tokens: list[Token], k: int) -> Attribution | None:

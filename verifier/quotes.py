@@ -352,11 +352,13 @@ class _Extractor:
                 continue
             if at - q.end > 2500:
                 break
-            person = self.people.person(q.speaker)
+            person = self.people.person(q.speaker) or self.people.person(self.people.resolve_name(q.speaker, q.start))
             if " and " in q.speaker and gender != "p":
                 continue   # "he" is not one of "Ada Kolle and Ivo Brandt"
-            if gender == "p" or person is None or person.gender in (None, gender):
+            if gender == "p" or person is not None and person.gender == gender:
                 return q.speaker
+            if person is None or person.gender is None:   # unknown: a person of that gender named since?
+                return self._person_of_gender_between(q.start, at, gender) or q.speaker
         return self._nearest_person_before(at, gender)
 
     def _person_earlier_in_sentence(self, at: int, gender: str) -> str | None:
@@ -374,6 +376,15 @@ class _Extractor:
         if person is None or person.gender not in (None, gender) or name.split()[-1].lower() in ORG_HEADS:
             return None
         return name
+
+    def _person_of_gender_between(self, start: int, at: int, gender: str) -> str | None:
+        """The person of ``gender`` mentioned last between ``start`` and ``at``, if any."""
+        best, best_at = None, -1
+        for p in self.people.people:
+            last = max((m for m in p.mentions if start <= m < at), default=-1)
+            if p.gender == gender and last > best_at:
+                best, best_at = p, last
+        return best.name if best else None
 
     def _nearest_person_before(self, at: int, gender: str | None) -> str | None:
         best, best_at = None, -1
