@@ -704,3 +704,17 @@ def test_she_skips_an_earlier_speaker_of_unknown_gender_for_a_woman_named_since(
     text = ("“We will build it,” Obama said.\n\nAs Anna Veld told the Courier, the tax relief is given in "
             "exchange for jobs. There was, she said, “an implicit bargain.”")
     assert statements(text)[-1].speaker == "Anna Veld"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('However, Tom Aske met with Veld in December and declared in an interview that he found her to be '
+     '"very charming."', "Tom Aske"),
+    ("The break was complete when Aske in his opening speech called the harbour board “thieves” and worse.",
+     "Aske"),
+    ("It has become such a presence that Veld during a Sunday thanked its members “for their support in my "
+     "campaign” and more.", "Veld"),
+    ("Hastily reacting to the flood in Kessel, Aske cast the blame on his rivals, and emphasized the threat "
+     "that “harbour neglect” poses to the town.", "Aske"),
+])
+def test_openers_and_phrases_between_subject_and_cue(text, speaker):
+    assert one(text).speaker == speaker

@@ -715,8 +715,14 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
     if start is None:
         return None
     if start > 1 and tokens[start - 1].lower in ("in", "on", "at", "during") and not tokens[start].is_cap:
-        # "… and in a statement credited him": a phrase of place or manner, not the subject
-        return _sentence_subject(tokens, k) if tokens[start - 2].lower in ("and", "but", "then") else None
+        # "… and in a statement credited him", "Trump in his announcement speech called": a phrase
+        # of place or manner, not the subject; the subject stands before it
+        if tokens[start - 2].lower in ("and", "but", "then"):
+            return _sentence_subject(tokens, k)
+        end = start - 1
+        start = _subject_start(tokens, end)
+        if start is None or not (tokens[end - 1].is_cap or pronoun_of(tokens[end - 1])):
+            return None
     start, end = _unclosed_appositive(tokens, start, end)
     start = _name_before_of(tokens, _behind_familiar(tokens, start))
     start, end = _behind_participle_phrase(tokens, start, end)
@@ -768,6 +774,8 @@ def _skip_time_phrase(tokens: list[Token], end: int) -> int:
         j -= 1
     if j > 0 and tokens[j - 1].text.rstrip(".").lower() in WEEKDAYS:
         j -= 1
+    if j < end and j >= 2 and tokens[j - 1].lower in ("a", "the") and tokens[j - 2].lower == "during":
+        return j - 2   # "Sanders during a Sunday thanked"
     if j < end and j > 0 and tokens[j - 1].lower in ("on", "last", "this", "late", "early"):
         return _skip_time_phrase(tokens, j - 1) if tokens[j - 1].lower == "late" else j - 1
     return end if j == end or tokens[j].lower in TIME_NOUNS else j
@@ -975,7 +983,7 @@ def _subject_start_possessive(tokens: list[Token], k: int) -> int | None:
 
 LEADING_WORDS = frozenset("""in at on after before during while when since although though as because
 if with without for from by despite following asked speaking last earlier later in addition
-meanwhile still yet instead now then also like unlike amid under""".split())
+meanwhile still yet instead now then also like unlike amid under however moreover indeed""".split())
 
 
 def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
@@ -1030,7 +1038,9 @@ def _main_clause_start(tokens: list[Token], k: int) -> int:
         if first.lower in SENTENCE_ADVERBS and start + 1 < k and tokens[start + 1].text != ",":
             return start + 1   # "Then he cut into Bush, calling him …"
         comma = next((j for j in range(start + 1, k) if tokens[j].text == ","), None)
-        if not (first.lower in LEADING_WORDS or first.lower.endswith("ing") or _time_phrase(tokens[start:comma or k])):
+        adverb_participle = first.lower.endswith("ly") and start + 1 < k and tokens[start + 1].lower.endswith("ing")
+        if not (first.lower in LEADING_WORDS or first.lower.endswith("ing") or adverb_participle
+                or _time_phrase(tokens[start:comma or k])):
             return start
         while comma is not None and _place_follows(tokens, comma, k):
             comma = next((j for j in range(comma + 1, k) if tokens[j].text == ","), None)
