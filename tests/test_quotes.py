@@ -718,3 +718,13 @@ def test_she_skips_an_earlier_speaker_of_unknown_gender_for_a_woman_named_since(
 ])
 def test_openers_and_phrases_between_subject_and_cue(text, speaker):
     assert one(text).speaker == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('Former secretary of state Anna Maria Veld:"We learned that from the harbour board and their analysis."',
+     "Anna Maria Veld"),
+    ("WHAT MATTERS IN A CANDIDATE? - Frank Newport and Jim Harten: “Overall, the conclusion is that the softer "
+     "ratings matter.”", "Frank Newport and Jim Harten"),
+])
+def test_a_name_phrase_before_a_colon(text, speaker):
+    assert one(text).speaker == speaker

@@ -654,6 +654,9 @@ def _colon_lead(tokens: list[Token], is_someone=None) -> Attribution | None:
     if any(_is_cue_verb(t) and not _reads_as_noun(tokens, i) and (i >= base or t.lower in SPEECH_VERBS)
            for i, t in enumerate(tokens[:-1])):
         return None  # the verb rule handles it ("As Pollak reported after …, in San Bernardino:")
+    whole = _subject_start(tokens, len(tokens) - 1) if tokens[-2].is_cap else None
+    if whole == 0 and len(tokens) > 3:   # "Former secretary of state Hillary Rodham Clinton: “…”"
+        return _make(tokens, 0, len(tokens) - 1, tokens[-1], "colon")
     owners = [k for k, t in enumerate(window) if t.text.endswith(("’s", "'s")) and is_name_word(t)]
     if not owners:   # "Sanders responded with a phrase that could have come from Trump: “…”"
         lead = _sentence_subject(tokens, len(tokens) - 1)
@@ -664,8 +667,9 @@ def _colon_lead(tokens: list[Token], is_someone=None) -> Attribution | None:
     for k in order:
         if window[k].is_cap and is_name_word(window[k]) and window[k].text.rstrip(".").lower() not in TITLES:
             start = k
-            while start > 0 and (window[start - 1].is_cap and is_name_word(window[start - 1])):
-                start -= 1
+            while start > 0 and (window[start - 1].is_cap and is_name_word(window[start - 1])
+                                 or _joins_names(window, start - 1)):
+                start -= 1   # "Frank Newport and Jim Harter:"
             found = Attribution(window[start].start, window[k].end, _span_text(window[start:k + 1]),
                                 ":", tokens[-1].start, "colon")
             if window[start] is tokens[0] and start == k and len(window) > 3 and is_someone and not is_someone(found):
