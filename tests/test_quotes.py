@@ -728,3 +728,16 @@ def test_openers_and_phrases_between_subject_and_cue(text, speaker):
 ])
 def test_a_name_phrase_before_a_colon(text, speaker):
     assert one(text).speaker == speaker
+
+
+@pytest.mark.parametrize("text, speakers", [
+    ("But Podlis’s most explosive claim is that the harbour committee is a “witch hunt” launched to “get” the "
+     "mayor.", ["Podlis", "Podlis"]),
+    ("The crowd showed the mistrust that Veld's most ardent fans feel about Aske and their \"rigged\" system.",
+     ["Veld's most ardent fans"]),
+    ("“We are out of the race,” Tom Kass said. Sen. Susan Cole (Maine) joined the group this week, "
+     "publishing an op-ed in the Courier hammering his “unsuitability for office.”", ["Tom Kass", "Susan Cole"]),
+    ("“We will meet on Thursday,” Ryan’s office said in a statement.", ["Ryan’s office"]),
+])
+def test_possessives_over_modifiers_and_a_new_sentence_subject(text, speakers):
+    assert [q.speaker for q in statements(text)] == speakers

@@ -17,7 +17,7 @@ from verifier.sentences import Token
 
 CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed
 editorial email e-mail memo message column essay op ed press release conference briefing
-testimony address podcast appearance blog video book memoir told""".split())
+testimony address podcast appearance blog video book memoir claim told""".split())
 CUE_WORDS = SPEECH_VERBS | STANCE_VERBS | CUE_NOUNS | {"put", "puts", "said", "says", "according"}
 # Cue words that are just as often nouns ("a rare note", "his latest comments").
 NOUNABLE = frozenset(f for w in """note comment remark claim call answer reply promise pledge vow report
@@ -842,6 +842,7 @@ def _first_of_stacked(tokens: list[Token], opening: int) -> int:
 
 # Plural nouns of people doing something: reviewers, investigators, analysts, critics, residents.
 AGENT_ENDINGS = ("ers", "ors", "ists", "ians", "ants", "ents", "ics")
+PEOPLE_NOUNS = frozenset("fans allies aides friends voters family staff team".split())
 
 
 def _behind_familiar(tokens: list[Token], start: int) -> int:
@@ -920,9 +921,10 @@ def _subject_start(tokens: list[Token], end: int) -> int | None:
         return None
     if not (is_name_word(head, tokens[end - 2] if end > 1 else None) or head.lower in ROLE_NOUNS
             or clean_word(head.text).lower() in ROLE_NOUNS):
-        if end >= 2 and tokens[end - 2].is_cap and tokens[end - 2].text.endswith(("’s", "'s")) and not head.is_cap \
-                and head.lower.endswith(AGENT_ENDINGS):
-            return _subject_start_possessive(tokens, end - 2)   # "State's reviewers had said"
+        owner = _possessor(tokens, end - 1)
+        if owner is not None and tokens[owner].is_cap and not head.is_cap and \
+                (head.lower.endswith(AGENT_ENDINGS) or head.lower in PEOPLE_NOUNS):
+            return _subject_start_possessive(tokens, owner)   # "State's reviewers", "Sanders's most ardent fans"
         return _determiner_phrase_start(tokens, end)
     start = end - 1
     while start > 0 and end - start < 9:
@@ -932,6 +934,9 @@ def _subject_start(tokens: list[Token], end: int) -> int | None:
             start -= 1
         elif low in DETERMINERS:
             start -= 1
+            if low == "most" and start > 0 and tokens[start - 1].is_cap and \
+                    tokens[start - 1].text.endswith(("’s", "'s", "s’", "s'")):
+                continue   # "Sanders's most ardent fans"
             break
         elif low in ROLE_NOUNS or low in SUBJECT_MODIFIERS or low in NAME_PARTICLES or low in ("of", "for"):
             start -= 1
@@ -942,8 +947,9 @@ def _subject_start(tokens: list[Token], end: int) -> int | None:
             start -= 1
         else:
             break
-    while start < end - 1 and tokens[start].lower in ("of", "for"):
-        start += 1
+    while start < end - 1 and (tokens[start].lower in ("of", "for") or
+                               tokens[start].lower == "that" and tokens[start + 1].is_cap):
+        start += 1   # "that Sanders's most ardent fans feel": "that" opens the clause
     return start if _looks_like_subject(tokens[start:end], loose=True) else None
 
 
@@ -971,10 +977,11 @@ def _cue_noun_subject(tokens: list[Token], k: int) -> Attribution | None:
             if sub and sub.kind != "description":
                 return sub
             break
-    if k > 0 and tokens[k - 1].text.endswith(("’s", "'s")):
-        start = _subject_start_possessive(tokens, k - 1)
+    owner = _possessor(tokens, k)
+    if owner is not None and (owner == k - 1 or tokens[k].lower in NOUNABLE or tokens[k].lower in CUE_NOUNS):
+        start = _subject_start_possessive(tokens, owner)
         if start is not None:
-            return _make(tokens, start, k, tokens[k], "before")
+            return _make(tokens, start, owner + 1, tokens[k], "before")   # "Podliska’s most explosive claim"
     return None
 
 
@@ -1151,7 +1158,11 @@ def _reads_as_noun(tokens: list[Token], k: int, in_phrase: bool = True) -> bool:
     ("a rare note of", "22 Clinton emails"). Right after a quote, "the Saudis state" is a subject
     and its verb, so there ``in_phrase`` is off."""
     tok, prev = tokens[k], tokens[k - 1].lower if k > 0 else ""
-    possessed = (prev.endswith(("s’", "s'")) or prev.endswith(("’s", "'s")) and not tok.lower.endswith(("ed", "id", "ld"))) \
+    owner = _possessor(tokens, k)
+    if owner is not None and owner < k - 1 and tok.lower not in NOUNABLE and tok.lower not in CUE_NOUNS:
+        owner = None   # "Ryan’s office said": the possessive is the subject's, "said" a verb
+    possessed = owner is not None and (owner < k - 1 or not tok.lower.endswith(("ed", "id", "ld")) or
+                                       tokens[owner].lower.endswith(("s’", "s'"))) \
         and not (k + 1 < len(tokens) and tokens[k + 1].lower in ("that", ":"))   # "Trump's claim that “…”" is a cue
     if tok.lower in ("order", "orders") and prev == "executive":
         return True   # "by executive order", "the use of executive orders"
@@ -1159,6 +1170,18 @@ def _reads_as_noun(tokens: list[Token], k: int, in_phrase: bool = True) -> bool:
         or (prev in PREPOSITIONS and prev != "to" and not tok.lower.endswith("ing")) \
         or (tok.lower == "back" and prev.endswith("ed")) \
         or (in_phrase and tok.lower in NOUNABLE and _noun_phrase_head(tokens, k))
+
+
+def _possessor(tokens: list[Token], k: int) -> int | None:
+    """The possessive before the word at ``k``, over up to two lower-case modifiers: "Sanders’
+    comments", "Podliska’s most explosive claim" (not a pronoun's "he's")."""
+    for j in range(k - 1, max(-1, k - 4), -1):
+        tok = tokens[j]
+        if tok.text.endswith(("’s", "'s", "s’", "s'")) and tok.is_word and not pronoun_of(tok):
+            return j
+        if not tok.is_word or tok.is_cap or tok.lower in CLAUSE_BREAKERS or tok.lower in NOUN_DETERMINERS:
+            return None
+    return None
 
 
 def pronoun_of(tok: Token) -> str | None:
@@ -1183,7 +1206,7 @@ def _is_cue_noun(tokens: list[Token], k: int) -> bool:
     if low not in CUE_NOUNS or low == "told":
         return False
     prev = [t.lower for t in tokens[max(0, k - 4):k]]
-    return "in" in prev or (k > 0 and tokens[k - 1].text.endswith(("’s", "'s"))) or _issued(tokens, k)
+    return "in" in prev or _possessor(tokens, k) is not None or _issued(tokens, k)   # (low is a noun here)
 
 
 def _issued(tokens: list[Token], k: int) -> bool:

@@ -262,7 +262,8 @@ class _Extractor:
             lead = next((i for i, t in enumerate(before) if t.is_word), len(before))
             after_comma = 0 < lead < len(before) and (before[lead - 1].text == "," or
                                                        self.text[prev_span.end - 1:prev_span.end] == ",")
-            own = self._known_subject(before[lead:]) if after_comma else None
+            new_sentence = lead < len(before) and self.sentences.bounds(before[lead].start)[0] > prev_span.end
+            own = self._known_subject(before[lead:]) if after_comma or new_sentence else None
             if own is not None and own.kind == "name" and own.mention_start == before[lead].start:
                 return own   # … Mosman called “distasteful,” Santilli expressed a desire to “…”
             return _carried(prev, "inherited")
