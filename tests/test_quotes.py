@@ -741,3 +741,16 @@ def test_a_name_phrase_before_a_colon(text, speaker):
 ])
 def test_possessives_over_modifiers_and_a_new_sentence_subject(text, speakers):
     assert [q.speaker for q in statements(text)] == speakers
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("From Veld's Facebook post: \"For the sake of our harbour, we must move to overcome the divisiveness.\"",
+     "Veld"),
+    ("About four in 10 South Estmark Harbour Party voters say that an important quality in a candidate is "
+     "that they “share my values.”", "About four in 10 South Estmark Harbour Party voters"),
+    ("Six of 10 harbour voters say the pier is “a total waste of money and time.”", "Six of 10 harbour voters"),
+    ("“In foreign policy, there are interests and there are values,” the Harbour Party’s Nachman Shay told "
+     "the Courier.", "Nachman Shay"),
+])
+def test_possessed_posts_and_shares_of_voters(text, speaker):
+    assert one(text).speaker == speaker

@@ -941,16 +941,36 @@ def _subject_start(tokens: list[Token], end: int) -> int | None:
         elif low in ROLE_NOUNS or low in SUBJECT_MODIFIERS or low in NAME_PARTICLES or low in ("of", "for"):
             start -= 1
         elif start >= 2 and prev.is_word and not prev.is_cap and low not in CLAUSE_BREAKERS and \
-                tokens[start - 2].lower in DETERMINERS and tokens[start].lower in ROLE_NOUNS:
-            start -= 1   # "another harbour source": determiner, a noun modifier, the role noun
+                (tokens[start - 2].lower in DETERMINERS or tokens[start - 2].is_cap) and tokens[start].lower in ROLE_NOUNS:
+            start -= 1   # "another harbour source", "Republican primary voters": a noun modifier, the role noun
         elif prev.text in ("’", "'", "-"):
             start -= 1
         else:
             break
+    start = _quantity_before(tokens, start)
     while start < end - 1 and (tokens[start].lower in ("of", "for") or
                                tokens[start].lower == "that" and tokens[start + 1].is_cap):
         start += 1   # "that Sanders's most ardent fans feel": "that" opens the clause
     return start if _looks_like_subject(tokens[start:end], loose=True) else None
+
+
+NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten half most many some
+about nearly almost roughly just only over under more less than two-thirds one-third""".split())
+
+
+def _quantity_before(tokens: list[Token], start: int) -> int:
+    """"About four in 10 South Carolina voters say", "Six of 10 Republicans": the share in front."""
+    k = start
+    if k >= 2 and not tokens[k - 1].is_cap and tokens[k - 1].is_word and tokens[k - 2].text.isdigit():
+        k -= 1   # "Six of 10 harbour voters": a modifier after the number
+    if k >= 3 and (tokens[k - 1].text.isdigit() or tokens[k - 1].lower in NUMBER_WORDS):
+        k -= 1   # "four in 10"
+    if k < 2 or tokens[k - 1].lower not in ("in", "of") or k == start:
+        return start
+    j = k - 1
+    while j > 0 and start - j < 6 and (tokens[j - 1].lower in NUMBER_WORDS or tokens[j - 1].text.isdigit()):
+        j -= 1
+    return j if j < k - 1 else start
 
 
 def _determiner_phrase_start(tokens: list[Token], end: int) -> int | None:
@@ -1179,8 +1199,10 @@ def _possessor(tokens: list[Token], k: int) -> int | None:
         tok = tokens[j]
         if tok.text.endswith(("’s", "'s", "s’", "s'")) and tok.is_word and not pronoun_of(tok):
             return j
-        if not tok.is_word or tok.is_cap or tok.lower in CLAUSE_BREAKERS or tok.lower in NOUN_DETERMINERS:
+        if not tok.is_word or tok.lower in CLAUSE_BREAKERS or tok.lower in NOUN_DETERMINERS:
             return None
+        if tok.is_cap and (tokens[k].lower not in CUE_NOUNS or tokens[k].lower == "told"):
+            return None   # capitalised modifiers only before a cue noun: "Bush's Facebook post"
     return None
 
 
