@@ -754,3 +754,14 @@ def test_possessives_over_modifiers_and_a_new_sentence_subject(text, speakers):
 ])
 def test_possessed_posts_and_shares_of_voters(text, speaker):
     assert one(text).speaker == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('"He just stopped and said, \'We have got to win Kessel. How do we win Kessel?\'" Will Estro, the chairman '
+     'for the northern exurb, said of the encounter.', "Will Estro"),
+    ("Lawyers for Veld said the pier was “never the city's property.”", "Lawyers for Veld"),
+    ('Attorneys for Veld appeared to oppose the effort, saying in court files that her account was private and '
+     '"has never been the property of the city."', "Attorneys for Veld"),
+])
+def test_first_names_that_are_words_and_people_acting_for_someone(text, speaker):
+    assert one(text).speaker == speaker

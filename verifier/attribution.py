@@ -211,7 +211,9 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
             return None
         if not tok.is_word and tok.text not in ("’", "'", "-", ".", "&", "$") and not tok.text.isdigit():
             return None
-        if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for") and not _joins_names(tokens, j):
+        first_name = tok.is_cap and j + 1 < len(tokens) and tokens[j + 1].is_cap and is_name_word(tokens[j + 1])
+        if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for") and not _joins_names(tokens, j) \
+                and not first_name:   # "Will Estrada, the chairman …, said"
             if _is_adverb(tok):
                 j += 1
                 continue
@@ -1039,6 +1041,11 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
                      or (j > i and tokens[j - 1].is_cap and j + 1 < k and not tokens[j].is_cap
                          and tokens[j + 1].lower in ROLE_NOUNS and not tokens[j].lower.endswith("ed"))):
         j += 1
+    if j > i and j + 1 < k and tokens[j].lower in ("for", "of") and clean_word(tokens[j - 1].text).lower() in ROLE_NOUNS \
+            and tokens[j + 1].is_cap and is_name_word(tokens[j + 1]):
+        j += 1   # "Attorneys for Clinton appeared to oppose it, saying"
+        while j < k and tokens[j].is_cap and is_name_word(tokens[j]):
+            j += 1
     if j > i and j < k and _looks_like_subject(tokens[i:j]) and (tokens[j].is_word or tokens[j].text == ","):
         return _make(tokens, i, j, tokens[k], "before")
     return None

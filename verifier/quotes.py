@@ -445,6 +445,9 @@ def _carried(prev: Quote, how: str) -> Attribution:
 def _person_in(tokens: list[Token]) -> str | None:
     """The person's name in a subject phrase: "Trump campaign manager Corey Lewandowski" -> Corey
     Lewandowski; "Sen. Marco Rubio" -> Marco Rubio; None for "the Florida senator"."""
+    words = [t for t in tokens if t.is_word]
+    if len(words) >= 3 and clean_word(words[0].text).lower() in ROLE_NOUNS and words[1].lower in ("for", "of", "to"):
+        return None   # "Attorneys for Clinton", "Lawyers for Smith": described people, not Clinton
     for k, tok in enumerate(tokens):
         if k and tok.lower in ("of", "from", "at", "with", "in") and len(split_title(
                 [t for t in tokens[:k] if t.is_cap])[1]) >= 2:
