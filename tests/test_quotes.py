@@ -765,3 +765,15 @@ def test_possessed_posts_and_shares_of_voters(text, speaker):
 ])
 def test_first_names_that_are_words_and_people_acting_for_someone(text, speaker):
     assert one(text).speaker == speaker
+
+
+def test_bare_quote_paragraphs_after_someone_spoke():
+    text = ("What it means is left to the voters, since Veld spoke only in evasive phrases during the interview."
+            "\n\n“We have to do something and it is the only way you stop it.”\n\n“We have to be a lot tougher. "
+            "We are playing with a different set of rules.”")
+    assert [q.speaker for q in statements(text)] == ["Veld", "Veld"]
+
+
+def test_a_numbered_article_as_speaker():
+    text = "The treaty is clear. Article 33 affirms: “No state shall expel or return a refugee in any manner.”"
+    assert one(text).speaker == "Article 33"

@@ -919,6 +919,8 @@ def _subject_start(tokens: list[Token], end: int) -> int | None:
     head = tokens[end - 1]
     if pronoun_of(head):
         return end - 1
+    if head.text.isdigit() and end >= 2 and tokens[end - 2].is_cap and is_name_word(tokens[end - 2]):
+        return _subject_start(tokens, end - 1)   # "Article 33 affirms", "Proposition 8 says"
     if not head.is_word:
         return None
     if not (is_name_word(head, tokens[end - 2] if end > 1 else None) or head.lower in ROLE_NOUNS
@@ -1049,6 +1051,20 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
     if j > i and j < k and _looks_like_subject(tokens[i:j]) and (tokens[j].is_word or tokens[j].text == ","):
         return _make(tokens, i, j, tokens[k], "before")
     return None
+
+
+def speaker_who_spoke(tokens: list[Token]) -> Attribution | None:
+    """"… since Trump spoke only in evasive bromides during the interview." — the subject of
+    "spoke" in the sentence before paragraphs of bare quotes ("spoke" is no cue inside a sentence:
+    "spoke to “Kessel This Morning”" names a show)."""
+    k = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].lower in ("spoke", "speaks")), None)
+    if k is None:
+        return None
+    sub = _subject_before(tokens, k)
+    if sub is None or sub.kind not in ("name", "pronoun"):
+        return None
+    sub.cue, sub.cue_start = tokens[k].text, tokens[k].start
+    return sub
 
 
 def sentence_subject(tokens: list[Token]) -> Attribution | None:

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from verifier.attribution import (Attribution, abbreviation_dot, attribution_after, attribution_before, dash_attribution, pronoun_of,
-                                  participle_lead_subject, sentence_subject, strip_parentheticals, term_lead)
+                                  participle_lead_subject, sentence_subject, speaker_who_spoke, strip_parentheticals,
+                                  term_lead)
 from verifier.lexicon import ABBREVIATIONS, DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
 from verifier.people import ORG_HEADS, People, clean_word, is_name_word, split_title
 from verifier.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
@@ -299,7 +300,8 @@ class _Extractor:
                 return attr
         # indirect speech right before: "Smith said the plan would fail." then “It's a disaster.”
         sent_start, _ = self.sentences.bounds(max(end - 2, start))
-        attr = attribution_before(self.index.between(max(sent_start, start), end), self._is_someone)
+        last = self.index.between(max(sent_start, start), end)
+        attr = attribution_before(last, self._is_someone) or speaker_who_spoke(last)
         if attr and attr.kind != "description":
             attr.how = "paragraph"
             return attr
@@ -483,7 +485,11 @@ def _person_in(tokens: list[Token]) -> str | None:
             best[-1].text.endswith(("’s", "'s")) and last.is_word
             or clean_word(last.text).lower() in ROLE_NOUNS):
         return None  # "Clinton’s campaign", "Clinton's introducer", "a Clinton campaign official", "Clinton aides"
-    return " ".join(clean_word(t.text) for t in best)
+    name = " ".join(clean_word(t.text) for t in best)
+    k = tokens.index(best[-1])
+    if k + 1 < len(tokens) and tokens[k + 1].text.isdigit() and tokens[k + 1] is last:
+        name += " " + last.text   # "Article 33"
+    return name
 
 
 def _name_pair(tokens: list[Token], runs: list[list[Token]]) -> str | None:
