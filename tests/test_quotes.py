@@ -777,3 +777,9 @@ def test_bare_quote_paragraphs_after_someone_spoke():
 def test_a_numbered_article_as_speaker():
     text = "The treaty is clear. Article 33 affirms: “No state shall expel or return a refugee in any manner.”"
     assert one(text).speaker == "Article 33"
+
+
+def test_a_title_case_headline_adds_no_names():
+    text = ("Anna Veld Reportedly Caught In Another Harbour Scandal\n\nFormer mayor Veld, 51, was unable to "
+            "stay away from the pier.\n\n“I did nothing wrong,” she said.")
+    assert "Reportedly" not in (one(text).speaker or "")

@@ -81,9 +81,10 @@ FIRST_NAMES = MALE_NAMES | FEMALE_NAMES
 class People:
     """The names of an article, collected in one pass over its tokens."""
 
-    def __init__(self, tokens: list[Token]):
+    def __init__(self, tokens: list[Token], text: str | None = None):
         self.people: list[Person] = []
         self._by_word: dict[str, list[Person]] = {}
+        self._headlines = _title_case_lines(tokens, text) if text is not None else []
         self._collect(tokens)
 
     # --- collecting -------------------------------------------------------------------------
@@ -97,10 +98,14 @@ class People:
             while j < n and _continues_name(tokens, i, j):
                 j += 1
             if j > i:
-                self._add_run(tokens, i, j)
+                if not self._in_headline(tokens[i].start):
+                    self._add_run(tokens, i, j)
                 i = j
             else:
                 i += 1
+
+    def _in_headline(self, at: int) -> bool:
+        return any(a <= at < b for a, b in self._headlines)
 
     def _add_run(self, tokens: list[Token], i: int, j: int) -> None:
         titles, name_toks = split_title(tokens[i:j])
@@ -197,6 +202,24 @@ class People:
             if p.first_at < at and len(p.name.split()) > 1:
                 best = p if best is None or p.first_at > best.first_at else best
         return best.name if best else None
+
+
+SMALL_TITLE_WORDS = frozenset("and the for but nor yet with from into over".split())
+
+
+def _title_case_lines(tokens: list[Token], text: str) -> list[tuple[int, int]]:
+    """Lines written in title case ("Anthony Weiner Reportedly Caught Sexting Again"): headlines,
+    whose capitalised runs are not names ("Weiner Reportedly Caught")."""
+    spans, line, line_start = [], [], 0
+    for tok in tokens + [None]:
+        if tok is None or (line and "\n" in text[line[-1].end:tok.start]):
+            words = [t for t in line if t.is_word and len(t.text) >= 3 and t.lower not in SMALL_TITLE_WORDS]
+            if len(words) >= 5 and all(t.is_cap for t in words):
+                spans.append((line[0].start, line[-1].end))
+            line = []
+        if tok is not None:
+            line.append(tok)
+    return spans
 
 
 def _continues_name(tokens: list[Token], i: int, j: int) -> bool:

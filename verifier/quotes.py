@@ -74,7 +74,7 @@ class _Extractor:
         self.paragraphs = paragraphs(text)
         self._para_starts = [p[0] for p in self.paragraphs]
         self.index = TokenIndex(self.masked)
-        self.people = People(self.index.tokens)
+        self.people = People(self.index.tokens, self.masked)
         self.quotes: list[Quote] = []
         self._mid_sentence: set[int] = set()   # quotes with words before them in their sentence
 
