@@ -24,7 +24,9 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 july august september october november december today yesterday tomorrow tonight earlier later
 mr mrs ms dr sen rep gov president by from to of over under into about than like just even only
 instead indeed perhaps maybe well oh ok okay please thanks thank let let's don't i'm it's that's
-breaking update updated read watch video photo advertisement related share click follow""".split())
+breaking update updated read watch video photo advertisement related share click follow
+alongside among amid amidst beyond besides within without throughout toward towards upon via unlike
+across behind below beneath inside outside against around through except""".split())
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess", "dame",
                  "congresswoman", "chairwoman", "spokeswoman", "councilwoman", "businesswoman"}
 MALE_TITLES = {"mr", "mr.", "sir", "lord", "king", "prince", "congressman", "chairman", "spokesman",
