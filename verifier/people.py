@@ -86,7 +86,7 @@ class People:
     def __init__(self, tokens: list[Token], text: str | None = None):
         self.people: list[Person] = []
         self._by_word: dict[str, list[Person]] = {}
-        self._headlines = _title_case_lines(tokens, text) if text is not None else []
+        self._headlines = _title_case_lines(text) if text is not None else []
         self._collect(tokens)
 
     # --- collecting -------------------------------------------------------------------------
@@ -209,19 +209,19 @@ class People:
 SMALL_TITLE_WORDS = frozenset("and the for but nor yet with from into over".split())
 
 
-def _title_case_lines(tokens: list[Token], text: str) -> list[tuple[int, int]]:
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
     """Lines written in title case ("Anthony Weiner Reportedly Caught Sexting Again"): headlines,
     whose capitalised runs are not names ("Weiner Reportedly Caught")."""
-    spans, line, line_start = [], [], 0
-    for tok in tokens + [None]:
-        if tok is None or (line and "\n" in text[line[-1].end:tok.start]):
-            words = [t for t in line if t.is_word and len(t.text) >= 3 and t.lower not in SMALL_TITLE_WORDS]
-            if len(words) >= 5 and all(t.is_cap for t in words):
-                spans.append((line[0].start, line[-1].end))
-            line = []
-        if tok is not None:
-            line.append(tok)
+    spans, at = [], 0
+    for line in text.split("\n"):
+        if not _LOWER_WORD.search(line) and len(_CAP_WORD.findall(line)) >= 5:
+            spans.append((at, at + len(line)))
+        at += len(line) + 1
     return spans
+
+
+_LOWER_WORD = re.compile(r"\b(?!(?:%s)\b)[a-z]{3,}" % "|".join(sorted(SMALL_TITLE_WORDS)))
+_CAP_WORD = re.compile(r"\b[A-Z][\w'’-]{2,}")
 
 
 def _continues_name(tokens: list[Token], i: int, j: int) -> bool:
