@@ -783,3 +783,9 @@ def test_a_title_case_headline_adds_no_names():
     text = ("Anna Veld Reportedly Caught In Another Harbour Scandal\n\nFormer mayor Veld, 51, was unable to "
             "stay away from the pier.\n\n“I did nothing wrong,” she said.")
     assert "Reportedly" not in (one(text).speaker or "")
+
+
+def test_an_appositive_role_is_not_part_of_the_name():
+    text = ("Mark J. Petter, president of the Kessel Harbour Institute, tied those scores to the new pier, saying "
+            "it helped “thousands of boats that would have gone elsewhere.”")
+    assert one(text).speaker == "Mark J. Petter"

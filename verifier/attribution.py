@@ -1040,7 +1040,7 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
                      or clean_word(tokens[j].text).lower() in ROLE_NOUNS or tokens[j].lower in SUBJECT_MODIFIERS
                      or (j > i and (tokens[j - 1].lower in DETERMINERS or tokens[j - 1].text.endswith(("’s", "'s")))
                          and _role_follows(tokens, j))
-                     or (j > i and tokens[j - 1].is_cap and j + 1 < k and not tokens[j].is_cap
+                     or (j > i and tokens[j - 1].is_cap and j + 1 < k and tokens[j].is_word and not tokens[j].is_cap
                          and tokens[j + 1].lower in ROLE_NOUNS and not tokens[j].lower.endswith("ed"))):
         j += 1
     if j > i and j + 1 < k and tokens[j].lower in ("for", "of") and clean_word(tokens[j - 1].text).lower() in ROLE_NOUNS \
