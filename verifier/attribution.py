@@ -3,21 +3,26 @@
 Owns the rules that read the words around a quoted span — “…,” X said; said X; X said: “…”;
 X said that … “…”; according to X; X, spokesperson for Y, said; split quotes; a quote in the
 paragraph after its speaker was introduced — and the test that tells a statement from a term
-(scare quotes, titles, nicknames). Names are resolved by ``verifier.people``.
+(scare quotes, titles, nicknames). Where a subject phrase starts and ends is ``verifier.phrases``;
+names are resolved by ``verifier.people``.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from verifier.lexicon import (DETERMINERS, NAME_PARTICLES, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS,
-                              SPEECH_VERBS, STANCE_VERBS, TERM_LEADS, TITLES, VERB_ADVERBS)
+from verifier.lexicon import (CUE_NOUNS, DETERMINERS, NAME_PARTICLES, OBJECT_PRONOUNS, PRONOUNS,
+                              ROLE_NOUNS, SPEECH_VERBS, STANCE_VERBS, TERM_LEADS, TITLES)
 from verifier.people import clean_word, is_name_word
+from verifier.phrases import (CLAUSE_BREAKERS, NOUN_DETERMINERS, PREPOSITIONS, SUBJECT_MODIFIERS,
+                              WEEKDAYS, appositive_start, behind_familiar, behind_participle_phrase,
+                              first_of_stacked, is_adverb, is_place_tail, joins_names,
+                              looks_like_subject, name_before_of, name_follows,
+                              named_before_long_appositive, names_person, possessor, pronoun_of,
+                              role_follows, skip_appositive, skip_time_phrase, skip_verb_chain,
+                              subject_start, subject_start_possessive, time_phrase,
+                              unclosed_appositive, verb_after_unclosed_appositive, whole_phrase_end)
 from verifier.sentences import Token
 
-CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed
-editorial email e-mail memo message column essay op ed press release conference briefing
-testimony address podcast appearance blog video book memoir claim told""".split())
 CUE_WORDS = SPEECH_VERBS | STANCE_VERBS | CUE_NOUNS | {"put", "puts", "said", "says", "according"}
 # Cue words that are just as often nouns ("a rare note", "his latest comments").
 NOUNABLE = frozenset(f for w in """note comment remark claim call answer reply promise pledge vow report
@@ -44,24 +49,7 @@ PARENTHETICAL_VERBS = frozenset("""said says added adds wrote writes noted notes
 argued argues recalled recalls continued continues asked asks""".split())
 PUBLISHING_VERBS = frozenset("""issued issues released releases posted posts put puts sent sends
 gave gives published publishes made makes delivered delivers""".split())
-CLAUSE_BREAKERS = frozenset("""that which who whom whose and but or because if when while after
-before since although though as where whether than so then until unless once how what why
-to by with without about against of for from in on at into onto over under between among
-through during including like not is was are were be been being has have had do does did will
-would could should can may might must said says saying told tells telling""".split())
-# Lower-case words that may sit inside a subject phrase: "a senior administration official".
-SUBJECT_MODIFIERS = frozenset("""senior former top longtime chief deputy local federal state
-national foreign military campaign white house press communications policy political
-administration department agency party top-ranking high-ranking ranking veteran leading
-prominent outgoing incoming acting interim new old young elderly retired unnamed anonymous
-other own fellow longtime-friend vice executive general regional county city district
-congressional legislative presidential gubernatorial security intelligence defense""".split())
-# Determiners before which a cue verb's form is a noun ("the report", "his answer"); not numerals
-# ("the two write").
-NOUN_DETERMINERS = frozenset("the a an his her their its our my your this".split())
 LOCATIVES = frozenset("in at from with on".split())   # "a staffer in the room said"
-PREPOSITIONS = frozenset("""in on at during of for with by from to into onto over under about after
-before through between among against without within""".split())
 PARTICIPLE_CUES = frozenset(w for w in SPEECH_VERBS | STANCE_VERBS if w.endswith("ing"))
 
 
@@ -188,33 +176,33 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
     while j < limit and not _is_verb_here(tokens, j):
         tok = tokens[j]
         if tok.text == ",":
-            k = _skip_appositive(tokens, j)
+            k = skip_appositive(tokens, j)
             if k is None:
-                verb = _verb_after_unclosed_appositive(tokens, j)
-                if verb is not None and _looks_like_subject(tokens[i:j]):
+                verb = verb_after_unclosed_appositive(tokens, j)
+                if verb is not None and looks_like_subject(tokens[i:j]):
                     return _make(tokens, i, j, tokens[verb], "after")
                 return None
             head_end = j
-            if not _looks_like_subject(tokens[i:head_end]):
+            if not looks_like_subject(tokens[i:head_end]):
                 return None   # "“…” are sickening, Hollande said": no subject before the comma
             j = _skip_adverbs(tokens, k)
             while j < len(tokens) and not _is_cue_verb(tokens[j]) and not _capitalised_cue(tokens[j]) \
                     and k - head_end < 30:
-                k = _skip_appositive(tokens, k - 1)   # "Harry Bond, 30, of Raleigh, N.C., who …, said"
+                k = skip_appositive(tokens, k - 1)   # "Harry Bond, 30, of Raleigh, N.C., who …, said"
                 if k is None:
                     return None
                 j = _skip_adverbs(tokens, k)
             if j < len(tokens) and (_is_cue_verb(tokens[j]) or _capitalised_cue(tokens[j])):
-                if not tokens[head_end - 1].is_cap and _names_person(tokens[head_end + 1:k - 1]):
+                if not tokens[head_end - 1].is_cap and names_person(tokens[head_end + 1:k - 1]):
                     return _make(tokens, head_end + 1, k - 1, tokens[j], "after")   # "…’s manager, Jeff Weaver, said"
                 return _make(tokens, i, head_end, tokens[j], "after")
             return None
         if not tok.is_word and tok.text not in ("’", "'", "-", ".", "&", "$") and not tok.text.isdigit():
             return None
         first_name = tok.is_cap and j + 1 < len(tokens) and tokens[j + 1].is_cap and is_name_word(tokens[j + 1])
-        if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for") and not _joins_names(tokens, j) \
+        if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for") and not joins_names(tokens, j) \
                 and not first_name:   # "Will Estrada, the chairman …, said"
-            if _is_adverb(tok):
+            if is_adverb(tok):
                 j += 1
                 continue
             if tok.lower in LOCATIVES and pp_start is None and j > i and j + 1 < len(tokens) and \
@@ -227,29 +215,14 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
     if j >= len(tokens) or j == i or not _is_verb_here(tokens, j):
         return None
     end = j if pp_start is None else pp_start
-    while end > i and _is_adverb(tokens[end - 1]):
+    while end > i and is_adverb(tokens[end - 1]):
         end -= 1
-    while i < end and tokens[i].lower in CLAUSE_BREAKERS and _is_adverb(tokens[i]) and not tokens[i].is_cap:
+    while i < end and tokens[i].lower in CLAUSE_BREAKERS and is_adverb(tokens[i]) and not tokens[i].is_cap:
         i += 1   # ", since Trump spoke": the subject is Trump
     loose = tokens[j].lower in SPEECH_VERBS and end - i <= 4  # “…,” the two write.
-    if end == i or not _looks_like_subject(tokens[i:end], loose=loose):
+    if end == i or not looks_like_subject(tokens[i:end], loose=loose):
         return None
     return _make(tokens, i, end, tokens[j], "after")
-
-
-def _verb_after_unclosed_appositive(tokens: list[Token], comma: int) -> int | None:
-    """“…,” Katie Parr, who is chairman of Our Harbour PAC said …: the appositive's closing
-    comma is missing; the speech verb after the body's name."""
-    if comma + 2 >= len(tokens) or not (tokens[comma + 1].lower in ("who", "a", "an", "the")
-                                         or tokens[comma + 1].lower in ROLE_NOUNS):
-        return None
-    for m in range(comma + 2, min(len(tokens), comma + 15)):
-        if not tokens[m].is_word and tokens[m].text not in (".", "-", "’", "'", "&"):
-            return None
-        if tokens[m].lower in ("said", "says", "added", "told", "wrote", "tweeted") and \
-                (tokens[m - 1].is_cap or any(t.lower == "who" for t in tokens[comma + 1:m])):
-            return m   # (after "who …" the verb is the name's either way)
-    return None
 
 
 def _shot_back(tokens: list[Token], j: int) -> bool:
@@ -259,29 +232,6 @@ def _shot_back(tokens: list[Token], j: int) -> bool:
 def _capitalised_cue(tok: Token) -> bool:
     """"Murphy, the head of the group, Tweeted on Friday": a speech verb capitalised by mistake."""
     return tok.is_cap and tok.lower.endswith("ed") and tok.lower in SPEECH_VERBS and tok.text[1:].islower()
-
-
-def _joins_names(tokens: list[Token], j: int) -> bool:
-    """"Dovere and Debenedetti wrote": "and" between two capitalised names."""
-    return tokens[j].lower == "and" and 0 < j < len(tokens) - 1 and \
-        tokens[j - 1].is_cap and is_name_word(tokens[j - 1]) and \
-        tokens[j + 1].is_cap and is_name_word(tokens[j + 1])
-
-
-def _skip_appositive(tokens: list[Token], comma: int) -> int | None:
-    """Index after the comma that closes an appositive opened at ``comma``, if it is short."""
-    for k in range(comma + 1, min(len(tokens), comma + 30)):
-        if tokens[k].text == ",":
-            return k + 1
-        if tokens[k].text in "“”\"‘.;:!?" and not abbreviation_dot(tokens, k):
-            return None
-    return None
-
-
-def abbreviation_dot(tokens: list[Token], k: int) -> bool:
-    """"McConnell, R-Ky., said": a period closing a short abbreviation, a comma right after."""
-    return tokens[k].text == "." and 0 < k < len(tokens) - 1 and tokens[k + 1].text == "," and \
-        len(tokens[k - 1].text) <= 5 and tokens[k - 1].text[:1].isupper()
 
 
 def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: int | None,
@@ -295,7 +245,7 @@ def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: in
         if tok.is_word and not tok.is_cap and tok.lower not in DETERMINERS and \
                 tok.lower not in ROLE_NOUNS and tok.lower not in SUBJECT_MODIFIERS and \
                 tok.lower not in NAME_PARTICLES and tok.lower not in ("of", "for") and \
-                not _name_follows(tokens, j) and not _role_follows(tokens, j):
+                not name_follows(tokens, j) and not role_follows(tokens, j):
             break
         if tok.lower in ("on", "in", "at", "during", "after", "before", "when", "who", "which", "whose"):
             break
@@ -306,59 +256,19 @@ def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: in
         j -= 1
     if i < j < len(tokens) and tokens[j - 1].text.endswith(("’s", "'s")) and tokens[j].is_word and not tokens[j].is_cap:
         j += 1   # "exhorted Clinton's introducer": the introducer, not Clinton
-    if j > i and not _looks_like_subject(tokens[i:j]):   # "said Meenakshi Ganguly of Human Rights Watch"
+    if j > i and not looks_like_subject(tokens[i:j]):   # "said Meenakshi Ganguly of Human Rights Watch"
         cut = next((m for m in range(i + 1, j) if tokens[m].lower in ("of", "at", "with", "for")), None)
-        if cut is not None and _looks_like_subject(tokens[i:cut]) and any(t.is_cap for t in tokens[i:cut]):
+        if cut is not None and looks_like_subject(tokens[i:cut]) and any(t.is_cap for t in tokens[i:cut]):
             j = cut
-    if how == "after" and (j == i or not _looks_like_subject(tokens[i:j])):
-        j = _whole_phrase_end(tokens, i) or j
-    if j == i or not (_looks_like_subject(tokens[i:j]) or how == "after" and _whole_phrase_end(tokens, i) == j):
+    if how == "after" and (j == i or not looks_like_subject(tokens[i:j])):
+        j = whole_phrase_end(tokens, i) or j
+    if j == i or not (looks_like_subject(tokens[i:j]) or how == "after" and whole_phrase_end(tokens, i) == j):
         return None
     if j < len(tokens) and tokens[j].text == "," and not tokens[j - 1].is_cap:
         close = next((m for m in range(j + 1, min(len(tokens), j + 10)) if tokens[m].text in ",.;"), len(tokens))
-        if (close - j <= 9) and _names_person(tokens[j + 1:close]):
+        if (close - j <= 9) and names_person(tokens[j + 1:close]):
             i, j = j + 1, close   # "said Santilli's attorney, Thomas Coan, …": the name in apposition
     return Attribution(tokens[i].start, tokens[j - 1].end, _span_text(tokens[i:j]), cue, cue_start, how)
-
-
-def _whole_phrase_end(tokens: list[Token], i: int) -> int | None:
-    """“…,” said the designer, who …: after a quote, "said" + a short determiner phrase that ends
-    the clause names the speaker, whatever the noun. The end of that phrase, or None."""
-    if i >= len(tokens) or tokens[i].lower not in ("the", "a", "an"):
-        return None
-    for j in range(i + 1, min(len(tokens), i + 5) + 1):
-        if j == len(tokens) or tokens[j].text in ",.;":
-            return j if j > i + 1 else None
-        if tokens[j].text.isdigit() or tokens[j].text == "-":
-            continue   # "said the 46-year-old"
-        if not tokens[j].is_word or tokens[j].is_cap or tokens[j].lower in CLAUSE_BREAKERS:
-            return None
-    return None
-
-
-def _name_follows(tokens: list[Token], j: int) -> bool:
-    """"said retired neurosurgeon Ben Carson": lower-case words leading up to a name."""
-    for tok in tokens[j + 1:j + 5]:
-        if tok.is_cap and is_name_word(tok):
-            return True
-        if not tok.is_word or tok.lower in CLAUSE_BREAKERS and tok.lower != "of":
-            return False   # "said master of ceremonies Asab Al-Tabchi"
-    return False
-
-
-def _role_follows(tokens: list[Token], j: int) -> bool:
-    """"said the base chief", "a former law enforcement official": lower-case nouns modifying
-    the role noun after them."""
-    for k in range(j, min(j + 3, len(tokens) - 1)):
-        if not tokens[k].is_word or tokens[k].is_cap or tokens[k].lower in CLAUSE_BREAKERS:
-            return False
-        if tokens[k + 1].lower in ROLE_NOUNS and not tokens[k + 1].is_cap:
-            return True
-    return False
-
-
-WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday today yesterday "
-                     "tonight".split())
 
 
 # --- before the quote: X said: “…” / X said that … “…” / according to X, “…” ---------------------
@@ -456,7 +366,7 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
 
 def _after_relative_who(tokens: list[Token], k: int) -> bool:
     j = k
-    while j > 0 and _is_adverb(tokens[j - 1]):
+    while j > 0 and is_adverb(tokens[j - 1]):
         j -= 1
     return j > 1 and tokens[j - 1].lower == "who" and tokens[j - 2].text == ","
 
@@ -479,7 +389,7 @@ def _naming_participle(tokens: list[Token], k: int) -> bool:
     if tokens[k].lower not in ("called", "dubbed", "labeled", "labelled", "named", "titled", "entitled"):
         return False
     if k < 2 or not tokens[k - 1].is_word or tokens[k - 1].is_cap or pronoun_of(tokens[k - 1]) or \
-            _is_adverb(tokens[k - 1]) or tokens[k - 1].lower in CLAUSE_BREAKERS:
+            is_adverb(tokens[k - 1]) or tokens[k - 1].lower in CLAUSE_BREAKERS:
         return False
     if any(t.is_word and t.lower not in DETERMINERS for t in tokens[k + 1:]):
         return False   # "the prince called for …", "commentators called him …": a verb
@@ -493,7 +403,7 @@ def _noun_phrase_head(tokens: list[Token], k: int) -> bool:
         between = tokens[opener + 1:k]
         if tokens[opener].lower in ("a", "an", "the") or tokens[opener].text.isdigit():
             return all(t.is_word and not pronoun_of(t) and clean_word(t.text).lower() not in ROLE_NOUNS
-                       and (not _is_adverb(t) or t.lower.endswith("ly") and t is not between[-1])
+                       and (not is_adverb(t) or t.lower.endswith("ly") and t is not between[-1])
                        for t in between)   # "a heavily Democratic state"
     return False
 
@@ -577,11 +487,11 @@ def _with_absolute(tokens: list[Token], k: int) -> Attribution | None:
     """"…, with Trump reportedly yelling: “…”", "with many marchers chanting “…”": the noun
     phrase after "with" does the participle."""
     end = k
-    while end > 0 and _is_adverb(tokens[end - 1]):
+    while end > 0 and is_adverb(tokens[end - 1]):
         end -= 1
     for w in range(end - 1, max(-1, end - 7), -1):
         if tokens[w].lower == "with":
-            if w + 1 < end and _looks_like_subject(tokens[w + 1:end], loose=True):
+            if w + 1 < end and looks_like_subject(tokens[w + 1:end], loose=True):
                 return _make(tokens, w + 1, end, tokens[k], "before")
             return None
         if not tokens[w].is_word or tokens[w].lower in CLAUSE_BREAKERS and tokens[w].lower not in ("of",):
@@ -608,7 +518,7 @@ def _coordinated_subject(tokens: list[Token], k: int) -> Attribution | None:
     """The subject of the verb just before "and" in "X laughed and said" (one word, a verb), or
     the pronoun opening the clause "and" ends: "… when he brought up the bombing and later said"."""
     j = k
-    while j > 0 and _is_adverb(tokens[j - 1]):
+    while j > 0 and is_adverb(tokens[j - 1]):
         j -= 1
     conj, verb = j - 1, j - 2
     sub = None
@@ -637,7 +547,7 @@ def _clause_pronoun(tokens: list[Token], end: int) -> Attribution | None:
 def _after_conjunction(tokens: list[Token], k: int) -> bool:
     """"Smith arrived late and acknowledged that …": the subject is the sentence's."""
     j = k
-    while j > 0 and _is_adverb(tokens[j - 1]):
+    while j > 0 and is_adverb(tokens[j - 1]):
         j -= 1
     return j > 0 and tokens[j - 1].lower in ("and", "but", "then")
 
@@ -656,7 +566,7 @@ def _colon_lead(tokens: list[Token], is_someone=None) -> Attribution | None:
     if any(_is_cue_verb(t) and not _reads_as_noun(tokens, i) and (i >= base or t.lower in SPEECH_VERBS)
            for i, t in enumerate(tokens[:-1])):
         return None  # the verb rule handles it ("As Pollak reported after …, in San Bernardino:")
-    whole = _subject_start(tokens, len(tokens) - 1) if tokens[-2].is_cap else None
+    whole = subject_start(tokens, len(tokens) - 1) if tokens[-2].is_cap else None
     if whole == 0 and len(tokens) > 3:   # "Former secretary of state Hillary Rodham Clinton: “…”"
         return _make(tokens, 0, len(tokens) - 1, tokens[-1], "colon")
     owners = [k for k, t in enumerate(window) if t.text.endswith(("’s", "'s")) and is_name_word(t)]
@@ -670,7 +580,7 @@ def _colon_lead(tokens: list[Token], is_someone=None) -> Attribution | None:
         if window[k].is_cap and is_name_word(window[k]) and window[k].text.rstrip(".").lower() not in TITLES:
             start = k
             while start > 0 and (window[start - 1].is_cap and is_name_word(window[start - 1])
-                                 or _joins_names(window, start - 1)):
+                                 or joins_names(window, start - 1)):
                 start -= 1   # "Frank Newport and Jim Harter:"
             found = Attribution(window[start].start, window[k].end, _span_text(window[start:k + 1]),
                                 ":", tokens[-1].start, "colon")
@@ -693,9 +603,9 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
         if _issued(tokens, k):
             return _subject_before(tokens, k - 2)
         return _cue_noun_subject(tokens, k)
-    while end > 0 and _is_adverb(tokens[end - 1]):
+    while end > 0 and is_adverb(tokens[end - 1]):
         end -= 1
-    end = _skip_verb_chain(tokens, _skip_time_phrase(tokens, end))
+    end = skip_verb_chain(tokens, skip_time_phrase(tokens, end))
     if end == 0:
         return None
     relative = None
@@ -707,17 +617,17 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
         if end == 0:
             return None
     if tokens[end - 1].text == ",":
-        opening = _appositive_start(tokens, end - 1)
+        opening = appositive_start(tokens, end - 1)
         if opening is None:
-            opening = _named_before_long_appositive(tokens, end - 1)
+            opening = named_before_long_appositive(tokens, end - 1)
         if opening is None and end > 1 and is_name_word(tokens[end - 2]):
             opening = end - 1  # "Gov. John Kasich, said"
         if opening is None:
             return None
-        if opening < end - 1 and not tokens[opening - 1].is_cap and _names_person(tokens[opening + 1:end - 1]):
+        if opening < end - 1 and not tokens[opening - 1].is_cap and names_person(tokens[opening + 1:end - 1]):
             return _make(tokens, opening + 1, end - 1, cue, "before")   # "Carson's manager, Armstrong Williams, said"
-        end = _first_of_stacked(tokens, opening)
-    start = _subject_start(tokens, end)
+        end = first_of_stacked(tokens, opening)
+    start = subject_start(tokens, end)
     if start is None:
         return None
     if start > 1 and tokens[start - 1].lower in ("in", "on", "at", "during") and not tokens[start].is_cap:
@@ -726,270 +636,17 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
         if tokens[start - 2].lower in ("and", "but", "then"):
             return _sentence_subject(tokens, k)
         end = start - 1
-        start = _subject_start(tokens, end)
+        start = subject_start(tokens, end)
         if start is None or not (tokens[end - 1].is_cap or pronoun_of(tokens[end - 1])):
             return None
-    start, end = _unclosed_appositive(tokens, start, end)
-    start = _name_before_of(tokens, _behind_familiar(tokens, start))
-    start, end = _behind_participle_phrase(tokens, start, end)
+    start, end = unclosed_appositive(tokens, start, end)
+    start = name_before_of(tokens, behind_familiar(tokens, start))
+    start, end = behind_participle_phrase(tokens, start, end)
     attr = _make(tokens, start, end, cue, "before")
     if relative is not None:  # the mention is "who"; the name it stands for is the speaker
         attr.name_start, attr.name_end = attr.mention_start, attr.mention_end
         attr.mention_start, attr.mention_end, attr.mention = relative.start, relative.end, relative.text
     return attr
-
-
-# Verbs (and particles) that take "to" + a cue verb: "went on to say", "declined to comment".
-CHAIN_WORDS = frozenset("""went go goes going gone on continued continue continues declined decline
-declines refused refuse refuses wanted want wants tried try tries used began begin begins started
-start starts proceeded proceed proceeds seemed seem seems appeared appear appears decided decide
-decides promised promise promises vowed vow vows pledged pledge pledges agreed agree agrees expected
-expect expects planned plan plans sought seek seeks hoped hope hopes managed manage manages
-failed fail fails came come comes stopped stop stops took take takes rushed rush moved move was
-were is are be been had has have would will could should might may must did does do back out up
-quick quickly""".split())
-
-
-TIME_NOUNS = frozenset("morning afternoon evening night week weekend month year".split())
-
-
-def _behind_participle_phrase(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
-    """"Another source speaking to Fox News said": the subject is before the participle phrase
-    that ends in the noun found first."""
-    if start >= 2 and tokens[start - 1].lower in ("to", "with", "on", "for") and \
-            tokens[start - 2].lower.endswith("ing") and not tokens[start - 2].is_cap:
-        outer = _subject_start(tokens, start - 2)
-        if outer is not None:
-            return outer, start - 2
-    return start, end
-
-
-def _skip_time_phrase(tokens: list[Token], end: int) -> int:
-    """"Beck on Wednesday called", "Smith last week said": step back over the time phrase."""
-    j = end
-    if j >= 3 and [t.lower for t in tokens[j - 3:j]] in (["at", "the", "time"], ["at", "the", "moment"]):
-        return j - 3   # "Trump at the time said"
-    if j >= 3 and tokens[j - 1].lower == "ago":   # "The department less than two weeks ago said"
-        i = j - 2
-        while i > 0 and j - i < 6 and (tokens[i - 1].lower in ("less", "more", "than", "about", "some", "a", "an",
-                                                                 "two", "three", "few", "several", "just", "only")
-                                       or tokens[i - 1].text.isdigit()):
-            i -= 1
-        return i
-    if j > 0 and tokens[j - 1].lower in TIME_NOUNS:
-        j -= 1
-    if j > 0 and tokens[j - 1].text.rstrip(".").lower() in WEEKDAYS:
-        j -= 1
-    if j < end and j >= 2 and tokens[j - 1].lower in ("a", "the") and tokens[j - 2].lower == "during":
-        return j - 2   # "Sanders during a Sunday thanked"
-    if j < end and j > 0 and tokens[j - 1].lower in ("on", "last", "this", "late", "early"):
-        return _skip_time_phrase(tokens, j - 1) if tokens[j - 1].lower == "late" else j - 1
-    return end if j == end or tokens[j].lower in TIME_NOUNS else j
-
-
-def _skip_verb_chain(tokens: list[Token], end: int) -> int:
-    """"Smith went on to say", "Smith declined to say", "Smith has continued to insist": step back
-    over "to" and the verb before it to where the subject stands."""
-    if end < 2 or tokens[end - 1].lower != "to":
-        return end
-    j = end - 1
-    while j > 0 and end - j <= 4 and (tokens[j - 1].lower in CHAIN_WORDS or _is_adverb(tokens[j - 1])):
-        j -= 1
-    while j > 0 and _is_adverb(tokens[j - 1]):
-        j -= 1
-    return j if j < end - 1 else end
-
-
-def _named_before_long_appositive(tokens: list[Token], comma: int) -> int | None:
-    """"Michael Seaman, who lives … outside the state capital, Sacramento, said": an appositive
-    with commas of its own; the comma after the name that opens it."""
-    for k in range(comma - 1, max(0, comma - 40), -1):
-        if tokens[k].text in "“”\"‘.;:!?" and not abbreviation_dot(tokens, k):
-            return None
-        if tokens[k].text == "," and k > 0 and tokens[k - 1].is_cap and is_name_word(tokens[k - 1]) and \
-                k + 1 < comma and (tokens[k + 1].lower in ("who", "a", "an", "the") or
-                                   tokens[k + 1].is_word and not tokens[k + 1].is_cap) and \
-                (k < 2 or not tokens[k - 2].lower in PREPOSITIONS):
-            return k
-    return None
-
-
-def _names_person(toks: list[Token]) -> bool:
-    """A bare name, maybe after role words: "Armstrong Williams", "actress Jamie Lee Curtis",
-    "Patrick Megahan and Chris Harman" (not "the senator", not "Clinton's aide")."""
-    words = [t for t in toks if t.is_word]
-    if any(not t.is_word and t.text not in (".", "-") for t in toks) or not 2 <= len(words) <= 8:
-        return False
-    i = 0
-    while i < min(len(words), 3) and not words[i].is_cap and words[i].lower not in CLAUSE_BREAKERS and \
-            words[i].lower not in DETERMINERS:
-        i += 1
-    names = words[i:]
-    return len(names) >= 2 and names[-1].is_cap and not any(t.text.endswith(("’s", "'s")) for t in names) and \
-        all(is_name_word(t) or t.lower == "and" and 0 < k < len(names) - 1 for k, t in enumerate(names))
-
-
-def _first_of_stacked(tokens: list[Token], opening: int) -> int:
-    """"Mark Holden, chairman of the board of Freedom Partners, the network's funding arm, said":
-    descriptions stacked after a name; the comma after the name."""
-    while True:
-        earlier = _appositive_start(tokens, opening)
-        if earlier is None or earlier < 1 or not (tokens[earlier - 1].is_cap and is_name_word(tokens[earlier - 1])):
-            return opening
-        first = tokens[earlier + 1]
-        if first.is_cap and first.lower not in DETERMINERS:
-            return opening   # "In Ohio, Clinton, at a rally, said": the part before is no name's description
-        opening = earlier
-
-
-# Plural nouns of people doing something: reviewers, investigators, analysts, critics, residents.
-AGENT_ENDINGS = ("ers", "ors", "ists", "ians", "ants", "ents", "ics")
-PEOPLE_NOUNS = frozenset("fans allies aides friends voters family staff team".split())
-
-
-def _behind_familiar(tokens: list[Token], start: int) -> int:
-    """"A source familiar with the ad says": the subject is the source, not the ad."""
-    if start >= 3 and tokens[start - 1].lower in ("with", "to") and tokens[start - 2].lower in ("familiar", "close"):
-        outer = _subject_start(tokens, start - 2)
-        if outer is not None:
-            return outer
-    return start
-
-
-def _name_before_of(tokens: list[Token], start: int) -> int:
-    """"Archbishop Aris Shirvanian of the Armenian Patriarchate told", "Stacy Baker of Columbia,
-    South Carolina says": the phrase found is what follows "of"/"from"; the subject starts at
-    the name before it."""
-    k = start
-    if k >= 3 and tokens[k - 1].text == "," and tokens[k - 2].is_cap and tokens[k - 3].lower in ("of", "from", "in"):
-        k -= 2   # ", South Carolina" finishing "of Columbia"
-    if k >= 2 and tokens[k - 1].lower in ("of", "from") and tokens[k - 2].is_cap and is_name_word(tokens[k - 2]) \
-            and tokens[k - 2].text.rstrip(".").lower() not in TITLES:
-        outer = _subject_start(tokens, k - 1)
-        if outer is not None and outer < k - 1:
-            return outer
-    return start
-
-
-def _unclosed_appositive(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
-    """"Anthony Anton, president and CEO of Washington Restaurant Association stated": an
-    appositive whose closing comma is missing ends in the object of "of"; the subject is the name
-    before it."""
-    if start < 2 or not any(t.lower in ("of", "for", "at", "with") for t in tokens[start - 1:end]):
-        return start, end
-    for j in range(start - 1, max(0, start - 10), -1):
-        tok = tokens[j]
-        if tok.text == ",":
-            if j > 0 and tokens[j - 1].is_cap and is_name_word(tokens[j - 1]) and \
-                    (tokens[j + 1].lower in DETERMINERS or tokens[j + 1].lower in ROLE_NOUNS or tokens[j + 1].lower == "who"):
-                outer = _subject_start(tokens, j)
-                if outer is not None and (outer == 0 or tokens[outer - 1].lower not in PREPOSITIONS):
-                    return outer, j   # not "In Kessel, officials of the board said"
-            break
-        if not tok.is_word or tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for", "and", "at"):
-            break
-    return start, end
-
-
-def _appositive_start(tokens: list[Token], comma: int) -> int | None:
-    """For “X, spokesperson for Y, said”, the index of the comma after X."""
-    for k in range(comma - 1, max(-1, comma - 30), -1):
-        if tokens[k].text == ",":
-            if _is_place_tail(tokens, k, comma):
-                comma = k   # "Clinton, at a town hall in Columbus, Ohio, said": look further back
-                continue
-            prev = tokens[k - 1] if k > 0 else None
-            ok = prev is not None and (prev.is_cap or prev.lower in PRONOUNS or
-                                       clean_word(prev.text).lower() in ROLE_NOUNS)
-            return k if ok else None
-        if tokens[k].text in "“”\"‘.;:!?" and not abbreviation_dot(tokens, k):
-            return None
-    return None
-
-
-def _is_place_tail(tokens: list[Token], k: int, comma: int) -> bool:
-    """", Ohio," after "in Columbus": the second part of a place name, not an appositive."""
-    inner = [t for t in tokens[k + 1:comma] if t.text != "."]
-    return 1 <= len(inner) <= 2 and all(t.is_cap for t in inner) and k >= 2 and \
-        tokens[k - 1].is_cap and tokens[k - 2].lower in ("in", "at", "from", "of", "near")
-
-
-def _subject_start(tokens: list[Token], end: int) -> int | None:
-    """Walk back from ``end`` over one noun phrase; None when the word before is no subject."""
-    head = tokens[end - 1]
-    if pronoun_of(head):
-        return end - 1
-    if head.text.isdigit() and end >= 2 and tokens[end - 2].is_cap and is_name_word(tokens[end - 2]):
-        return _subject_start(tokens, end - 1)   # "Article 33 affirms", "Proposition 8 says"
-    if not head.is_word:
-        return None
-    if not (is_name_word(head, tokens[end - 2] if end > 1 else None) or head.lower in ROLE_NOUNS
-            or clean_word(head.text).lower() in ROLE_NOUNS):
-        owner = _possessor(tokens, end - 1)
-        if owner is not None and tokens[owner].is_cap and not head.is_cap and \
-                (head.lower.endswith(AGENT_ENDINGS) or head.lower in PEOPLE_NOUNS):
-            return _subject_start_possessive(tokens, owner)   # "State's reviewers", "Sanders's most ardent fans"
-        return _determiner_phrase_start(tokens, end)
-    start = end - 1
-    while start > 0 and end - start < 9:
-        prev = tokens[start - 1]
-        low = prev.lower
-        if prev.is_cap and (is_name_word(prev) or low.rstrip(".") in TITLES):
-            start -= 1
-        elif low in DETERMINERS:
-            start -= 1
-            if low == "most" and start > 0 and tokens[start - 1].is_cap and \
-                    tokens[start - 1].text.endswith(("’s", "'s", "s’", "s'")):
-                continue   # "Sanders's most ardent fans"
-            break
-        elif low in ROLE_NOUNS or low in SUBJECT_MODIFIERS or low in NAME_PARTICLES or low in ("of", "for"):
-            start -= 1
-        elif start >= 2 and prev.is_word and not prev.is_cap and low not in CLAUSE_BREAKERS and \
-                (tokens[start - 2].lower in DETERMINERS or tokens[start - 2].is_cap) and tokens[start].lower in ROLE_NOUNS:
-            start -= 1   # "another harbour source", "Republican primary voters": a noun modifier, the role noun
-        elif prev.text in ("’", "'", "-"):
-            start -= 1
-        else:
-            break
-    start = _quantity_before(tokens, start)
-    while start < end - 1 and (tokens[start].lower in ("of", "for") or
-                               tokens[start].lower == "that" and tokens[start + 1].is_cap):
-        start += 1   # "that Sanders's most ardent fans feel": "that" opens the clause
-    return start if _looks_like_subject(tokens[start:end], loose=True) else None
-
-
-NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten half most many some
-about nearly almost roughly just only over under more less than two-thirds one-third""".split())
-
-
-def _quantity_before(tokens: list[Token], start: int) -> int:
-    """"About four in 10 South Carolina voters say", "Six of 10 Republicans": the share in front."""
-    k = start
-    if k >= 2 and not tokens[k - 1].is_cap and tokens[k - 1].is_word and tokens[k - 2].text.isdigit():
-        k -= 1   # "Six of 10 harbour voters": a modifier after the number
-    if k >= 3 and (tokens[k - 1].text.isdigit() or tokens[k - 1].lower in NUMBER_WORDS):
-        k -= 1   # "four in 10"
-    if k < 2 or tokens[k - 1].lower not in ("in", "of") or k == start:
-        return start
-    j = k - 1
-    while j > 0 and start - j < 6 and (tokens[j - 1].lower in NUMBER_WORDS or tokens[j - 1].text.isdigit()):
-        j -= 1
-    return j if j < k - 1 else start
-
-
-def _determiner_phrase_start(tokens: list[Token], end: int) -> int | None:
-    """"the report said", "those surveyed said": a short phrase opened by a determiner."""
-    if tokens[end - 1].is_cap:
-        return None
-    for start in range(end - 1, max(-1, end - 6), -1):
-        tok = tokens[start]
-        if not tok.is_word or (tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "that")):
-            return None
-        if tok.lower in DETERMINERS and tok.lower not in ("that", "no", "such"):
-            if start == end - 1 or (start > 0 and tokens[start - 1].lower in PREPOSITIONS):
-                return None  # "during a Sunday thanked": inside a phrase, not a subject
-            return start
-    return None
 
 
 def _cue_noun_subject(tokens: list[Token], k: int) -> Attribution | None:
@@ -1001,19 +658,12 @@ def _cue_noun_subject(tokens: list[Token], k: int) -> Attribution | None:
             if sub and sub.kind != "description":
                 return sub
             break
-    owner = _possessor(tokens, k)
+    owner = possessor(tokens, k)
     if owner is not None and (owner == k - 1 or tokens[k].lower in NOUNABLE or tokens[k].lower in CUE_NOUNS):
-        start = _subject_start_possessive(tokens, owner)
+        start = subject_start_possessive(tokens, owner)
         if start is not None:
             return _make(tokens, start, owner + 1, tokens[k], "before")   # "Podliska’s most explosive claim"
     return None
-
-
-def _subject_start_possessive(tokens: list[Token], k: int) -> int | None:
-    start = k
-    while start > 0 and tokens[start - 1].is_cap and is_name_word(tokens[start - 1]):
-        start -= 1
-    return start if tokens[k].is_cap else None
 
 
 LEADING_WORDS = frozenset("""in at on after before during while when since although though as because
@@ -1039,7 +689,7 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
     while j < k and (tokens[j].is_cap or tokens[j].lower in DETERMINERS or tokens[j].lower in NAME_PARTICLES
                      or clean_word(tokens[j].text).lower() in ROLE_NOUNS or tokens[j].lower in SUBJECT_MODIFIERS
                      or (j > i and (tokens[j - 1].lower in DETERMINERS or tokens[j - 1].text.endswith(("’s", "'s")))
-                         and _role_follows(tokens, j))
+                         and role_follows(tokens, j))
                      or (j > i and tokens[j - 1].is_cap and j + 1 < k and tokens[j].is_word and not tokens[j].is_cap
                          and tokens[j + 1].lower in ROLE_NOUNS and not tokens[j].lower.endswith("ed"))):
         j += 1
@@ -1048,7 +698,7 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
         j += 1   # "Attorneys for Clinton appeared to oppose it, saying"
         while j < k and tokens[j].is_cap and is_name_word(tokens[j]):
             j += 1
-    if j > i and j < k and _looks_like_subject(tokens[i:j]) and (tokens[j].is_word or tokens[j].text == ","):
+    if j > i and j < k and looks_like_subject(tokens[i:j]) and (tokens[j].is_word or tokens[j].text == ","):
         return _make(tokens, i, j, tokens[k], "before")
     return None
 
@@ -1094,7 +744,7 @@ def _main_clause_start(tokens: list[Token], k: int) -> int:
         comma = next((j for j in range(start + 1, k) if tokens[j].text == ","), None)
         adverb_participle = first.lower.endswith("ly") and start + 1 < k and tokens[start + 1].lower.endswith("ing")
         if not (first.lower in LEADING_WORDS or first.lower.endswith("ing") or adverb_participle
-                or _time_phrase(tokens[start:comma or k])):
+                or time_phrase(tokens[start:comma or k])):
             return start
         while comma is not None and _place_follows(tokens, comma, k):
             comma = next((j for j in range(comma + 1, k) if tokens[j].text == ","), None)
@@ -1102,15 +752,6 @@ def _main_clause_start(tokens: list[Token], k: int) -> int:
             return start
         start = comma + 1
     return start
-
-
-def _time_phrase(toks: list[Token]) -> bool:
-    """"A few days later", "Two weeks ago", "Last year", "Here in Columbia": an opening phrase
-    that sets the time or place, not a subject."""
-    words = [t.lower for t in toks if t.is_word]
-    return 0 < len(words) <= 6 and (words[-1] in ("later", "ago", "earlier", "afterward", "afterwards")
-                                    or words[0] in ("here", "there", "back") and len(words) > 1
-                                    or words[0] in ("last", "this", "next") and words[-1] in TIME_NOUNS)
 
 
 SENTENCE_ADVERBS = frozenset("then now still yet meanwhile instead also later earlier first finally".split())
@@ -1126,7 +767,7 @@ def _after_dateline(tokens: list[Token], k: int) -> int:
 def _place_follows(tokens: list[Token], comma: int, k: int) -> bool:
     """"in Salem, New Hampshire, …": the words after this comma finish a place name."""
     nxt = next((j for j in range(comma + 1, min(k, comma + 4)) if tokens[j].text == ","), None)
-    return nxt is not None and _is_place_tail(tokens, comma, nxt)
+    return nxt is not None and is_place_tail(tokens, comma, nxt)
 
 
 def strip_parentheticals(tokens: list[Token]) -> list[Token]:
@@ -1201,7 +842,7 @@ def _reads_as_noun(tokens: list[Token], k: int, in_phrase: bool = True) -> bool:
     ("a rare note of", "22 Clinton emails"). Right after a quote, "the Saudis state" is a subject
     and its verb, so there ``in_phrase`` is off."""
     tok, prev = tokens[k], tokens[k - 1].lower if k > 0 else ""
-    owner = _possessor(tokens, k)
+    owner = possessor(tokens, k)
     if owner is not None and owner < k - 1 and tok.lower not in NOUNABLE and tok.lower not in CUE_NOUNS:
         owner = None   # "Ryan’s office said": the possessive is the subject's, "said" a verb
     possessed = owner is not None and (owner < k - 1 or not tok.lower.endswith(("ed", "id", "ld")) or
@@ -1215,43 +856,13 @@ def _reads_as_noun(tokens: list[Token], k: int, in_phrase: bool = True) -> bool:
         or (in_phrase and tok.lower in NOUNABLE and _noun_phrase_head(tokens, k))
 
 
-def _possessor(tokens: list[Token], k: int) -> int | None:
-    """The possessive before the word at ``k``, over up to two lower-case modifiers: "Sanders’
-    comments", "Podliska’s most explosive claim" (not a pronoun's "he's")."""
-    for j in range(k - 1, max(-1, k - 4), -1):
-        tok = tokens[j]
-        if tok.text.endswith(("’s", "'s", "s’", "s'")) and tok.is_word and not pronoun_of(tok):
-            return j
-        if not tok.is_word or tok.lower in CLAUSE_BREAKERS or tok.lower in NOUN_DETERMINERS:
-            return None
-        if tok.is_cap and (tokens[k].lower not in CUE_NOUNS or tokens[k].lower == "told"):
-            return None   # capitalised modifiers only before a cue noun: "Bush's Facebook post"
-    return None
-
-
-def pronoun_of(tok: Token) -> str | None:
-    """"he", "he's", "she’d", "they've" -> the pronoun; None for other words."""
-    low = tok.lower.replace("’", "'")
-    base = low.split("'")[0] if "'" in low else low
-    if base in PRONOUNS and (base == low or low[len(base) + 1:] in ("s", "d", "ve", "ll", "re", "m")):
-        return base
-    return None
-
-
-def _is_adverb(tok: Token) -> bool:
-    if tok.is_cap:
-        return False  # "Will urged": a name, not the auxiliary
-    low = tok.lower
-    return low in VERB_ADVERBS or (len(low) > 4 and low.endswith("ly"))
-
-
 def _is_cue_noun(tokens: list[Token], k: int) -> bool:
     """"in a statement", "in an interview", "Smith's statement"."""
     low = tokens[k].lower
     if low not in CUE_NOUNS or low == "told":
         return False
     prev = [t.lower for t in tokens[max(0, k - 4):k]]
-    return "in" in prev or _possessor(tokens, k) is not None or _issued(tokens, k)   # (low is a noun here)
+    return "in" in prev or possessor(tokens, k) is not None or _issued(tokens, k)   # (low is a noun here)
 
 
 def _issued(tokens: list[Token], k: int) -> bool:
@@ -1260,39 +871,9 @@ def _issued(tokens: list[Token], k: int) -> bool:
 
 
 def _skip_adverbs(tokens: list[Token], j: int) -> int:
-    while j < len(tokens) and _is_adverb(tokens[j]):
+    while j < len(tokens) and is_adverb(tokens[j]):
         j += 1
     return j
-
-
-YEAR_OLD_RE = re.compile(r"(\d+-)?year-old")
-
-
-def _looks_like_subject(toks: list[Token], loose: bool = False) -> bool:
-    if not toks or len(toks) > 16:
-        return False
-    words = [t for t in toks if t.is_word]
-    if not words:
-        return False
-    if len(words) == 1 and (pronoun_of(words[0]) or words[0].lower in ("one", "another", "both")):
-        return True
-    head = clean_word(words[-1].text).lower()
-    if len(words) >= 2 and words[-2].text.endswith(("’s", "'s")) and words[-2].is_cap and not words[-1].is_cap:
-        return True   # "Clinton's introducer", "Axelrod's memoir"
-    if YEAR_OLD_RE.fullmatch(head):
-        return True   # "the 46-year-old said"
-    if words[-1].is_cap:
-        return is_name_word(words[-1]) or head in ROLE_NOUNS or \
-            len(words) >= 2 and all(w.is_cap for w in words) and is_name_word(words[0])   # "Judicial Watch"
-    if head in ROLE_NOUNS:
-        return True
-    if loose and len(words) >= 2 and words[0].lower in DETERMINERS and len(words) <= 5:
-        return True
-    # "a spokesman for the ministry": the head is the role before "for"/"of".
-    for t in words:
-        if t.lower in ROLE_NOUNS:
-            return True
-    return False
 
 
 def _make(tokens: list[Token], start: int, end: int, cue: Token, how: str) -> Attribution:

@@ -159,3 +159,8 @@ gabriel logan albert willie alan juan wayne elijah randy roy vincent ralph eugen
 mason philip louis barack bernie bill ted marco jeb ben chris mike rand rick newt mitt lindsey
 reince corey jared rudy rudy jeff tim hugh ron harry mitch chuck al dick rob bob tom jim dan
 sabah mohammed muhammad ahmed ali omar hassan arvid erik lars sven jan piet rene tomas""".split())
+
+# Nouns of speech that cue a quote: "in a statement", "Smith's interview".
+CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed
+editorial email e-mail memo message column essay op ed press release conference briefing
+testimony address podcast appearance blog video book memoir claim told""".split())

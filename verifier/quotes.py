@@ -11,11 +11,12 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from verifier.attribution import (Attribution, abbreviation_dot, attribution_after, attribution_before, dash_attribution, pronoun_of,
+from verifier.attribution import (Attribution, attribution_after, attribution_before, dash_attribution,
                                   participle_lead_subject, sentence_subject, speaker_who_spoke, strip_parentheticals,
                                   term_lead)
 from verifier.lexicon import ABBREVIATIONS, DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
 from verifier.people import ORG_HEADS, People, clean_word, is_name_word, split_title
+from verifier.phrases import abbreviation_dot, pronoun_of
 from verifier.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
 from verifier.sentences import Sentences, Token, TokenIndex, mask_quotes, tokenize
 
