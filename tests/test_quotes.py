@@ -789,3 +789,16 @@ def test_an_appositive_role_is_not_part_of_the_name():
     text = ("Mark J. Petter, president of the Kessel Harbour Institute, tied those scores to the new pier, saying "
             "it helped “thousands of boats that would have gone elsewhere.”")
     assert one(text).speaker == "Mark J. Petter"
+
+
+@pytest.mark.parametrize("text, speakers", [
+    ('A harbour board official who spoke anonymously to discuss internal strategy said Wednesday, "Certainly '
+     'there are talks between the board and the campaign." The aide added more.', ["A harbour board official"]),
+    ('It was tense. One councillor familiar with the talks, who asked not to be named, added that the board '
+     'seemed "rattled" and "frustrated."',
+     ["One councillor familiar with the talks", "One councillor familiar with the talks"]),
+    ("A Feb. 1 letter from the Harbour Legion obtained by the Courier warns that “any further communication "
+     "will be through our attorney.”", ["Harbour Legion"]),
+])
+def test_clauses_between_a_subject_and_its_verb(text, speakers):
+    assert [q.speaker for q in statements(text)] == speakers

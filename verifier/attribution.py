@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from verifier.lexicon import (CUE_NOUNS, DETERMINERS, NAME_PARTICLES, OBJECT_PRONOUNS, PRONOUNS,
                               ROLE_NOUNS, SPEECH_VERBS, STANCE_VERBS, TERM_LEADS, TITLES)
 from verifier.people import clean_word, is_name_word
-from verifier.phrases import (CLAUSE_BREAKERS, NOUN_DETERMINERS, PREPOSITIONS, SUBJECT_MODIFIERS,
-                              WEEKDAYS, appositive_start, behind_familiar, behind_participle_phrase,
+from verifier.phrases import (CLAUSE_BREAKERS, subject_before_clause, NOUN_DETERMINERS, PREPOSITIONS, SUBJECT_MODIFIERS,
+                              WEEKDAYS, appositive_start, behind_participle_phrase,
                               first_of_stacked, is_adverb, is_place_tail, joins_names,
                               looks_like_subject, name_before_of, name_follows,
                               named_before_long_appositive, names_person, possessor, pronoun_of,
@@ -628,8 +628,10 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
             return _make(tokens, opening + 1, end - 1, cue, "before")   # "Carson's manager, Armstrong Williams, said"
         end = first_of_stacked(tokens, opening)
     start = subject_start(tokens, end)
-    if start is None:
-        return None
+    if start is None or (start > 1 and tokens[start - 1].lower == "by" and tokens[start - 2].lower.endswith("ed")):
+        start, end = subject_before_clause(tokens, end)
+        if start is None:
+            return None
     if start > 1 and tokens[start - 1].lower in ("in", "on", "at", "during") and not tokens[start].is_cap:
         # "… and in a statement credited him", "Trump in his announcement speech called": a phrase
         # of place or manner, not the subject; the subject stands before it
@@ -640,7 +642,7 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
         if start is None or not (tokens[end - 1].is_cap or pronoun_of(tokens[end - 1])):
             return None
     start, end = unclosed_appositive(tokens, start, end)
-    start = name_before_of(tokens, behind_familiar(tokens, start))
+    start = name_before_of(tokens, start)
     start, end = behind_participle_phrase(tokens, start, end)
     attr = _make(tokens, start, end, cue, "before")
     if relative is not None:  # the mention is "who"; the name it stands for is the speaker

@@ -229,15 +229,6 @@ AGENT_ENDINGS = ("ers", "ors", "ists", "ians", "ants", "ents", "ics")
 PEOPLE_NOUNS = frozenset("fans allies aides friends voters family staff team".split())
 
 
-def behind_familiar(tokens: list[Token], start: int) -> int:
-    """"A source familiar with the ad says": the subject is the source, not the ad."""
-    if start >= 3 and tokens[start - 1].lower in ("with", "to") and tokens[start - 2].lower in ("familiar", "close"):
-        outer = subject_start(tokens, start - 2)
-        if outer is not None:
-            return outer
-    return start
-
-
 def name_before_of(tokens: list[Token], start: int) -> int:
     """"Archbishop Aris Shirvanian of the Armenian Patriarchate told", "Stacy Baker of Columbia,
     South Carolina says": the phrase found is what follows "of"/"from"; the subject starts at
@@ -307,6 +298,9 @@ def subject_start(tokens: list[Token], end: int) -> int | None:
         return None
     if not (is_name_word(head, tokens[end - 2] if end > 1 else None) or head.lower in ROLE_NOUNS
             or clean_word(head.text).lower() in ROLE_NOUNS):
+        familiar = next((j for j in range(end - 2, max(0, end - 6), -1) if _familiar_with(tokens, j)), None)
+        if familiar is not None and familiar > 0:
+            return subject_start(tokens, familiar)   # "one Democrat familiar with the discussion, who added"
         owner = possessor(tokens, end - 1)
         if owner is not None and tokens[owner].is_cap and not head.is_cap and \
                 (head.lower.endswith(AGENT_ENDINGS) or head.lower in PEOPLE_NOUNS):
@@ -333,6 +327,9 @@ def subject_start(tokens: list[Token], end: int) -> int | None:
             start -= 1
         else:
             break
+    if start >= 3 and _familiar_with(tokens, start - 2):
+        outer = subject_start(tokens, start - 2)   # "Source familiar with the ad says"
+        start = outer if outer is not None else start
     start = quantity_before(tokens, start)
     while start < end - 1 and (tokens[start].lower in ("of", "for") or
                                tokens[start].lower == "that" and tokens[start + 1].is_cap):
@@ -342,6 +339,26 @@ def subject_start(tokens: list[Token], end: int) -> int | None:
 
 NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten half most many some
 about nearly almost roughly just only over under more less than two-thirds one-third""".split())
+
+
+def _familiar_with(tokens: list[Token], j: int) -> bool:
+    return tokens[j].lower in ("familiar", "close") and j + 1 < len(tokens) and tokens[j + 1].lower in ("with", "to")
+
+
+def subject_before_clause(tokens: list[Token], end: int) -> tuple[int | None, int]:
+    """"A White House official who spoke anonymously to discuss strategy said", "A letter from the
+    Legion obtained by the AP warns": a subject, then a clause or participle phrase without commas
+    before the verb. The subject's (start, end), or (None, end)."""
+    for j in range(end - 1, max(0, end - 12), -1):
+        tok = tokens[j]
+        if not tok.is_word:
+            break
+        if tok.lower == "who" or tok.lower.endswith("ed") and j + 1 < end and tokens[j + 1].lower == "by":
+            start = subject_start(tokens, j)
+            if start is not None:
+                return start, j
+            break
+    return None, end
 
 
 def quantity_before(tokens: list[Token], start: int) -> int:
