@@ -629,9 +629,11 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
         end = first_of_stacked(tokens, opening)
     start = subject_start(tokens, end)
     if start is None or (start > 1 and tokens[start - 1].lower == "by" and tokens[start - 2].lower.endswith("ed")):
-        start, end = subject_before_clause(tokens, end)
-        if start is None:
+        outer, outer_end = subject_before_clause(tokens, end)
+        if outer is None and start is None:
             return None
+        if outer is not None:
+            start, end = outer, outer_end
     if start > 1 and tokens[start - 1].lower in ("in", "on", "at", "during") and not tokens[start].is_cap:
         # "… and in a statement credited him", "Trump in his announcement speech called": a phrase
         # of place or manner, not the subject; the subject stands before it
