@@ -802,3 +802,12 @@ def test_an_appositive_role_is_not_part_of_the_name():
 ])
 def test_clauses_between_a_subject_and_its_verb(text, speakers):
     assert [q.speaker for q in statements(text)] == speakers
+
+
+def test_a_short_title_inside_an_appositive():
+    text = ("Sam Solo, a contestant on Aske's reality TV show, \"The Harbour,\" who went on to work alongside Aske, "
+            "said his boss was \"always kind and generous and charming.\"")
+    assert one(text).speaker == "Sam Solo"
+    quotes = extract_quotes("“We have had more successful conventions than this one,” Texas delegate Bill East, "
+                            "wearing a cowboy hat and “Ted Cruz” campaign pins, said matter-of-factly.")
+    assert [(q.kind, q.speaker) for q in quotes] == [("statement", "Bill East"), ("term", None)]

@@ -68,6 +68,9 @@ def skip_appositive(tokens: list[Token], comma: int) -> int | None:
     for k in range(comma + 1, min(len(tokens), comma + 30)):
         if tokens[k].text == ",":
             return k + 1
+        if tokens[k].text in "“”\"‘" and (k + 1 < len(tokens) and tokens[k + 1].text in "“”\"‘"
+                                          or tokens[k - 1].text in "“”\"‘"):
+            continue   # a short title in the appositive, its words blanked: "wearing “Ted Cruz” pins"
         if tokens[k].text in "“”\"‘.;:!?" and not abbreviation_dot(tokens, k):
             return None
     return None
@@ -184,7 +187,9 @@ def named_before_long_appositive(tokens: list[Token], comma: int) -> int | None:
     """"Michael Seaman, who lives … outside the state capital, Sacramento, said": an appositive
     with commas of its own; the comma after the name that opens it."""
     for k in range(comma - 1, max(0, comma - 40), -1):
-        if tokens[k].text in "“”\"‘.;:!?" and not abbreviation_dot(tokens, k):
+        if tokens[k].text in "“”\"‘":
+            continue   # a title in quotation marks inside the appositive: "a contestant on “The Show,”"
+        if tokens[k].text in ".;:!?" and not abbreviation_dot(tokens, k):
             return None
         if tokens[k].text == "," and k > 0 and tokens[k - 1].is_cap and is_name_word(tokens[k - 1]) and \
                 k + 1 < comma and (tokens[k + 1].lower in ("who", "a", "an", "the") or

@@ -224,8 +224,11 @@ class _Extractor:
     def _after(self, n: int, span: QuotedSpan, para: int) -> list[Token]:
         close_at = self.text.find(span.close_mark, span.end) + len(span.close_mark) if span.closed else span.end
         end = min(self.paragraphs[para][1], close_at + AFTER_WINDOW)
-        if n + 1 < len(self.spans):
-            end = min(end, max(close_at, self.spans[n + 1].start - 1))
+        nxt = n + 1
+        while nxt < len(self.spans) and self._inline_title(self.spans[nxt]):
+            nxt += 1   # “…,” Bill East, wearing “Ted Cruz” pins, said: read on past the short title
+        if nxt < len(self.spans):
+            end = min(end, max(close_at, self.spans[nxt].start - 1))
         tokens = strip_parentheticals(self.index.between(close_at, end))
         if tokens and self.text[span.end - 1:span.end] in ".!?" and "\n" in self.text[close_at:tokens[0].start]:
             return []  # “… need.” on one line, a new sentence on the next: no cue of this quote's
@@ -235,6 +238,12 @@ class _Extractor:
         cut = next((i for i, t in enumerate(tokens) if i > first_word and t.text in ".!?;"
                     and not abbreviation_dot(tokens, i) and not _inside_word(tokens, i)), len(tokens))
         return tokens[:cut]
+
+    def _inline_title(self, span: QuotedSpan) -> bool:
+        """A short quotation of capitalised words inside a sentence ("“Ted Cruz” campaign pins")."""
+        words = self.text[span.start:span.end].strip(" ,.").split()
+        after = self.text[span.end:span.end + 3].lstrip("”\"’' ")
+        return 0 < len(words) <= 3 and all(w[:1].isupper() for w in words) and after[:1].islower()
 
     # --- statements and terms ---------------------------------------------------------------------
     def _looks_like_term(self, span: QuotedSpan, before_text: str) -> bool:
@@ -253,7 +262,7 @@ class _Extractor:
         return tail.endswith(("’s", "'s", " on", " in", " show", " program", " book", " film",
                               " documentary", " series", " column", " movie", " album", " song",
                               " podcast", " play", " called", " named", " titled", " dubbed")) \
-            or attr.how in ("inherited", "paragraph")
+            or attr.how in ("inherited", "paragraph", "subject")
 
     def _inherited(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
         """A speaker carried over: split quotes, and a quote opening the paragraph after its speaker."""
