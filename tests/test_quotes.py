@@ -811,3 +811,17 @@ def test_a_short_title_inside_an_appositive():
     quotes = extract_quotes("“We have had more successful conventions than this one,” Texas delegate Bill East, "
                             "wearing a cowboy hat and “Ted Cruz” campaign pins, said matter-of-factly.")
     assert [(q.kind, q.speaker) for q in quotes] == [("statement", "Bill East"), ("term", None)]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # roles tied to a name in an appositive or before it resolve a later description
+    ("Anna Veld, the harbour commissioner, met Tom Aske on Monday.\n\n“We will rebuild the pier,” the "
+     "commissioner said.", "Anna Veld"),
+    ("Harbour Party presidential nominee Tom Aske spoke first. Anna Veld spoke later.\n\n“We will win,” the "
+     "nominee said.", "Tom Aske"),
+    # … but only by the role's head: a campaign manager is not "the campaign"
+    ("Harbour campaign manager Tom Aske spoke.\n\n“We will win,” the harbour campaign said.",
+     "the harbour campaign"),
+])
+def test_descriptions_resolve_to_the_person_the_article_gave_that_role(text, speaker):
+    assert one(text).speaker == speaker

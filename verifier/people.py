@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from verifier.lexicon import (DETERMINERS, FEMALE_NAMES, MALE_NAMES, NAME_PARTICLES, NAME_SUFFIXES,
-                              PRONOUNS, TITLES)
+                              PRONOUNS, ROLE_NOUNS, TITLES)
 from verifier.sentences import Token
 
 # Capitalised words that start sentences or name times, never people.
@@ -48,6 +48,7 @@ class Person:
     first_at: int
     words: set[str] = field(default_factory=set)  # lower-case name words
     roles: set[str] = field(default_factory=set)  # lower-case role words tied to the name
+    heads: set[str] = field(default_factory=set)  # the head words of those roles ("senator")
     mentions: list[int] = field(default_factory=list)
     gender: str | None = None  # "m", "f" or None
 
@@ -101,7 +102,10 @@ class People:
                 j += 1
             if j > i:
                 if not self._in_headline(tokens[i].start):
-                    self._add_run(tokens, i, j)
+                    person = self._add_run(tokens, i, j)
+                    for phrase in _described_as(tokens, i, j) if person is not None else []:
+                        person.roles.update(phrase)
+                        person.heads.add(role_head(phrase))
                 i = j
             else:
                 i += 1
@@ -109,14 +113,14 @@ class People:
     def _in_headline(self, at: int) -> bool:
         return any(a <= at < b for a, b in self._headlines)
 
-    def _add_run(self, tokens: list[Token], i: int, j: int) -> None:
+    def _add_run(self, tokens: list[Token], i: int, j: int) -> Person | None:
         titles, name_toks = split_title(tokens[i:j])
         if not name_toks or len(name_toks) > 5:
-            return
+            return None
         words = _from_first_name([clean_word(t.text) for t in name_toks])
         if len(words) == 1 and not titles:
             self._note_mention(words[0], tokens[i].start)
-            return
+            return None
         person = self.add(" ".join(words), tokens[i].start, titles)
         if person is not None and i > 0:
             prev = tokens[i - 1]
@@ -124,21 +128,24 @@ class People:
                 person.gender = person.gender or "f"
             if prev.lower in MALE_TITLES or (titles and titles[-1].lower() in MALE_TITLES):
                 person.gender = person.gender or "m"
+        return person
 
     def add(self, name: str, at: int, titles: list[str] | None = None) -> Person | None:
         """Record a full name (two words or more, or one word with a title) seen at ``at``."""
         words = name.split()
         key = words[-1].lower()
+        roles = [t.lower().rstrip(".") for t in titles or []]
+        heads = {_role_stem(roles[-1])} if roles else set()   # "Florida Sen." -> senator
         for person in self._by_word.get(key, []):
             if _same_person(person, words):
                 if len(words) > len(person.name.split()):
                     person.name = name
                 person.words.update(w.lower() for w in words)
-                person.roles.update(t.lower().rstrip(".") for t in titles or [])
+                person.roles.update(roles)
+                person.heads.update(heads)
                 person.mentions.append(at)
                 return person
-        person = Person(name, at, {w.lower() for w in words},
-                        {t.lower().rstrip(".") for t in titles or []}, [at], _name_gender(words))
+        person = Person(name, at, {w.lower() for w in words}, set(roles), heads, [at], _name_gender(words))
         for title in titles or []:
             t = title.lower()
             person.gender = "f" if t in FEMALE_TITLES else "m" if t in MALE_TITLES else person.gender
@@ -150,11 +157,6 @@ class People:
     def _note_mention(self, word: str, at: int) -> None:
         for person in self._by_word.get(word.lower(), []):
             person.mentions.append(at)
-
-    def add_roles(self, person_name: str, role_words: list[str]) -> None:
-        for person in self._by_word.get(person_name.split()[-1].lower(), []):
-            if person.name == person_name:
-                person.roles.update(w.lower() for w in role_words)
 
     # --- resolving --------------------------------------------------------------------------
     def resolve_name(self, name: str, at: int) -> str:
@@ -187,10 +189,11 @@ class People:
         keys = {_role_stem(k) for k in keys}
         if not keys:
             return None
+        head = _role_stem(role_head([w.lower().rstrip(".") for w in words if w.lower() not in DETERMINERS]))
         best, best_at = None, -1
         for p in self.people:
             roles = {_role_stem(r) for r in p.roles}
-            if keys <= roles:
+            if keys <= roles and head in {_role_stem(h) for h in p.heads}:
                 last = max((m for m in p.mentions if m < at), default=-1)
                 if last > best_at:
                     best, best_at = p, last
@@ -207,6 +210,32 @@ class People:
 
 
 SMALL_TITLE_WORDS = frozenset("and the for but nor yet with from into over".split())
+
+
+ROLE_WORDS = ROLE_NOUNS | TITLES
+
+
+def _described_as(tokens: list[Token], i: int, j: int) -> list[list[str]]:
+    """Role phrases the article ties to the name at tokens[i:j]: before it ("Republican presidential
+    nominee Donald Trump") or in an appositive after it ("Marco Rubio, the Florida senator,")."""
+    phrases = []
+    k = i
+    if k > 0 and tokens[k - 1].lower in ROLE_WORDS:
+        while k > 0 and i - k < 4 and tokens[k - 1].is_word and (tokens[k - 1].lower in ROLE_WORDS or (
+                tokens[k - 1].lower not in NOT_NAMES and not tokens[k - 1].text.endswith(("’s", "'s")))):
+            k -= 1
+        phrases.append(tokens[k:i])
+    if j + 2 < len(tokens) and tokens[j].text == "," and tokens[j + 1].lower in ("the", "a", "an"):
+        end = next((m for m in range(j + 2, min(len(tokens), j + 10)) if not tokens[m].is_word), None)
+        if end is not None and tokens[end].text in ",." and any(t.lower in ROLE_WORDS for t in tokens[j + 2:end]):
+            phrases.append(tokens[j + 2:end])
+    return [[t.lower.rstrip(".") for t in phrase if t.lower not in DETERMINERS] for phrase in phrases]
+
+
+def role_head(words: list[str]) -> str:
+    """The head of a role phrase: "former secretary of state" -> secretary; "Florida senator" -> senator."""
+    cut = next((n for n, w in enumerate(words) if n and w in ("of", "for", "from", "at", "in", "to")), len(words))
+    return words[cut - 1] if cut else ""
 
 
 def _title_case_lines(text: str) -> list[tuple[int, int]]:
