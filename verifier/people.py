@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from verifier.lexicon import (DETERMINERS, FEMALE_NAMES, MALE_NAMES, NAME_PARTICLES, NAME_SUFFIXES,
-                              PRONOUNS, ROLE_NOUNS, TITLES)
+                              ROLE_NOUNS, TITLES)
 from verifier.sentences import Token
 
 # Capitalised words that start sentences or name times, never people.
@@ -322,6 +322,3 @@ def _name_gender(words: list[str]) -> str | None:
     first = words[0].lower()
     return "f" if first in FEMALE_NAMES else "m" if first in MALE_NAMES else None
 
-
-def pronoun_gender(word: str) -> str | None:
-    return PRONOUNS.get(word.lower())

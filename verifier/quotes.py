@@ -246,10 +246,6 @@ class _Extractor:
         return 0 < len(words) <= 3 and all(w[:1].isupper() for w in words) and after[:1].islower()
 
     # --- statements and terms ---------------------------------------------------------------------
-    def _looks_like_term(self, span: QuotedSpan, before_text: str) -> bool:
-        words = self.text[span.start:span.end].split()
-        return len(words) <= 4 or term_lead(before_text)
-
     def _looks_like_title(self, span: QuotedSpan, before_text: str, attr: Attribution) -> bool:
         """CNN’s “State of the Union”: a short Title Case quote after a possessive or "on"."""
         words = re.findall(r"[\w'’]+", self.text[span.start:span.end])

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import sys
 
-from verifier.errors import VerifierError
-
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -44,17 +42,8 @@ def _size(value: str) -> int:
     return int(value)
 
 
-def _aliases(items: list[str]) -> dict:
-    out = {}
-    for item in items:
-        name, sep, person = item.partition("=")
-        if not sep or not name.strip() or not person.strip():
-            raise VerifierError(f"--alias {item!r}: expected NAME=PERSON")
-        out[name.strip()] = person.strip()
-    return out
-
-
 def run(args) -> int:
+    from verifier.config import parse_aliases
     from verifier.web.app import DEFAULT_MAX_BODY, TOKEN_ENV, ServeConfig
 
     location = args.archive or os.environ.get("VERIFIER_ARCHIVE") or "verifier.db"
@@ -66,7 +55,7 @@ def run(args) -> int:
             db = archive.path
     config = ServeConfig(archive=db, host=args.host, port=args.port,
                          token=os.environ.get(TOKEN_ENV) or None,
-                         max_body=args.max_body or DEFAULT_MAX_BODY, aliases=_aliases(args.alias),
+                         max_body=args.max_body or DEFAULT_MAX_BODY, aliases=parse_aliases(args.alias),
                          archive_label=location)
     from verifier.serve import serve
 
