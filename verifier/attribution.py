@@ -398,7 +398,11 @@ def _naming_participle(tokens: list[Token], k: int) -> bool:
 
 def _noun_phrase_head(tokens: list[Token], k: int) -> bool:
     """Whether the cue word at ``k`` ends a noun phrase opened by an article or a number one to
-    three words before it, none of them a person ("the ad claims" is a subject and its verb)."""
+    three words before it, none of them a person ("the ad claims" is a subject and its verb), or
+    by a preposition and one modifier."""
+    if k >= 2 and tokens[k - 2].lower in PREPOSITIONS and tokens[k - 1].is_word and not tokens[k - 1].is_cap \
+            and not pronoun_of(tokens[k - 1]):
+        return True   # "by executive order", "the use of executive orders": a preposition's object
     for opener in range(k - 2, max(-1, k - 4), -1):
         between = tokens[opener + 1:k]
         if tokens[opener].lower in ("a", "an", "the") or tokens[opener].text.isdigit():
@@ -852,8 +856,6 @@ def _reads_as_noun(tokens: list[Token], k: int, in_phrase: bool = True) -> bool:
     possessed = owner is not None and (owner < k - 1 or not tok.lower.endswith(("ed", "id", "ld")) or
                                        tokens[owner].lower.endswith(("s’", "s'"))) \
         and not (k + 1 < len(tokens) and tokens[k + 1].lower in ("that", ":"))   # "Trump's claim that “…”" is a cue
-    if tok.lower in ("order", "orders") and prev == "executive":
-        return True   # "by executive order", "the use of executive orders"
     return prev in NOUN_DETERMINERS or possessed and not pronoun_of(tokens[k - 1]) \
         or (prev in PREPOSITIONS and prev != "to" and not tok.lower.endswith("ing")) \
         or (tok.lower == "back" and prev.endswith("ed")) \
