@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from verifier import textnorm  # noqa: E402
-from verifier.archive import FTS_TOKENIZE, Archive  # noqa: E402
-from verifier.sources import iter_source_files, read_source  # noqa: E402
+from verifier.archive.store import FTS_TOKENIZE, Archive  # noqa: E402
+from verifier.archive.sources import iter_source_files, read_source  # noqa: E402
 
 VOCABULARY = 200_000
 ZIPF_S = 1.05

@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from verifier.archive import Archive  # noqa: E402
+from verifier.archive.store import Archive  # noqa: E402
 
 TARGET = 1.6
 CUES = ("said", "told reporters", "added", "said on Tuesday", "insisted", "warned", "told the council")

@@ -44,11 +44,11 @@ from bench_archive import TextGenerator, percentile, write_corpus  # noqa: E402 
 from rapidfuzz import fuzz  # noqa: E402
 
 from verifier import textnorm  # noqa: E402
-from verifier.archive import Archive  # noqa: E402
-from verifier.check import check_quote  # noqa: E402
-from verifier.judge import VERDICTS  # noqa: E402
-from verifier.quotes import Quote  # noqa: E402
-from verifier.speakers import SpeakerMatcher  # noqa: E402
+from verifier.archive.store import Archive  # noqa: E402
+from verifier.verify.check import check_quote  # noqa: E402
+from verifier.verify.judge import VERDICTS  # noqa: E402
+from verifier.quotes.extract import Quote  # noqa: E402
+from verifier.quotes.speakers import SpeakerMatcher  # noqa: E402
 
 MIX = (("verbatim", 0.50), ("one changed", 0.25), ("dropped", 0.15), ("nowhere", 0.10))
 MIN_WORDS, MAX_WORDS = 10, 40

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from verifier.article import load_article  # noqa: E402
-from verifier.quotes import extract_quotes  # noqa: E402
+from verifier.article.load import load_article  # noqa: E402
+from verifier.quotes.extract import extract_quotes  # noqa: E402
 
 POLNEAR = ROOT.parent / "shared" / "data" / "polnear-train" / "text"
 

@@ -62,7 +62,7 @@ sys.path.insert(0, str(HERE))
 import httpx  # noqa: E402
 
 from bench_archive import percentile, write_corpus  # noqa: E402  (puts the repo on sys.path)
-from verifier.archive import Archive  # noqa: E402
+from verifier.archive.store import Archive  # noqa: E402
 
 FIXTURES = ROOT / "fixtures" / "archive"
 HOST = "127.0.0.1"   # loopback only: the benchmark never binds the desk to another address

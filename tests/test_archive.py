@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from verifier import archive as archive_module
-from verifier import ingest as ingest_module
-from verifier.archive import Archive, timecode
+from verifier.archive import store as archive_module
+from verifier.archive import ingest as ingest_module
+from verifier.archive.store import Archive, timecode
 from verifier.errors import InputError, VerifierError
-from verifier.sources import Document, Segment
+from verifier.archive.sources import Document, Segment
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "archive"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier.archive import Archive
+from verifier.archive.store import Archive
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "archive"
 BAD = Path(__file__).resolve().parent / "data" / "sources" / "bad"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import verifier.article as article_module
-from verifier.article import Article, load_article, parse_article
+import verifier.article.load as article_module
+from verifier.article.load import Article, load_article, parse_article
 from verifier.errors import InputError
 
 DATA = Path(__file__).parent / "data" / "articles"

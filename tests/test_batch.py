@@ -84,8 +84,8 @@ def test_jobs_from_the_config_and_standard_input(tmp_path, drafts):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers inherit the patch through fork")
 def test_a_failing_or_dying_worker_costs_only_its_file(tmp_path, drafts, monkeypatch):
-    import verifier.batch as batch
-    from verifier.check import open_archive
+    import verifier.report.batch as batch
+    from verifier.verify.check import open_archive
 
     monkeypatch.setenv("VERIFIER_CACHE", str(tmp_path / "cache"))
     archive = open_archive(str(ARCHIVE))

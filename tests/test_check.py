@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from verifier.archive import Archive
-from verifier.check import check_article, check_quote, fails, quote_record
-from verifier.article import Article
-from verifier.quotes import Quote
-from verifier.speakers import SpeakerMatcher
+from verifier.archive.store import Archive
+from verifier.verify.check import check_article, check_quote, fails, quote_record
+from verifier.article.load import Article
+from verifier.quotes.extract import Quote
+from verifier.quotes.speakers import SpeakerMatcher
 
 DATA = Path(__file__).parent / "data" / "check"
 
@@ -65,7 +65,7 @@ def test_quote_across_roll_up_caption_cues_with_timecode(archive):
 
 
 def quote_record_for(j, text):
-    from verifier.check import CheckedQuote
+    from verifier.verify.check import CheckedQuote
 
     return quote_record(CheckedQuote(Quote(0, len(text), text, speaker="x"), j))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier.archive import Archive
+from verifier.archive.store import Archive
 
 TRANSCRIPT = """---
 title: Port council meeting

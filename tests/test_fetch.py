@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "fetch"))
 from fakeweb import FakeWeb, Reply, html  # noqa: E402
 
-from verifier.fetch import (FetchConfig, FetchError, Fetcher, Gone, Guard, RateLimiter,  # noqa: E402
+from verifier.archive.fetch.client import (FetchConfig, FetchError, Fetcher, Gone, Guard, RateLimiter,  # noqa: E402
                             acceptable_type, default_user_agent, retry_after)
 
 PAGE = "<html><head><title>T</title></head><body><p>We are not choosing.</p></body></html>"

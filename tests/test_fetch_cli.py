@@ -16,7 +16,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "fetch"))
 from fakeweb import FakeWeb, Reply, cdx_json, data_file, html  # noqa: E402
 
-from verifier.archive import Archive  # noqa: E402
+from verifier.archive.store import Archive  # noqa: E402
 
 TV_ID = "ENT_20250311_190000_Evening_News"
 

@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "fetch"))
 from fakeweb import FakeWeb, Reply, html  # noqa: E402
 
-from verifier.fetch import FetchConfig, FetchError, Fetcher, Guard, Refused, address_problem  # noqa: E402
+from verifier.archive.fetch.client import FetchConfig, FetchError, Fetcher, Guard, Refused, address_problem  # noqa: E402
 
 PUBLIC = "93.184.215.14"      # stands for a public address; never connected to (MockTransport)
 
@@ -164,7 +164,7 @@ def test_the_command_refuses_private_addresses_unless_allowed(tmp_path):
 def test_a_redirect_from_an_allowed_host_on_the_test_server_to_a_private_one(monkeypatch):
     """The same over a real connection: a made-up public name resolves to the test server (whose
     address counts as public here), which redirects to a name on a private network."""
-    import verifier.fetch as fetch
+    import verifier.archive.fetch.client as fetch
 
     real = fetch.address_problem
     monkeypatch.setattr(fetch, "address_problem", lambda a: None if a == "127.0.0.1" else real(a))

@@ -12,10 +12,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data" / "fetch"))
 from fakeweb import FakeWeb, Reply, cdx_json, data_file, html  # noqa: E402
 
-from verifier.archive import Archive  # noqa: E402
+from verifier.archive.store import Archive  # noqa: E402
 from verifier.errors import InputError  # noqa: E402
-from verifier.fetch import FetchConfig, FetchError, Fetched, Fetcher, Gone, Guard  # noqa: E402
-from verifier.webarchive import (Endpoints, fetch_source, page_meta, parse_cdx, pick_caption,  # noqa: E402
+from verifier.archive.fetch.client import FetchConfig, FetchError, Fetched, Fetcher, Gone, Guard  # noqa: E402
+from verifier.archive.fetch.web import (Endpoints, fetch_source, page_meta, parse_cdx, pick_caption,  # noqa: E402
                                  source_format, tv_identifier)
 
 TV_ID = "ENT_20250311_190000_Evening_News"

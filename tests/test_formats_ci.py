@@ -14,10 +14,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from verifier.check import ArticleResult, CheckedQuote, fails
-from verifier.formats import github, junit, sarif
-from verifier.judge import Judgement
-from verifier.quotes import Quote
+from verifier.verify.check import ArticleResult, CheckedQuote, fails
+from verifier.report.formats import github, junit, sarif
+from verifier.verify.judge import Judgement
+from verifier.quotes.extract import Quote
 
 # The official OASIS SARIF 2.1.0 JSON schema (the errata01 OASIS Standard, "id":
 # https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json),
@@ -260,7 +260,7 @@ def test_sarif_messages_sources_and_properties(sarif_log):
 
 
 def test_sarif_archive_document_without_url_is_an_archive_uri():
-    from verifier.formats.sarif import _source_location
+    from verifier.report.formats.sarif import _source_location
 
     class Passage:
         document = {"id": "doc 1/2", "title": "T", "date": "2025-01-01", "url": None, "kind": "speech"}

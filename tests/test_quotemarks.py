@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from verifier.quotemarks import find_quoted_spans
+from verifier.quotes.quotemarks import find_quoted_spans
 
 
 def texts(text, **kw):

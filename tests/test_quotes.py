@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from verifier.quotes import extract_quotes
+from verifier.quotes.extract import extract_quotes
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
 

@@ -19,12 +19,12 @@ with warnings.catch_warnings():  # Starlette 1.x prefers httpx2 for its TestClie
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from verifier.archive import Archive
-from verifier.article import parse_article
-from verifier.check import ArticleResult, check_article
+from verifier.archive.store import Archive
+from verifier.article.load import parse_article
+from verifier.verify.check import ArticleResult, check_article
 from verifier.errors import VerifierError
-from verifier.fetch import FetchConfig, Fetcher, Guard
-from verifier.reviews import article_hash
+from verifier.archive.fetch.client import FetchConfig, Fetcher, Guard
+from verifier.archive.reviews import article_hash
 from verifier.web import create_app
 from verifier.web.security import NAME_COOKIE, SESSION_COOKIE, host_name, is_loopback
 

@@ -8,7 +8,7 @@ import pytest
 
 from verifier import textnorm
 from verifier.errors import InputError, VerifierError
-from verifier.sources import iter_source_files, read_source
+from verifier.archive.sources import iter_source_files, read_source
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "archive"
 BAD = Path(__file__).resolve().parent / "data" / "sources" / "bad"

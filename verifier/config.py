@@ -134,8 +134,8 @@ def config_for(args) -> ConfigFile:
 
 
 def _validate(data: dict, path: Path, prefix: str) -> dict:
-    from verifier.check import FAIL_LEVELS
-    from verifier.formats import available
+    from verifier.verify.verdicts import FAIL_LEVELS
+    from verifier.report.formats import available
 
     def bad(key: str, what: str | None = None) -> VerifierError:
         what = what or KEYS[key].format(levels=", ".join(FAIL_LEVELS), formats=", ".join(available()))
@@ -390,7 +390,7 @@ def apply_suppressions(article, checked: list, rules: list[Suppression]) -> None
 
 def _paragraph_after(text: str, offset: int) -> tuple[int, int]:
     """From ``offset`` to the end of the paragraph in which the next text after it starts."""
-    from verifier.quotemarks import paragraphs
+    from verifier.quotes.quotemarks import paragraphs
 
     m = re.compile(r"\S").search(text, offset)
     if m is None:

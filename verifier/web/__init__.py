@@ -3,7 +3,7 @@
 - ``app``: the app factory and its settings (``create_app``, ``ServeConfig``).
 - ``security``: host check, access token, size limit, cross-site refusal, CSRF, headers.
 - ``service``: reading, checking and storing — everything that is not HTTP.
-- ``pages`` / ``render``: the server-rendered pages (built with ``verifier.formats.html``'s pieces).
+- ``pages`` / ``render``: the server-rendered pages (built with ``verifier.report.formats.html``'s pieces).
 - ``api``: the JSON API and its OpenAPI description.
 - ``forms``: request bodies read in memory.
 """

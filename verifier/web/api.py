@@ -11,8 +11,8 @@ from starlette.responses import JSONResponse
 
 from verifier import __version__
 from verifier.errors import InputError, VerifierError
-from verifier.fetch import FetchError, Refused
-from verifier.reviews import HASH_RE
+from verifier.archive.fetch.client import FetchError, Refused
+from verifier.archive.reviews import HASH_RE
 from verifier.web.forms import read_form, read_json, read_upload, text_field, uploads
 from verifier.web.service import METADATA_FIELDS, archive_document, safe_name
 

@@ -29,7 +29,7 @@ class ServeConfig:
     address it is bound to (decides whether a token is required); ``token``: the access token;
     ``max_body``: the request size limit in bytes; ``allowed_hosts``: the Host names it answers to
     (default: the loopback names when bound to loopback, any otherwise); ``fetcher_factory``: makes
-    the ``verifier.fetch.Fetcher`` for URLs (tests inject one that never touches the network)."""
+    the ``verifier.archive.fetch.client.Fetcher`` for URLs (tests inject one that never touches the network)."""
 
     archive: str
     host: str = "127.0.0.1"

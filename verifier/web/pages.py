@@ -14,8 +14,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from verifier.errors import VerifierError
-from verifier.formats.html import render as render_report
-from verifier.reviews import HASH_RE
+from verifier.report.formats.html import render as render_report
+from verifier.archive.reviews import HASH_RE
 from verifier.web import render
 from verifier.web.forms import read_form, read_upload, text_field, uploads
 from verifier.web.security import (AUTH_COOKIE, NAME_COOKIE, SESSION_COOKIE, check_csrf, new_session)
@@ -171,7 +171,7 @@ async def report(request):
     """The `verifier check --format html` report of a stored article, as a download."""
     checked = await _stored(request)
     html = render_report([checked.result()], {"archive": request.app.state.config.archive_label})
-    from verifier.formats.html import CSP as REPORT_CSP
+    from verifier.report.formats.html import CSP as REPORT_CSP
 
     return HTMLResponse(html, headers={
         "content-disposition": f'attachment; filename="quote-check-{checked.digest[:12]}.html"',

@@ -1,4 +1,4 @@
-"""The desk's pages, built with the HTML report's pieces (``verifier.formats.html``): ``el`` escapes
+"""The desk's pages, built with the HTML report's pieces (``verifier.report.formats.html``): ``el`` escapes
 every text child and attribute value, so article and source text can never become markup; only
 ``Safe`` strings pass through. Links to the outside are made by ``link_or_text`` (http(s) only).
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 from urllib.parse import quote as urlquote
 
 from verifier import __version__
-from verifier.formats.html import (STYLE, VERDICT_INFO, Safe, _attr, _badge, _diff, _differences,
+from verifier.report.formats.html import (STYLE, VERDICT_INFO, Safe, _attr, _badge, _diff, _differences,
                                    _notes, _source, el, highlight, link_or_text)
-from verifier.judge import VERDICTS
-from verifier.reviews import DECISIONS
+from verifier.verify.verdicts import VERDICTS
+from verifier.archive.reviews import DECISIONS
 
 ARTICLE_FORMATS = (("", "detect"), ("txt", "plain text"), ("md", "Markdown"), ("html", "HTML"))
 
@@ -315,7 +315,7 @@ def document_page(doc: dict) -> str:
 
 
 def _span(start, end) -> str:
-    from verifier.archive import timecode
+    from verifier.archive.store import timecode
 
     if start is None:
         return ""

@@ -3,7 +3,7 @@ reviews, and add sources to the archive. Blocking code, run in Starlette's threa
 
 Each thread has its own archive connection (SQLite connections are not shared between threads);
 all are closed when the server stops. Nothing here opens a file named by a request: uploads are
-bytes in memory, URLs go through ``verifier.fetch`` (its guard refuses private addresses).
+bytes in memory, URLs go through ``verifier.archive.fetch.client`` (its guard refuses private addresses).
 """
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from pathlib import PurePath
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from verifier.archive import Archive
-from verifier.article import Article, parse_article
-from verifier.check import ArticleResult, CheckedQuote, check_article
+from verifier.archive.store import Archive
+from verifier.article.load import Article, parse_article
+from verifier.verify.check import ArticleResult, CheckedQuote, check_article
 from verifier.errors import InputError, VerifierError
-from verifier.reviews import Reviews, article_hash
-from verifier.speakers import SpeakerMatcher
+from verifier.archive.reviews import Reviews, article_hash
+from verifier.quotes.speakers import SpeakerMatcher
 
 ARTICLE_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
                       ".html": "html", ".htm": "html", ".docx": "docx"}
@@ -61,7 +61,7 @@ def safe_name(name: str | None, default: str) -> str:
 
 
 def _fetcher():
-    from verifier.fetch import FetchConfig, Fetcher, Guard
+    from verifier.archive.fetch.client import FetchConfig, Fetcher, Guard
 
     return Fetcher(FetchConfig.from_env(), Guard(allow_private=False))
 
@@ -72,7 +72,7 @@ class Desk:
 
     db: str
     aliases: dict = field(default_factory=dict)
-    fetcher_factory: object = _fetcher   # () -> verifier.fetch.Fetcher
+    fetcher_factory: object = _fetcher   # () -> verifier.archive.fetch.client.Fetcher
 
     def __post_init__(self):
         self._local = threading.local()
@@ -149,7 +149,7 @@ class Desk:
     def add_upload(self, data: bytes, name: str, overrides: dict, fmt: str | None = None,
                    force: bool = False):
         """Add one uploaded source file (bytes in memory) to the archive; an AddResult."""
-        from verifier.sources import detect_format, parse_source
+        from verifier.archive.sources import detect_format, parse_source
 
         overrides = {k: v for k, v in overrides.items() if v}
         doc = parse_source(data, name, detect_format(name, fmt), overrides)
@@ -158,7 +158,7 @@ class Desk:
 
     def fetch_source(self, url: str, overrides: dict, wayback: bool = False, force: bool = False):
         """Fetch an original from the web (as `verifier archive fetch`); (AddResult, Source)."""
-        from verifier.webarchive import fetch_source
+        from verifier.archive.fetch.web import fetch_source
 
         overrides = {k: v for k, v in overrides.items() if v}
         with self.fetcher_factory() as fetcher:

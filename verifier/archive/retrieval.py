@@ -1,0 +1,335 @@
+"""Retrieval from the archive: the FTS5 query for a quote, ranking, and passages.
+
+``RetrievalMixin`` gives ``Archive`` (verifier.archive.store) its queries: ``candidates`` (the segments
+most likely to hold a quote, through the index only: the quote's rarest words ORed, common ones
+ANDed, ranked by bm25 within a time cap, then re-ranked by how much of the quote's wording each
+has), ``search`` (the same for typed words, or a raw FTS5 expression), and ``segment``/``window``
+(a segment, alone or with its neighbours, as one ``Passage`` whose ``parts`` map passage offsets
+back to segments, document offsets and recording times). Also ``timecode`` and
+``speaker_clause`` (SQL matching a person's name, also used to list documents).
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from verifier import textnorm
+from verifier.errors import VerifierError
+from verifier.archive.sources import display_name
+
+MAX_WORDS = 40                     # candidates: look at most at this many words of a quote,
+MAX_TERMS = 8                      # ... query at most this many of them,
+ROW_BUDGET = 3000                  # ... whose segments add up to at most this many,
+COMMON_DF = 300                    # ... each in fewer segments than this (else: "common")
+RERANK_EXTRA = 10                  # candidates: re-rank this many more than asked for
+QUERY_STEP_LIMIT = 1_000_000       # a query running more SQLite VM steps is cut short (about 0.1 s
+                                   # on an idle 2020s core; counted in steps, not seconds, so that
+                                   # the result never depends on how busy the machine is)
+QUERY_TIME_LIMIT_S = 0.1           # the same limit, in seconds on an idle machine (documentation)
+DOCUMENT_FIELDS = ("id", "title", "speaker", "date", "url", "kind", "outlet", "language")
+
+
+@dataclass
+class PassagePart:
+    """One segment inside a passage: it starts at ``offset`` in the passage text."""
+
+    offset: int
+    segment_id: int
+    position: int
+    speaker: str | None
+    char_start: int
+    char_end: int
+    start: float | None
+    end: float | None
+    cues: list | None = None
+
+
+@dataclass
+class Passage:
+    """A segment (or a window of neighbouring segments) with its document's metadata.
+
+    ``char_start``/``char_end`` are offsets into the document's text; ``start``/``end`` are
+    seconds into the recording (None for print sources); ``parts`` maps passage offsets back to
+    segments, and ``time_at``/``document_offset`` use it.
+    """
+
+    document: dict
+    segment_id: int
+    text: str
+    speaker: str | None
+    char_start: int
+    char_end: int
+    start: float | None
+    end: float | None
+    score: float = 0.0
+    parts: list[PassagePart] = field(default_factory=list)
+
+    @property
+    def timecode(self) -> str | None:
+        return timecode(self.start)
+
+    @property
+    def segment_ids(self) -> list[int]:
+        return [p.segment_id for p in self.parts]
+
+    def part_at(self, offset: int) -> PassagePart:
+        """The segment that passage offset ``offset`` falls in."""
+        found = self.parts[0]
+        for part in self.parts:
+            if part.offset <= offset:
+                found = part
+        return found
+
+    def document_offset(self, offset: int) -> int:
+        """The document-text offset of passage offset ``offset``."""
+        part = self.part_at(offset)
+        return min(part.char_start + max(0, offset - part.offset), part.char_end)
+
+    def time_at(self, offset: int) -> float | None:
+        """Seconds into the recording at passage offset ``offset`` (cue or word precision)."""
+        part = self.part_at(offset)
+        best = part.start
+        for cue_offset, seconds in part.cues or ():
+            if part.offset + cue_offset <= offset:
+                best = seconds
+        return best
+
+    def to_json(self) -> dict:
+        return {"document": self.document, "speaker": self.speaker, "text": self.text,
+                "start": self.char_start, "end": self.char_end, "timecode": self.timecode,
+                "score": round(self.score, 3), "segment_id": self.segment_id,
+                "segments": self.segment_ids, "start_time": self.start, "end_time": self.end}
+
+
+def timecode(seconds: float | None) -> str | None:
+    """``HH:MM:SS`` for a number of seconds, None for None."""
+    if seconds is None:
+        return None
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+class RetrievalMixin:
+    """The queries of ``Archive``. The host provides ``conn`` (sqlite3), ``db`` (sqlite-utils),
+    ``path``, ``_errors()`` (SQLite errors as VerifierErrors) and the word-count cache
+    ``_counts``/``_counts_version`` (see ``candidates``)."""
+
+    def search(self, text: str, limit: int = 10, speaker: str | None = None,
+               raw: bool = False) -> list[Passage]:
+        """Ranked passages for ``text`` (words, as typed); ``raw``: an FTS5 query expression."""
+        if not raw:
+            return self.candidates(text, limit=limit, speaker=speaker)
+        with self._errors():
+            try:
+                rows = self.conn.execute(
+                    "SELECT rowid, -rank FROM segments_fts WHERE segments_fts MATCH ? ORDER BY rank LIMIT ?",
+                    (text, limit)).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise VerifierError(f"bad search expression {text!r}: {exc}") from None
+            return self._passages(rows)
+
+    def candidates(self, quote_text: str, limit: int = 20, speaker: str | None = None) -> list[Passage]:
+        """Segments most likely to contain ``quote_text``, best first, through the index only.
+
+        The FTS5 query ORs the quote's rarest words (stopwords dropped; at most MAX_TERMS, whose
+        index entries add up to at most ROW_BUDGET rows), plus pairs of the next rarest ANDed
+        together; bm25 ranks, then the best few are re-ranked by how much of the quote's wording
+        (words, and word pairs in order) each has. ``speaker``: only passages by that person
+        ("Voss" matches "Mara Voss"). A quote of stopwords only is looked up as a phrase.
+        """
+        with self._errors():
+            version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+            if version != self._counts_version:  # the archive changed: word counts are stale
+                self._counts, self._counts_version = {}, version
+            query = self._quote_query(quote_text)
+            if query is None:
+                rows = self._phrase_rows(quote_text, limit, speaker)
+            elif not query:
+                return []
+            else:
+                rows = self._ranked_rows(query, limit + RERANK_EXTRA, speaker)
+            passages = self._passages(rows)
+        return _rerank(passages, quote_text)[:limit]
+
+    def _quote_query(self, text: str) -> str | None:
+        """The FTS5 query for a quote: its rare words ORed (rarest first; at most MAX_TERMS,
+        together in at most ROW_BUDGET segments), and when it has fewer than two, its common
+        words ANDed until few segments have them all. "" if no word of the quote is in the
+        archive; None if it has only stopwords."""
+        all_words = list(dict.fromkeys(t.norm for t in textnorm.words(text)))
+        words = [w for w in all_words if w not in textnorm.STOPWORDS and (len(w) > 1 or w.isdigit())]
+        if not words:
+            return None if all_words else ""
+        counts = [(self._count(fts_string(w)), i, w) for i, w in enumerate(words[:MAX_WORDS])]
+        singles, rows = [], 0
+        for n, _, word in sorted(c for c in counts if 0 < c[0] < COMMON_DF):
+            if len(singles) >= MAX_TERMS or (singles and rows + n > ROW_BUDGET):
+                break
+            singles.append(fts_string(word))
+            rows += n
+        common = [fts_string(w) for n, _, w in counts if n >= COMMON_DF]
+        if len(singles) < 2 and common:
+            singles.append(self._conjunction(common))
+        return " OR ".join(singles)
+
+    def _count(self, query: str) -> int:
+        """``_count_uncached``, remembered until the archive changes (in this process or another)."""
+        if query not in self._counts:
+            if len(self._counts) > 100_000:
+                self._counts.clear()
+            self._counts[query] = self._count_uncached(query)
+        return self._counts[query]
+
+    def _count_uncached(self, query: str) -> int:
+        """In how many segments ``query`` matches, counting no further than COMMON_DF."""
+        return self.conn.execute("SELECT count(*) FROM (SELECT 1 FROM segments_fts WHERE segments_fts"
+                                 " MATCH ? LIMIT ?)", (query, COMMON_DF)).fetchone()[0]
+
+    def _conjunction(self, words: list[str]) -> str:
+        """Common words ANDed, as few as make the match rarer than COMMON_DF segments."""
+        conj = words[:2]
+        for word in words[2:MAX_TERMS]:
+            if self._count(" AND ".join(conj)) < COMMON_DF:
+                break
+            conj.append(word)
+        return "(" + " AND ".join(conj) + ")"
+
+    def _ranked_rows(self, query: str, k: int, speaker: str | None) -> list[tuple[int, float]]:
+        """The ``k`` best (segment id, bm25 score) for ``query``; if ranking needs more than
+        QUERY_STEP_LIMIT steps (a quote of very common words), the first ``k`` matches unranked."""
+        clause, args = speaker_clause(speaker, "s.speaker") if speaker else ("1", [])
+        sql = ("SELECT f.rowid, -f.rank FROM segments_fts f" + (" JOIN segments s ON s.id = f.rowid" if speaker else "")
+               + f" WHERE segments_fts MATCH ? AND {clause} ORDER BY f.rank LIMIT ?")
+        try:
+            return self._within(QUERY_STEP_LIMIT, sql, [query, *args, k])
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc):
+                raise
+        try:
+            return self._within(QUERY_STEP_LIMIT, sql.replace(" ORDER BY f.rank", ""), [query, *args, k])
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc):
+                raise
+            return []
+
+    def _within(self, steps: int, sql: str, params) -> list[tuple]:
+        """Run a query, interrupting it after about ``steps`` SQLite virtual-machine steps."""
+        calls = [0]
+
+        def over_budget() -> bool:
+            calls[0] += 1
+            return calls[0] * 1000 > steps
+
+        self.conn.set_progress_handler(over_budget, 1000)
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        finally:
+            self.conn.set_progress_handler(None, 0)
+
+    def _phrase_rows(self, text: str, limit: int, speaker: str | None) -> list[tuple[int, float]]:
+        """Segments holding the quote's words as a phrase (a quote of stopwords only), unranked,
+        within a time cap."""
+        words = [t.norm for t in textnorm.words(text)][:12]
+        clause, args = speaker_clause(speaker, "s.speaker") if speaker else ("1", [])
+        sql = ("SELECT f.rowid, 1.0 FROM segments_fts f" + (" JOIN segments s ON s.id = f.rowid" if speaker else "")
+               + f" WHERE segments_fts MATCH ? AND {clause} LIMIT ?")
+        try:
+            return self._within(QUERY_STEP_LIMIT, sql, [fts_string(" ".join(words)), *args, limit])
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc):
+                raise
+            return []
+
+    def _passages(self, rows: list[tuple[int, float]]) -> list[Passage]:
+        """Passages for (segment id, score) rows, in the order given."""
+        if not rows:
+            return []
+        ids = [r[0] for r in rows]
+        found = {r["id"]: r for r in self.db.query(
+            f"SELECT s.*, {', '.join('d.' + f + ' AS doc_' + f for f in DOCUMENT_FIELDS)}"
+            f" FROM segments s JOIN documents d ON d.id = s.document_id"
+            f" WHERE s.id IN ({','.join('?' * len(ids))})", ids)}
+        return [_passage([found[i]], score) for i, score in rows if i in found]
+
+    def segment(self, segment_id: int) -> Passage:
+        """One segment as a passage."""
+        return self.window(segment_id, 0, 0)
+
+    def window(self, segment_id: int, before: int = 1, after: int = 1) -> Passage:
+        """Segment ``segment_id`` with up to ``before``/``after`` neighbours of the same document,
+        joined into one passage (a space within a speaker turn, a newline between turns)."""
+        with self._errors():
+            row = self.conn.execute("SELECT document_id FROM segments WHERE id = ?", (segment_id,)).fetchone()
+            if row is None:
+                raise VerifierError(f"no segment {segment_id} in {self.path}")
+            rows = list(self.db.query(
+                f"SELECT s.*, {', '.join('d.' + f + ' AS doc_' + f for f in DOCUMENT_FIELDS)}"
+                " FROM segments s JOIN documents d ON d.id = s.document_id"
+                " WHERE s.id BETWEEN ? AND ? AND s.document_id = ? ORDER BY s.id",
+                [segment_id - max(0, before), segment_id + max(0, after), row[0]]))
+        passage = _passage(rows, 0.0)
+        passage.segment_id = segment_id
+        passage.speaker = next(p.speaker for p in passage.parts if p.segment_id == segment_id)
+        return passage
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def fts_string(text: str) -> str:
+    """An FTS5 string literal: operators, column filters and stars inside it are just words."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def speaker_clause(speaker: str, column: str) -> tuple[str, list[str]]:
+    """SQL matching ``column`` (a name, or a JSON list of names) against a person's name, word
+    by word: "Voss" and "Minister Voss" match "Mara Voss"."""
+    words = display_name(" ".join(speaker.split())).lower().replace(".", "").split()
+    if not words:
+        return "1", []
+    expr = f"(' ' || lower(replace(replace(coalesce({column}, ''), '.', ''), '\"', ' ')) || ' ')"
+    return "(" + " AND ".join(f"{expr} LIKE ?" for _ in words) + ")", [f"% {w} %" for w in words]
+
+
+def _passage(rows: list[dict], score: float) -> Passage:
+    """One passage from consecutive segment rows (with ``doc_*`` document columns)."""
+    parts, texts, offset = [], [], 0
+    for i, r in enumerate(rows):
+        if i:
+            sep = " " if r["turn"] == rows[i - 1]["turn"] else "\n"
+            texts.append(sep)
+            offset += len(sep)
+        parts.append(PassagePart(offset, r["id"], r["position"], r["speaker"], r["char_start"],
+                                 r["char_end"], r["start_time"], r["end_time"],
+                                 json.loads(r["cues"]) if r["cues"] else None))
+        texts.append(r["text"])
+        offset += len(r["text"])
+    first, last = rows[0], rows[-1]
+    document = {f: first["doc_" + f] for f in DOCUMENT_FIELDS}
+    return Passage(document, first["id"], "".join(texts), first["speaker"], first["char_start"],
+                   last["char_end"], first["start_time"], last["end_time"], score, parts)
+
+
+_STEM_RE = re.compile(r"[^\W_]+")
+
+
+def _stems(text: str) -> list[str]:
+    """Crude stems (first five letters, folded) of every word, for re-ranking."""
+    return [w[:5] for w in _STEM_RE.findall(textnorm.fold(text))]
+
+
+def _rerank(passages: list[Passage], quote: str) -> list[Passage]:
+    """Order by bm25 weighted by how much of the quote each passage has: the share of its
+    content words, and the share of its word pairs in the same order (phrases)."""
+    quote_stems = _stems(quote)
+    wanted = {w[:5] for w in textnorm.content_words(quote)}
+    pairs = set(zip(quote_stems, quote_stems[1:]))
+    if len(passages) < 2 or not (wanted or pairs):
+        return passages
+    for p in passages:
+        have = _stems(p.text)
+        words = len(wanted & set(have)) / len(wanted) if wanted else 1.0
+        order = len(pairs & set(zip(have, have[1:]))) / len(pairs) if pairs else 1.0
+        p.score *= 0.2 + 0.4 * words + 0.4 * order
+    return sorted(passages, key=lambda p: -p.score)

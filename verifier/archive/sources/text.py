@@ -1,0 +1,243 @@
+"""Plain-text and Markdown sources (``txt``, ``md``): speeches, statements and transcripts.
+
+Reads an optional YAML front matter block (``---`` ... ``---``) into document metadata, turns a
+Markdown body into plain text (headings kept in the text but not indexed, the first one a default
+title), and cuts the text into segments: one per paragraph (long paragraphs cut at sentence ends,
+or every ``CHUNK_WORDS`` words), within speaker turns when the text reads as a transcript
+(``NAME:`` or ``Name (role):`` labels, which ``parse_label`` tells from "Note:"-style headers).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from verifier import textnorm
+from verifier.errors import InputError
+from verifier.archive.sources.document import (PARTICLES, Document, Segment, apply_metadata, decode_text,
+                              display_name, indexable, one_line, resolve_speakers)
+
+PARAGRAPH_WORDS = 120   # a paragraph longer than this is cut at sentence ends ...
+CHUNK_WORDS = 60        # ... into pieces of about this many words
+
+_GAP_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")   # one or more blank lines
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
+
+
+def parse_text(data: bytes, path: str) -> Document:
+    meta, body = split_front_matter(decode_text(data, path), path)
+    doc = Document(text=body, segments=text_segments(body), format="txt")
+    apply_metadata(doc, meta, path, "front matter")
+    return doc
+
+
+def parse_markdown(data: bytes, path: str) -> Document:
+    meta, body = split_front_matter(decode_text(data, path), path)
+    text, headings = markdown_text(body)
+    doc = Document(text=text, segments=text_segments(text, skip=set(headings)), format="md")
+    if headings and not meta.get("title"):
+        doc.title = text[headings[0][0]:headings[0][1]]
+    apply_metadata(doc, meta, path, "front matter")
+    return doc
+
+
+# ----------------------------------------------------------------------------- front matter
+
+def split_front_matter(text: str, path: str) -> tuple[dict, str]:
+    """(front matter mapping, body) for text that may start with a ``---`` YAML block."""
+    if not re.match(r"---[ \t]*\n", text):
+        return {}, text
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.M)
+    if end is None:
+        raise InputError(path, "front matter: no closing '---' line")
+    meta = _load_yaml(text[4:4 + end.start()], path)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise InputError(path, "front matter: not a list of 'key: value' lines")
+    return meta, text[4 + end.end():].lstrip("\n")
+
+
+def _load_yaml(block: str, path: str):
+    import yaml
+
+    try:
+        return yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or one_line(exc)
+        raise InputError(path, f"front matter: {problem}{where}") from None
+
+
+# ----------------------------------------------------------------------------- segments
+
+def text_segments(text: str, skip: set | None = None) -> list[Segment]:
+    """Segments of a text: speaker turns if it is a transcript, else paragraphs."""
+    skip_starts = {s for s, _ in (skip or ())}
+    directions = textnorm.DIRECTION_RE.search(text) is not None
+    turns = find_turns(text)
+    names = resolve_speakers([t.name for t in turns if t.name])
+    regions = [(0, turns[0].label_start if turns else len(text), None, None)]
+    regions += [(t.start, t.end, names.get(t.name) if t.name else None, n) for n, t in enumerate(turns)]
+    return [Segment(text[s:e], s, e, speaker, turn=number)
+            for start, end, speaker, number in regions
+            for s, e in paragraphs(text, start, end)
+            if s not in skip_starts and indexable(text[s:e], directions)]
+
+
+def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the paragraphs (runs of non-blank lines, trimmed) in ``text[start:end]``,
+    long ones cut at sentence ends."""
+    end = len(text) if end is None else end
+    spans, pos = [], start
+    for gap in _GAP_RE.finditer(text, start, end):
+        _add_paragraph(text, pos, gap.start(), spans)
+        pos = gap.end()
+    _add_paragraph(text, pos, end, spans)
+    return spans
+
+
+def _add_paragraph(text: str, s: int, e: int, spans: list) -> None:
+    block = text[s:e]
+    stripped = block.strip()
+    if stripped:
+        s += len(block) - len(block.lstrip())
+        spans.extend(_cut_long(text, s, s + len(stripped)))
+
+
+def _words(text: str) -> int:
+    """Roughly how many words (whitespace-separated); enough to decide where to cut."""
+    return len(text.split())
+
+
+def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    if text.count(" ", s, e) + text.count("\n", s, e) < PARAGRAPH_WORDS:   # the usual case, fast
+        return [(s, e)]
+    pieces, piece_start = [], s
+    for m in _SENTENCE_END_RE.finditer(text, s, e):
+        if _words(text[piece_start:m.start(1)]) >= CHUNK_WORDS:
+            pieces.append((piece_start, m.start(1)))
+            piece_start = m.end(1)
+    pieces.append((piece_start, e))
+    if len(pieces) > 1 and _words(text[pieces[-1][0]:e]) < CHUNK_WORDS // 3:
+        pieces[-2:] = [(pieces[-2][0], e)]
+    return [cut for a, b in pieces for cut in _cut_words(text, a, b)]
+
+
+def _cut_words(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A piece with no sentence ends to cut at is cut every CHUNK_WORDS words."""
+    if _words(text[s:e]) <= 2 * PARAGRAPH_WORDS:
+        return [(s, e)]
+    gaps = [m.start() for m in re.finditer(r"\s+", text[s:e])][CHUNK_WORDS - 1::CHUNK_WORDS]
+    bounds = [s] + [s + g for g in gaps] + [e]
+    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in zip(bounds, bounds[1:])
+            if text[a:b].strip()]
+
+
+# ----------------------------------------------------------------------------- speaker turns
+
+_LABEL_RE = re.compile(
+    r"^[ \t]*+(?:>>[ \t]*+)?(?P<name>[^\W\d_][^:\n()\[\]]{0,60}+)"
+    r"(?:\((?P<role>[^()\n]{1,80}+)\)[ \t]*+)?:(?=\s|$)", re.M)
+META_LABELS = {"note", "notes", "nb", "source", "sources", "update", "updated", "editor",
+               "editor's", "transcript", "date", "time", "location", "place", "venue", "subject",
+               "title", "re", "fwd", "attn", "contact", "media", "summary", "background",
+               "warning", "correction", "photo", "caption", "credit", "credits", "video", "audio",
+               "length", "duration", "topic", "agenda", "keywords", "tags", "headline", "dateline",
+               "embargo", "embargoed", "release", "read", "see", "related", "ps", "important",
+               "example", "step", "chapter", "part", "section", "figure", "table", "translation",
+               "original", "via", "from", "to", "cc", "sent", "http", "https", "www", "for",
+               "issued", "published", "posted", "recorded", "broadcast", "event", "speakers",
+               "participants", "present", "attendees", "ends", "end", "start", "begin", "q&a",
+               "tel", "phone", "email", "fax", "web", "website", "address", "copyright", "please",
+               "thanks", "question", "answer", "quote", "total", "result", "results", "status",
+               "press", "briefing", "statement", "interview", "remarks", "speech", "hearing",
+               "session", "meeting", "conference", "news", "breaking", "live", "programme",
+               "program", "episode", "segment", "transcription", "minutes", "item", "motion"}
+
+
+@dataclass
+class Turn:
+    name: str | None     # display name as written (Title Case, titles stripped); None if unnamed
+    role: str | None
+    label_start: int     # where the label starts
+    start: int           # where the turn's words start (after the label)
+    end: int             # where the next label starts
+
+
+def find_turns(text: str) -> list[Turn]:
+    """Speaker turns in a transcript, or [] when ``text`` does not read as one."""
+    labels = [(m, parse_label(m.group("name"), m.group("role"))) for m in _LABEL_RE.finditer(text)]
+    labels = [(m, lab) for m, lab in labels if lab is not None]
+    if sum(1 for m, _ in labels if m.group("name").isupper()) >= 2:
+        labels = [(m, lab) for m, lab in labels if m.group("name").isupper()]
+    if not labels or (len(labels) == 1 and text[:labels[0][0].start()].strip()):
+        return []
+    turns = []
+    for i, (m, (name, role)) in enumerate(labels):
+        end = labels[i + 1][0].start() if i + 1 < len(labels) else len(text)
+        turns.append(Turn(name, role, m.start(), m.end(), end))
+    return turns
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_label(raw: str, role: str | None) -> tuple[str, str | None] | None:
+    """(display name, role) if ``raw`` reads as a speaker's name (1–5 capitalised words), else None."""
+    raw = raw.strip()
+    words = raw.split()
+    if not words or len(words) > 7 or sum(ch.isalpha() for ch in raw) < 2:
+        return None
+    if words[0].lower().rstrip(".") in META_LABELS or raw.lower() in META_LABELS:
+        return None
+    for i, word in enumerate(words):
+        if word.lower() in PARTICLES and 0 < i < len(words) - 1:
+            continue
+        if not (word[0].isupper() and re.fullmatch(r"[^\W\d_][^\W\d_.'\u2019-]*\.?", word)):
+            return None
+    if sum(1 for w in words if w.lower() not in PARTICLES) > 5:
+        return None
+    return display_name(raw), (" ".join(role.split()) if role else None)
+
+
+# ----------------------------------------------------------------------------- markdown
+
+_MD_INLINE = [
+    (re.compile(r"<!--.*?-->", re.S), ""),
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),
+    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"`([^`\n]+)`"), r"\1"),
+    (re.compile(r"</?[A-Za-z][^>\n]*>"), ""),
+]
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+_MD_DROP = re.compile(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}[ \t]*|\[[^\]]+\]:[ \t]+\S.*)$")
+_MD_PREFIX = re.compile(r"^ {0,3}(?:>[ \t]?)*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?")
+
+
+def markdown_text(body: str) -> tuple[str, list[tuple[int, int]]]:
+    """Plain text of a Markdown body and the spans of its headings (which are not speech)."""
+    out, headings, length, fenced = [], [], 0, False
+    for line in body.split("\n"):
+        if re.match(r" {0,3}(```|~~~)", line):
+            fenced = not fenced
+            continue
+        if fenced or _MD_DROP.match(line):
+            continue
+        heading = _MD_HEADING.match(line)
+        line = _md_inline(heading.group(1) if heading else _MD_PREFIX.sub("", line, count=1))
+        if heading:
+            headings.append((length, length + len(line)))
+            line += "\n"
+        out.append(line)
+        length += len(line) + 1
+    return "\n".join(out), headings
+
+
+def _md_inline(line: str) -> str:
+    for pattern, repl in _MD_INLINE:
+        line = pattern.sub(repl, line)
+    return line

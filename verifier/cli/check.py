@@ -1,0 +1,131 @@
+"""`verifier check` — verify every quote of every article against the archive.
+
+Settings come from the command line, then the configuration file (``verifier.config``), then the
+defaults. This module is the command line: it parses the arguments, merges the settings, chooses
+and writes the report, and sets the exit status. The checking itself — in worker processes
+(``--jobs``, default: one per core), results in input order — is ``verifier.report.text.batch``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from typing import TYPE_CHECKING
+
+from verifier.inputs import expand_paths
+from verifier.cli.articles import add_arguments
+from verifier.config import settings
+from verifier.errors import VerifierError
+from verifier.records import error_record, write_json_line
+from verifier.report.formats import available, render
+from verifier.verify.verdicts import FAIL_LEVELS, fails
+
+if TYPE_CHECKING:
+    from verifier.verify.check import ArticleResult
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "check", help="verify every quote of every article against the archive",
+        description="Find every quote in the articles and check it against the archive of originals. "
+                    "Defaults come from [tool.verifier] in pyproject.toml or from verifier.toml (see `verifier config`).")
+    add_arguments(parser)
+    parser.add_argument("--archive", metavar="DB_OR_DIR",
+                        help="archive database, or a directory of source files (default: $VERIFIER_ARCHIVE, "
+                             "then the configuration's archive, then ./verifier.db)")
+    parser.add_argument("--format", choices=available(), default=None, help="report format (default: text)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument("--fail-on", choices=FAIL_LEVELS, default=None,
+                        help="exit 1 when a quote has this verdict or a more severe one (default: misquote)")
+    parser.add_argument("--alias", action="append", default=[], metavar="NAME=PERSON",
+                        help="another name of a speaker, e.g. 'the chancellor=Angela Merkel' (repeatable; "
+                             "adds to the configuration's aliases)")
+    parser.add_argument("--date", help="the articles' publication date (YYYY-MM-DD) when they do not say")
+    parser.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+                        help="check in N worker processes (default: the number of cores; 1: no workers)")
+    add_config_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def add_config_arguments(parser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--config", metavar="FILE",
+                       help="read the configuration from FILE (verifier.toml, or a pyproject.toml with "
+                            "[tool.verifier]) instead of looking for one")
+    group.add_argument("--no-config", action="store_true", help="ignore configuration files")
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, not {value!r}")
+    return n
+
+
+def run(args) -> int:
+    from verifier.report.batch import Options, check_paths, text_console
+    from verifier.report.text import check_text
+    from verifier.verify.check import open_archive
+
+    s = settings(args)
+    location = s.archive  # as given: --archive, $VERIFIER_ARCHIVE, the configuration or the default
+    archive = open_archive(location)
+    out = _output(args.output)
+    console = text_console(out) if s.format == "text" else None
+    streaming = s.format in ("text", "json") and not (console is not None and console.legacy_windows)
+    options = Options(archive.path, args.input_format, s.double_apostrophes, s.aliases, args.date,
+                      s.suppressions(), render=s.format if streaming else None,
+                      console=_console_settings(console) if console is not None else {})
+    paths = expand_paths(args.paths, filters=s.filters())
+    kept: list[ArticleResult] = []  # every result for the other formats; verdicts only when streaming
+    failed = failing = False
+    for result, rendered in check_paths(paths, options, s.jobs, archive):
+        if result.error is not None:
+            failed = True
+            print(f"verifier: {result.path}: {result.error}", file=sys.stderr)
+        failing = failing or any(fails(c.judgement.verdict, s.fail_on) for c in result.checked
+                                 if c.suppressed is None)
+        if rendered:
+            out.write(rendered)
+        elif s.format == "json":
+            write_json_line(result.record() if result.error is None else error_record(result.path, result.error), out)
+        elif console is not None and result.error is None:
+            for line in check_text(result.path, result.checked, result.summary):
+                console.print(line)
+        kept.append(result)
+    if console is not None and len(paths) > 1:
+        console.print(_totals(kept), style="bold", highlight=False)
+    if s.format not in ("text", "json"):
+        out.write(render(s.format, kept, {"archive": location, "archive_db": archive.path,
+                                          "fail_on": s.fail_on}))
+    out.flush()
+    return 2 if failed else int(failing)
+
+
+def _totals(results: list[ArticleResult]) -> str:
+    totals: dict[str, int] = {}
+    suppressed = 0
+    for r in results:
+        for verdict, n in r.summary.items():
+            totals[verdict] = totals.get(verdict, 0) + n
+        suppressed += sum(c.suppressed is not None for c in r.checked)
+    line = f"total: {len(results)} files, " + ", ".join(f"{n} {v}" for v, n in totals.items())
+    return line + (f" ({suppressed} suppressed)" if suppressed else "")
+
+
+def _output(path: str | None):
+    if not path or path == "-":
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise VerifierError(f"{path}: cannot write the report ({exc.strerror})") from None
+
+
+def _console_settings(console) -> dict:
+    """What a console writing elsewhere needs to render exactly as ``console`` would."""
+    return {"color_system": console.color_system, "force_terminal": console.is_terminal,
+            "width": console.width, "legacy_windows": False}

@@ -1,0 +1,157 @@
+"""Checking: every statement of an article verified against the archive.
+
+Owns the flow for one article — extract the quotes, parse each one's editing marks, retrieve and
+align candidate passages (``match``), judge them (``judge``) — and the per-quote record of the
+interface (verdict, score, source with context and timecode, differences). ``open_archive`` also
+turns a directory of source files into a cached archive database.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from verifier.archive.store import Archive, timecode
+from verifier.article.load import Article
+from verifier.errors import VerifierError
+from verifier.verify.judge import Judgement, judge_quote
+from verifier.verify.verdicts import FAIL_LEVELS, SEVERITY, VERDICTS, fails  # noqa: F401
+from verifier.verify.match import Alignment, find_alignments, parse_quote
+from verifier.quotes.extract import STATEMENT, Quote, extract_quotes
+from verifier.quotes.speakers import SpeakerMatcher
+
+CONTEXT_CHARS = 160
+
+
+@dataclass
+class CheckedQuote:
+    quote: Quote
+    judgement: Judgement
+    suppressed: str | None = None  # why the quote is suppressed (never fails the check), if it is
+
+    @property
+    def id(self) -> str:
+        return quote_id(self.quote.speaker, self.quote.text)
+
+
+def quote_id(speaker: str | None, text: str) -> str:
+    """A short stable id of a quote: its speaker and its normalised words (case, punctuation and
+    quotation-mark styles left out), so it survives edits elsewhere in the article."""
+    from verifier.textnorm import words
+
+    key = " ".join((speaker or "").split()).lower() + "\n" + " ".join(t.norm for t in words(text))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass
+class ArticleResult:
+    """One input of `verifier check`: its checked quotes, or why it could not be read."""
+
+    path: str
+    article: Article | None = None
+    checked: list[CheckedQuote] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def summary(self) -> dict:
+        return summary(self.checked)
+
+    def record(self) -> dict:
+        """The interface's JSON object for this article."""
+        if self.error is not None:
+            return {"path": self.path, "error": self.error, "quotes": []}
+        return {"path": self.path, "quotes": [quote_record(c) for c in self.checked], "summary": self.summary}
+
+
+def check_article(article: Article, archive: Archive, matcher: SpeakerMatcher | None = None,
+                  **extract_options) -> list[CheckedQuote]:
+    """Every statement of ``article`` with its judgement, in order."""
+    matcher = matcher or SpeakerMatcher()
+    out = []
+    for quote in extract_quotes(article.text, **extract_options):
+        if quote.kind != STATEMENT:
+            continue
+        quote.line, quote.column = article.position(quote.start)
+        quote.end_line, quote.end_column = article.position(max(quote.start, quote.end - 1))
+        out.append(CheckedQuote(quote, check_quote(quote, archive, matcher, article.date)))
+    return out
+
+
+def check_quote(quote: Quote, archive: Archive, matcher: SpeakerMatcher,
+                article_date: str | None = None) -> Judgement:
+    form = parse_quote(quote.text)
+    return judge_quote(form, quote.speaker, find_alignments(archive, form), matcher, article_date)
+
+
+def quote_record(checked: CheckedQuote) -> dict:
+    """The interface's JSON object for one checked quote."""
+    j = checked.judgement
+    rec = checked.quote.to_json()
+    rec.update({"id": checked.id, "verdict": j.verdict, "score": j.score,
+                "source": source_record(j.alignment) if j.alignment else None,
+                "differences": [d.to_json() for d in j.differences]})
+    if j.closest is not None:
+        rec["closest"] = source_record(j.closest)
+    if j.notes:
+        rec["notes"] = j.notes
+    if checked.suppressed is not None:
+        rec["suppressed"] = checked.suppressed
+    return rec
+
+
+def source_record(alignment: Alignment) -> dict:
+    """Where the words are: document metadata, the matched text with context, offsets, timecode."""
+    p = alignment.passage
+    doc = p.document
+    return {"id": doc.get("id"), "title": doc.get("title"), "speaker": alignment.speaker,
+            "date": doc.get("date"), "url": doc.get("url"), "kind": doc.get("kind"),
+            "outlet": doc.get("outlet"),
+            "timecode": timecode(p.time_at(alignment.start)),
+            "start": p.document_offset(alignment.start), "end": p.document_offset(alignment.end),
+            "text": alignment.matched_text, "context": _context(p.text, alignment.start, alignment.end)}
+
+
+def _context(text: str, start: int, end: int) -> str:
+    lo = max(0, start - CONTEXT_CHARS)
+    hi = min(len(text), end + CONTEXT_CHARS)
+    lead = ("… " if lo else "") + text[lo:start]
+    tail = text[end:hi] + (" …" if hi < len(text) else "")
+    return " ".join((lead + text[start:end] + tail).split())
+
+
+def summary(checked: list[CheckedQuote]) -> dict:
+    counts = {v: 0 for v in VERDICTS}
+    for c in checked:
+        counts[c.judgement.verdict] += 1
+    return counts
+
+
+def open_archive(location: str | None) -> Archive:
+    """An archive database, or a directory of source files indexed into a cached database
+    (refreshed when the files change). Default: $VERIFIER_ARCHIVE, then ./verifier.db."""
+    location = location or os.environ.get("VERIFIER_ARCHIVE") or "verifier.db"
+    if os.path.isdir(location):
+        return _directory_archive(location)
+    archive = Archive.open(location)
+    if not archive.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone():
+        raise VerifierError(f"{location}: the archive is empty (add sources with "
+                            f"`verifier archive add --db {location} FILE...`)")
+    return archive
+
+
+def _directory_archive(directory: str) -> Archive:
+    key = hashlib.sha256(os.path.abspath(directory).encode()).hexdigest()[:16]
+    cache = Path(os.environ.get("VERIFIER_CACHE") or Path.home() / ".cache" / "verifier")
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VerifierError(f"{cache}: cannot create the archive cache ({exc.strerror})") from None
+    archive = Archive.open(cache / f"{Path(directory).name or 'archive'}-{key}.db", create=True)
+    _, errors, _ = archive.sync(directory)
+    if not archive.stats().get("documents"):
+        raise VerifierError(f"{directory}: no source files the archive can read")
+    for err in errors:
+        print(f"verifier: {err}", file=sys.stderr)
+    return archive

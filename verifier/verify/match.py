@@ -1,0 +1,286 @@
+"""Matching: the passages of the archive a quote may come from, aligned with it word by word.
+
+Owns reading a quotation's editing marks (an ellipsis splits it into fragments, [brackets] mark the
+writer's words, [sic] is dropped), retrieving candidate passages through the archive's full-text
+index (never a scan), and aligning each fragment against a candidate and its neighbouring
+segments with rapidfuzz, so that a quote spanning several segments or caption cues is found
+whole. What the differences mean is for ``verifier.verify.judge``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from verifier.archive.store import Archive, Passage
+from verifier.textnorm import STOPWORDS, Token, canonical_words, spelled_number, words
+
+ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
+BRACKET = re.compile(r"\[([^\[\]]{0,80})\]")
+WILDCARD = "\ue000"  # stands for a bracketed insertion; matches no source word
+CANDIDATES = 6
+
+
+@dataclass
+class QuoteWord:
+    """A word of the quotation; ``start``/``end`` index the quote text."""
+
+    norm: str
+    start: int
+    end: int
+    bracket: bool = False  # inside [square brackets]: the writer's words, not the speaker's
+
+
+@dataclass
+class QuoteForm:
+    """A quotation read for matching: fragments between ellipses, and its editing marks."""
+
+    text: str
+    fragments: list[list[QuoteWord]]
+    sic: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[QuoteWord]:
+        return [w for frag in self.fragments for w in frag]
+
+    @property
+    def spoken(self) -> list[QuoteWord]:
+        return [w for w in self.words if not w.bracket]
+
+    @property
+    def search_text(self) -> str:
+        """The spoken words as written (the index knows words, not canonical forms), with the
+        other spelling of each number: "4" also as "four", "fourteen" also as "14"."""
+        out = []
+        for w in self.spoken:
+            written = self.text[w.start:w.end]
+            out.append(written)
+            if w.norm.isdigit():
+                out.append(w.norm if not written[:1].isdigit() else spelled_number(int(w.norm)) or "")
+        return " ".join(x for x in out if x)
+
+
+def parse_quote(text: str) -> QuoteForm:
+    """Split at ellipses; mark bracketed words; drop [sic]."""
+    sic = [m.span() for m in BRACKET.finditer(text) if m.group(1).strip().lower() == "sic"]
+    brackets = [m.span() for m in BRACKET.finditer(text) if m.group(1).strip().lower() != "sic"]
+    fragments: list[list[QuoteWord]] = []
+    pos = 0
+    for cut in [*ELLIPSIS.finditer(text), None]:
+        end = cut.start() if cut else len(text)
+        frag = _fragment_words(text, pos, end, brackets, sic)
+        if frag:
+            fragments.append(frag)
+        pos = cut.end() if cut else len(text)
+    return QuoteForm(text, fragments, sic)
+
+
+def _fragment_words(text: str, start: int, end: int, brackets, sic) -> list[QuoteWord]:
+    out: list[QuoteWord] = []
+    for tok in canonical_words(words(text[start:end])):
+        s, e = tok.start + start, tok.end + start
+        if any(a <= s < b for a, b in sic):
+            continue
+        out.append(QuoteWord(tok.norm, s, e, any(a <= s < b for a, b in brackets)))
+    return out
+
+
+@dataclass
+class Op:
+    """One step of an alignment: ``tag`` is equal, replace, insert (words only in the quote) or
+    delete (words only in the source); ``quote`` and ``source`` are the words involved."""
+
+    tag: str
+    quote: list[QuoteWord]
+    source: list[Token]
+    fragment: int = 0
+    gap: bool = False  # source words skipped at an ellipsis between two fragments
+
+
+@dataclass
+class Alignment:
+    """A quotation aligned with one passage."""
+
+    passage: Passage
+    source: list[Token]  # canonical words of the passage text, stage directions left out
+    ops: list[Op]
+    score: float  # 0..1: how much of the wording is shared
+    start: int  # passage-text offsets of the matched region
+    end: int
+
+    @property
+    def matched_text(self) -> str:
+        return self.passage.text[self.start:self.end]
+
+    @property
+    def speaker(self) -> str | None:
+        """Who says the matched words: the speaker of the segment they start in."""
+        return self.passage.part_at(self.start).speaker if self.passage.parts else self.passage.speaker
+
+
+def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) -> list[Alignment]:
+    """The best alignment of the quote in each candidate passage, best first."""
+    if not form.spoken:
+        return []
+    spread = 2 if len(form.fragments) > 1 or len(form.words) > 40 else 1
+    out: dict[tuple, Alignment] = {}
+    for cand in archive.candidates(form.search_text, limit=limit):
+        passage = archive.window(cand.segment_id, before=spread, after=spread)
+        own = next((p.offset for p in passage.parts if p.segment_id == cand.segment_id), 0)
+        source = SourceWords(passage_words(passage))
+        found = align(form, passage, source=source)
+        tries = [found]
+        if found is None or found.start < own:  # also the candidate's own occurrence
+            tries.append(align(form, passage, own, source))
+        for found in tries:
+            if found:  # the same words found from two neighbouring candidates count once
+                key = (passage.document.get("id"), passage.document_offset(found.start))
+                if key not in out or found.score > out[key].score:
+                    out[key] = found
+    return sorted(out.values(), key=lambda a: -a.score)
+
+
+def passage_words(passage: Passage) -> list[Token]:
+    """The canonical words of a passage, stage directions left out (segment by segment, so that
+    neighbouring candidates share the work)."""
+    if not passage.parts:
+        return list(_text_words(passage.text))
+    out: list[Token] = []
+    for n, part in enumerate(passage.parts):
+        end = passage.parts[n + 1].offset - 1 if n + 1 < len(passage.parts) else len(passage.text)
+        shift = part.offset
+        out.extend(Token(t.norm, t.start + shift, t.end + shift) for t in _text_words(passage.text[shift:end]))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _text_words(text: str) -> tuple[Token, ...]:
+    return tuple(canonical_words(words(text, skip_directions=True)))
+
+
+class SourceWords:
+    """A passage's words, and the same as a string of one character per distinct word (what
+    rapidfuzz aligns); the quote's words are mapped through the same ``vocab``."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.vocab: dict[str, str] = {}
+        self.chars = "".join(_char(self.vocab, t.norm) for t in tokens)
+
+
+def align(form: QuoteForm, passage: Passage, start_at: int = 0,
+          source: SourceWords | None = None) -> Alignment | None:
+    """Align every fragment of ``form`` in ``passage``, in order; the first one is looked for
+    from passage offset ``start_at`` on. ``source``: the passage's words, if already known."""
+    prepared = SourceWords(passage_words(passage)) if source is None else source
+    source, src = prepared.tokens, prepared.chars
+    vocab = dict(prepared.vocab)
+    if not source:
+        return None
+    first_word = next((i for i, t in enumerate(source) if t.start >= start_at), len(source))
+    if first_word == len(source):
+        return None
+    ops: list[Op] = []
+    pos = 0
+    regions: list[tuple[int, int]] = []
+    for n, frag in enumerate(form.fragments):
+        q = "".join(WILDCARD if w.bracket else _char(vocab, w.norm) for w in frag)
+        frag_ops, first, last = max(
+            (_fragment_ops(frag, q, source, src, lo, hi, n)
+             for lo, hi in _windows(q, src, pos if n else first_word)),
+            key=lambda found: (_equal(found[0]), _score(found[0])))  # most quote words placed
+        if regions and first is not None and first > regions[-1][1]:
+            ops.append(Op("delete", [], source[regions[-1][1]:first], n, gap=True))
+        ops.extend(frag_ops)
+        if first is not None:
+            regions.append((first, last))
+            pos = last
+    if not regions:
+        return None
+    score = _score(ops)
+    start, end = source[regions[0][0]].start, source[regions[-1][1] - 1].end
+    return Alignment(passage, source, ops, score, start, end)
+
+
+def _char(vocab: dict[str, str], word: str) -> str:
+    if word not in vocab:
+        vocab[word] = chr(0x4E00 + len(vocab)) if len(vocab) < 0x5000 else chr(0x10000 + len(vocab))
+    return vocab[word]
+
+
+def _windows(q: str, src: str, pos: int) -> list[tuple[int, int]]:
+    """Stretches of ``src`` (from ``pos`` on) to align ``q`` with: the one it fits best, and that
+    one with slack on either side or both (the alignment keeps whichever scores best)."""
+    hay = src[pos:]
+    if len(q) >= len(hay):
+        return [(pos, len(src))]
+    found = fuzz.partial_ratio_alignment(q, hay)
+    start, end = pos + found.dest_start, pos + found.dest_end
+    pad = len(q) // 2 + 4
+    lo, hi = max(pos, start - pad), min(len(src), end + pad)
+    snug = max(pos, start - 1), min(len(src), end + 1)
+    return [snug, (start, end), (lo, hi)]
+
+
+def _fragment_ops(frag, q, source, src, lo, hi, n) -> tuple[list[Op], int | None, int | None]:
+    """Ops of one fragment against src[lo:hi], without the source words beyond its two ends."""
+    raw = [(o.tag, o.src_start, o.src_end, o.dest_start + lo, o.dest_end + lo)
+           for o in Indel.opcodes(q, src[lo:hi])]
+    head = tail = None
+    while raw and raw[0][0] == "insert":  # Indel: "insert" = only in src (the source)
+        head = raw.pop(0)
+    while raw and raw[-1][0] == "insert":
+        tail = raw.pop()
+    _edge_replacements(raw, head, tail, len(src))
+    if not any(tag == "equal" for tag, *_ in raw):
+        return [Op("insert", list(frag), [], n)], None, None
+    ops = []
+    for tag, qs, qe, ss, se in raw:
+        kind = {"equal": "equal", "delete": "insert", "insert": "delete"}[tag]
+        ops.append(Op(kind, frag[qs:qe], source[ss:se], n))
+    first, last = raw[0][3], raw[-1][4]
+    return _pair_replacements(ops), first, last
+
+
+def _edge_replacements(raw: list, head, tail, src_len: int) -> None:
+    """Words only in the quote at either end stand for the source words next to them: "sell the
+    family silver twice" against "… silver once. After …" replaces "once" with "twice"."""
+    if raw and tail and raw[-1][0] == "delete":
+        tag, qs, qe, ss, se = raw[-1]
+        raw[-1] = ("delete", qs, qe, ss, se)
+        raw.append(("insert", qe, qe, se, min(se + (qe - qs), tail[4])))
+    if raw and head and raw[0][0] == "delete":
+        tag, qs, qe, ss, se = raw[0]
+        raw.insert(0, ("insert", qs, qs, max(ss - (qe - qs), head[3]), ss))
+
+
+def _pair_replacements(ops: list[Op]) -> list[Op]:
+    """An insertion next to a deletion is one replacement."""
+    out: list[Op] = []
+    for op in ops:
+        prev = out[-1] if out else None
+        if prev and {prev.tag, op.tag} == {"insert", "delete"}:
+            out[-1] = Op("replace", prev.quote + op.quote, prev.source + op.source, op.fragment)
+        else:
+            out.append(op)
+    return out
+
+
+def _equal(ops: list[Op]) -> int:
+    """Content words of the quote the alignment places (stopwords match anywhere)."""
+    return sum(1 for o in ops if o.tag == "equal" for w in o.quote if w.norm not in STOPWORDS)
+
+
+def _score(ops: list[Op]) -> float:
+    """Share of words in common: 2·equal / (quote words + source words in the matched region);
+    source words skipped at an ellipsis and bracketed words do not count."""
+    equal = sum(len(o.quote) for o in ops if o.tag == "equal")
+    quote = sum(len([w for w in o.quote if not w.bracket]) for o in ops)
+    # words only in the quote count on both sides, as if they replaced source words: otherwise a
+    # changed last word would score better left unpaired than paired with the word it replaced
+    source = sum(len(o.source) if o.tag != "insert" else len(o.quote)
+                 for o in ops if not o.gap and not any(w.bracket for w in o.quote))
+    return 2 * equal / (quote + source) if quote + source else 0.0
