@@ -11,6 +11,7 @@ from verifier.verify.check import check_article, check_quote, fails, quote_recor
 from verifier.article.load import Article
 from verifier.quotes.extract import Quote
 from verifier.quotes.speakers import SpeakerMatcher
+from verifier.verify.occasion import occasion_around
 
 DATA = Path(__file__).parent / "data" / "check"
 
@@ -104,11 +105,24 @@ def test_misquote(archive, text, note):
     assert any(d.kind == "substantive" for d in j.differences)
 
 
-def test_paraphrase_in_quotation_marks(archive):
-    j = judge(archive, "The new cranes at the harbour are going to be painted green, I want to make that clear")
-    assert j.verdict == "misquote", (j.verdict, notes(j))
+PARAPHRASE = "The new cranes at the harbour are going to be painted green, I want to make that clear"
+
+
+def test_paraphrase_in_quotation_marks_against_the_occasion_the_article_names(archive):
+    # the briefing is dated Wednesday 2025-04-02; the article the day after
+    text = f'"{PARAPHRASE}," Marten said at Wednesday\'s press conference on the harbour.'
+    quote = Quote(1, 1 + len(PARAPHRASE), PARAPHRASE, speaker="Ilse Marten")
+    occasion = occasion_around(text, quote.start, quote.end, quote.speaker)
+    j = check_quote(quote, archive, SpeakerMatcher(), "2025-04-03", occasion)
+    assert j.verdict == "misquote", (j.verdict, notes(j), j.provenance.reasons)
     assert "paraphrase" in notes(j)
-    assert j.alignment is not None
+    assert any("names this occasion" in r for r in j.provenance.reasons)
+
+
+def test_paraphrase_without_an_established_occasion_is_unverified(archive):
+    j = judge(archive, PARAPHRASE)
+    assert j.verdict == "unverified", (j.verdict, j.provenance.reasons)
+    assert j.closest is not None and any("similar words on another occasion" in n for n in j.notes)
 
 
 def test_misattributed_names_who_said_it(archive):
@@ -135,12 +149,18 @@ def test_speakers_match_as_people_and_by_alias(archive):
     j = judge(archive, "Our members voted on Monday", speaker="Red Arvid",
               aliases={"Red Arvid": "Arvid Kolle"})
     assert j.verdict == "verified"
-    assert judge(archive, "Our members voted on Monday", speaker="Hanna Brisk").verdict == "misattributed"
+    # five common words are no proof of whose they are; the whole sentence is
+    assert judge(archive, "Our members voted on Monday", speaker="Hanna Brisk").verdict == "unverified"
+    assert judge(archive, LONG_KOLLE, speaker="Hanna Brisk").verdict == "misattributed"
+
+
+LONG_KOLLE = "Our members voted on Monday to accept the new shift plan"
 
 
 def test_words_of_two_people_named_together_belong_to_either(archive):
     assert judge(archive, "Our members voted on Monday", speaker="Hanna Brisk and Arvid Kolle").verdict == "verified"
-    assert judge(archive, "Our members voted on Monday", speaker="Hanna Brisk and Tom Aske").verdict == "misattributed"
+    assert judge(archive, LONG_KOLLE, speaker="Hanna Brisk and Arvid Kolle").verdict == "verified"
+    assert judge(archive, LONG_KOLLE, speaker="Hanna Brisk and Tom Aske").verdict == "misattributed"
 
 
 def test_unverified_with_closest(archive):
@@ -150,10 +170,12 @@ def test_unverified_with_closest(archive):
     assert j.verdict == "unverified" and j.alignment is None
 
 
-def test_article_dated_before_its_source(archive):
+def test_a_source_dated_after_the_article_is_never_its_origin(archive):
     j = judge(archive, "We will reopen the north quay on the first of May", date="2025-03-01")
-    assert j.verdict == "verified"
-    assert any("dated before" in n for n in j.notes)
+    assert j.verdict == "unverified" and j.alignment is None and j.closest is not None
+    assert any("dated after the article" in n for n in j.notes), j.notes
+    assert j.provenance.confidence == 0.0
+    assert j.provenance.reasons[0] == "the source is dated after the article"
 
 
 def test_check_article_and_fail_levels(archive):

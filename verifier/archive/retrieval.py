@@ -28,7 +28,7 @@ QUERY_STEP_LIMIT = 1_000_000       # a query running more SQLite VM steps is cut
                                    # on an idle 2020s core; counted in steps, not seconds, so that
                                    # the result never depends on how busy the machine is)
 QUERY_TIME_LIMIT_S = 0.1           # the same limit, in seconds on an idle machine (documentation)
-DOCUMENT_FIELDS = ("id", "title", "speaker", "date", "url", "kind", "outlet", "language")
+DOCUMENT_FIELDS = ("id", "title", "speaker", "date", "url", "kind", "outlet", "language", "metadata")
 
 
 @dataclass
@@ -307,8 +307,18 @@ def _passage(rows: list[dict], score: float) -> Passage:
         offset += len(r["text"])
     first, last = rows[0], rows[-1]
     document = {f: first["doc_" + f] for f in DOCUMENT_FIELDS}
+    document["metadata"] = _metadata(document["metadata"])
     return Passage(document, first["id"], "".join(texts), first["speaker"], first["char_start"],
                    last["char_end"], first["start_time"], last["end_time"], score, parts)
+
+
+def _metadata(text: str | None) -> dict:
+    """A document's other front-matter fields (description, location, ...), as a dict."""
+    try:
+        found = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 _STEM_RE = re.compile(r"[^\W_]+")

@@ -40,6 +40,7 @@ from verifier.errors import InputError, VerifierError
 from verifier.archive.ingest import (IngestMixin, SegmentRows, fts_text, index_texts, prepare_file, segment_rows,
                              unpack)
 from verifier.archive.retrieval import RetrievalMixin, speaker_clause
+from verifier.archive.vocabulary import VocabularyMixin
 from verifier.archive.sources import Document, check_overrides, iter_source_files
 
 # Re-exported: the public names of verifier.archive.ingest and verifier.archive.retrieval, importable from here
@@ -86,11 +87,12 @@ class AddResult:
                 "replaced": self.replaced}
 
 
-class Archive(IngestMixin, RetrievalMixin):
+class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
     """An open archive database. Use ``Archive.open(path, create=...)``; close when done.
 
     The store is here; ``add_paths`` comes from IngestMixin (verifier.archive.ingest), ``search``,
-    ``candidates``, ``segment`` and ``window`` from RetrievalMixin (verifier.archive.retrieval)."""
+    ``candidates``, ``segment`` and ``window`` from RetrievalMixin (verifier.archive.retrieval),
+    ``word_bits`` from VocabularyMixin (verifier.archive.vocabulary)."""
 
     def __init__(self, path: str, conn: sqlite3.Connection):
         self.path = path

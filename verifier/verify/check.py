@@ -16,13 +16,16 @@ from pathlib import Path
 from verifier.archive.store import Archive, timecode
 from verifier.article.load import Article
 from verifier.errors import VerifierError
-from verifier.verify.judge import Judgement, judge_quote
+from verifier.verify.judge import Candidate, Judgement, judge_quote
+from verifier.verify.occasion import Occasion, occasion_around
+from verifier.verify.provenance import Indirect, gather, judge_provenance
 from verifier.verify.verdicts import FAIL_LEVELS, SEVERITY, VERDICTS, fails  # noqa: F401
-from verifier.verify.match import Alignment, find_alignments, parse_quote
+from verifier.verify.match import Alignment, QuoteForm, find_alignments, parse_quote
 from verifier.quotes.extract import STATEMENT, Quote, extract_quotes
 from verifier.quotes.speakers import SpeakerMatcher
 
 CONTEXT_CHARS = 160
+INDIRECT_CONTEXT = 600  # an attribution by pronoun may mean a person named this far before the quote
 
 
 @dataclass
@@ -75,14 +78,40 @@ def check_article(article: Article, archive: Archive, matcher: SpeakerMatcher | 
             continue
         quote.line, quote.column = article.position(quote.start)
         quote.end_line, quote.end_column = article.position(max(quote.start, quote.end - 1))
-        out.append(CheckedQuote(quote, check_quote(quote, archive, matcher, article.date)))
+        occasion = occasion_around(article.text, quote.start, quote.end, quote.speaker)
+        out.append(CheckedQuote(quote, check_quote(quote, archive, matcher, article.date, occasion,
+                                                   indirect_attribution(article.text, quote))))
     return out
 
 
 def check_quote(quote: Quote, archive: Archive, matcher: SpeakerMatcher,
-                article_date: str | None = None) -> Judgement:
+                article_date: str | None = None, occasion: Occasion | None = None,
+                indirect: Indirect | None = None) -> Judgement:
+    """The judgement of one quotation: its candidates, their provenance, then the wording."""
     form = parse_quote(quote.text)
-    return judge_quote(form, quote.speaker, find_alignments(archive, form), matcher, article_date)
+    return judge_quote(form, quote.speaker, candidates(form, quote.speaker, archive, matcher, article_date,
+                                                       occasion, indirect), matcher)
+
+
+def indirect_attribution(text: str, quote: Quote) -> Indirect | None:
+    """The quote's attribution when it is a pronoun or a description, not a name."""
+    mention = (quote.speaker_mention or {}).get("text") or ""
+    if not mention or not quote.speaker or any(w in mention for w in quote.speaker.split()):
+        return None
+    return Indirect(mention, text[max(0, quote.start - INDIRECT_CONTEXT):quote.start])
+
+
+def candidates(form: QuoteForm, speaker: str | None, archive: Archive, matcher: SpeakerMatcher,
+               article_date: str | None = None, occasion: Occasion | None = None,
+               indirect: Indirect | None = None) -> list[Candidate]:
+    """The passages the quote may come from, aligned, each with its provenance, best aligned first."""
+    alignments = find_alignments(archive, form)
+    if not alignments:
+        return []
+    bits = archive.word_bits([w.norm for w in form.spoken])
+    total = archive.segment_total()
+    return [Candidate(a, judge_provenance(gather(form, a, speaker, matcher, bits, article_date, occasion, total,
+                                                 indirect))) for a in alignments]
 
 
 def quote_record(checked: CheckedQuote) -> dict:
@@ -94,6 +123,8 @@ def quote_record(checked: CheckedQuote) -> dict:
                 "differences": [d.to_json() for d in j.differences]})
     if j.closest is not None:
         rec["closest"] = source_record(j.closest)
+    if j.provenance is not None:
+        rec["provenance"] = j.provenance.to_json()
     if j.notes:
         rec["notes"] = j.notes
     if checked.suppressed is not None:

@@ -3,8 +3,8 @@
 Owns the classification of every aligned difference (ignored, marked, minor, substantive) with a
 plain-language note — substitutions, insertions, omissions, negations, numbers, reordering,
 splices, function words, contractions, inflections, fillers, repetitions — and the verdicts of the
-interface: verified, minor, misquote, misattributed, unverified. Speakers are compared as people
-by ``verifier.quotes.speakers``.
+interface: verified, minor, misquote, misattributed, unverified — each only against a passage whose
+provenance (``verifier.verify.provenance``) establishes it as the occasion quoted.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from verifier.verify.match import Alignment, Op, QuoteForm, align
-from verifier.quotes.speakers import SpeakerMatcher, quoting
+from verifier.verify.provenance import OTHER, SAME, UNKNOWN, Provenance, fitted_weights
 from verifier.textnorm import STOPWORDS, is_contraction
 from verifier.verify.verdicts import MINOR, MISATTRIBUTED, MISQUOTE, UNVERIFIED, VERDICTS, VERIFIED  # noqa: F401
 
@@ -72,6 +72,7 @@ class Judgement:
     differences: list[Difference] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     closest: Alignment | None = None  # for unverified: the nearest passage, if any
+    provenance: Provenance | None = None  # how sure the passage (source, or closest) is the occasion
 
 
 def classify(form: QuoteForm, alignment: Alignment) -> list[Difference]:
@@ -110,7 +111,7 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
         added = _negation(qn) > _negation(sn)
         return Difference(SUBSTANTIVE, op.tag, quote, source,
                           f"negation {'added' if added else 'removed'}: {_change(op.tag, quote, source)}")
-    if _numbers(qn) != _numbers(sn):
+    if _numbers(_no_pronoun_one(qn, before)) != _numbers(_no_pronoun_one(sn, before)):
         return Difference(SUBSTANTIVE, op.tag, quote, source, f"number changed: {_change(op.tag, quote, source)}")
     if _expand(qn) == _expand(sn):
         return Difference(MINOR_KIND, op.tag, quote, source, f"contraction: '{source}' became '{quote}'")
@@ -124,7 +125,7 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
                           f"passages joined without an ellipsis: {len(sn)} words left out: '{_clip(source)}'")
     if op.tag == "replace" and len(qn) == len(sn) and all(map(_same_lemma, qn, sn)):
         return Difference(MINOR_KIND, "replace", quote, source, f"inflection: '{source}' became '{quote}'")
-    if all(w in STOPWORDS for w in qn + sn):
+    if all(w in STOPWORDS for w in _no_pronoun_one(qn, before) + _no_pronoun_one(sn, before)):
         what = {"replace": f"'{source}' became '{quote}'", "insert": f"'{quote}' added",
                 "delete": f"'{source}' left out"}[op.tag]
         return Difference(MINOR_KIND, op.tag, quote, source, f"function word: {what}")
@@ -178,6 +179,16 @@ def _numbers(norms: list[str]) -> list[str]:
     return sorted(w for w in norms if w[:1].isdigit())
 
 
+DETERMINERS = frozenset("this that the every any each no which another".split())
+
+
+def _no_pronoun_one(norms: list[str], before: Op | None) -> list[str]:
+    """"one" after a determiner ("this one", "the one") is a pronoun, not a number."""
+    if norms[:1] in (["1"], ["one"]) and before and before.quote and before.quote[-1].norm in DETERMINERS:
+        return norms[1:]
+    return norms
+
+
 def _expand(norms: list[str]) -> list[str]:
     out: list[str] = []
     for w in norms:
@@ -211,7 +222,8 @@ def _is_repetition(op: Op, before: Op | None, after: Op | None) -> bool:
     sn = [t.norm for t in op.source]
     nxt = [t.norm for t in after.source[:len(sn)]] if after and after.tag == "equal" else []
     prv = [t.norm for t in before.source[-len(sn):]] if before and before.tag == "equal" else []
-    return sn == nxt or sn == prv or (len(sn) <= 3 and bool(nxt) and sn[0] == nxt[0])
+    restart = len(sn) >= 3 and len(prv) == len(sn) and sn[1:] == prv[1:]  # "Jeb wants to be — he wants to be"
+    return sn == nxt or sn == prv or restart or (len(sn) <= 3 and bool(nxt) and sn[0] == nxt[0])
 
 
 def lemma(word: str) -> str:
@@ -283,76 +295,111 @@ def verdict_of(differences: list[Difference]) -> str:
     return VERIFIED
 
 
-def judge_quote(form: QuoteForm, speaker: str | None, alignments: list[Alignment], matcher,
-                article_date: str | None = None) -> Judgement:
-    """The verdict for a quotation given its candidate alignments (best first)."""
-    close = [a for a in alignments if a.score >= MATCH_THRESHOLD]
-    if not close:
-        return _unmatched(form, speaker, alignments, matcher)
-    best = _best_source(close, speaker, matcher)
+@dataclass
+class Candidate:
+    """A passage the quote may come from: its alignment and its provenance."""
+
+    alignment: Alignment
+    provenance: Provenance
+
+    @property
+    def confidence(self) -> float:
+        return self.provenance.confidence
+
+    @property
+    def speaker(self) -> str:
+        return self.provenance.evidence.speaker
+
+
+def judge_quote(form: QuoteForm, speaker: str | None, candidates: list[Candidate], matcher) -> Judgement:
+    """The verdict for a quotation given its candidates: first which passage (if any) is the
+    occasion quoted, then what each difference from it means."""
+    if not candidates:
+        return Judgement(UNVERIFIED, 0.0, notes=["no passage in the archive shares these words"])
+    source = _established(candidates)
+    if source is not None:
+        return _against_source(form, speaker, source, matcher)
+    other = _misattribution(form, candidates)
+    if other is not None:
+        return other
+    return _another_occasion(candidates)
+
+
+def _established(candidates: list[Candidate]) -> Candidate | None:
+    """The candidate established as the quote's occasion: confident enough for its speaker (the
+    quote's own, or an unnamed one, which is weaker evidence), the most confident first, then the
+    earliest. Another speaker's passage is never the occasion of this speaker's quote."""
+    limits = fitted_weights()["thresholds"]
+    sure = [c for c in candidates if c.speaker != OTHER and (c.confidence >= limits[c.speaker] or _named(c))]
+    if not sure:
+        return None
+    top = max(c.confidence for c in sure)
+    near = [c for c in sure if c.confidence >= top - 0.05]
+    same = [c for c in near if c.speaker == SAME] or near
+    return min(same, key=lambda c: (c.alignment.passage.document.get("date") or "9999", -c.confidence))
+
+
+def _named(candidate: Candidate) -> bool:
+    """The article names this very occasion — its kind and its weekday in the week before —
+    and this speaker said words of the quote there."""
+    e = candidate.provenance.evidence
+    return candidate.speaker == SAME and e.occasion.singled_out and e.verbatim >= 3
+
+
+def _against_source(form: QuoteForm, speaker: str | None, source: Candidate, matcher) -> Judgement:
+    """The verdict against the established occasion: by its differences, or a paraphrase."""
+    best = source.alignment
+    if best.score < MATCH_THRESHOLD:
+        shared = _content_overlap(form, best)
+        if shared < PARAPHRASE_THRESHOLD:
+            return _another_occasion([source])
+        text = " ".join(best.passage.text.split())
+        diff = Difference(SUBSTANTIVE, "replace", form.text, text,
+                          f"paraphrase in quotation marks: the source says it in other words "
+                          f"({round(shared * 100)}% of the quote's content words are in it)")
+        return Judgement(MISQUOTE, round(best.score, 3), best, [diff], provenance=source.provenance)
     diffs = classify(form, best)
     verdict = verdict_of(diffs)
-    judgement = Judgement(verdict, round(best.score, 3), best, diffs)
-    _check_speaker(judgement, speaker, matcher, close)
-    _check_date(judgement, article_date)
+    judgement = Judgement(verdict, round(best.score, 3), best, diffs, provenance=source.provenance)
+    if source.speaker == UNKNOWN and speaker:
+        judgement.notes.append("the source does not say who is speaking")
+    if source.provenance.evidence.quoting:
+        said_by = best.speaker or "the source speaker"
+        judgement.notes.append(source.provenance.evidence.quoting.replace("the source speaker", said_by))
     return judgement
 
 
-def _best_source(close: list[Alignment], speaker: str | None, matcher) -> Alignment:
-    """The best match; among nearly as good ones, the same speaker's, then the earliest."""
-    top = max(a.score for a in close)
-    near = [a for a in close if a.score >= top - 0.08]
-    same = [a for a in near if matcher.same(speaker, a.speaker)]
-    pool = same or near
-    best_score = max(a.score for a in pool)
-    pool = [a for a in pool if a.score >= best_score - 0.02]
-    return min(pool, key=lambda a: (a.passage.document.get("date") or "9999", -a.score))
+def _misattribution(form: QuoteForm, candidates: list[Candidate]) -> Judgement | None:
+    """Words distinctive enough to belong to one occasion, said there by someone else (not
+    quoting the article's speaker): misattributed. Never for a stock phrase."""
+    limit = fitted_weights()["thresholds"]["misattributed"]
+    for c in sorted(candidates, key=lambda c: -c.confidence):
+        e = c.provenance.evidence
+        if c.speaker != OTHER or e.quoting or c.provenance.confidence < limit or not e.distinctive:
+            continue
+        diffs = classify(form, c.alignment)
+        if verdict_of(diffs) == MISQUOTE and c.alignment.score < 0.85:
+            continue
+        return Judgement(MISATTRIBUTED, round(c.alignment.score, 3), c.alignment, diffs,
+                         notes=[f"these words were said by {c.alignment.speaker}, not the article's speaker"],
+                         provenance=c.provenance)
+    return None
 
 
-def _check_speaker(judgement: Judgement, speaker: str | None, matcher: SpeakerMatcher,
-                   close: list[Alignment]) -> None:
-    source = judgement.alignment
-    said_by = source.speaker
-    same = matcher.same(speaker, said_by)
-    if same is None:
-        if speaker and said_by is None:
-            judgement.notes.append("the source does not say who is speaking")
-        return
-    if same:
-        how = quoting(source.passage.text, source.start, None, matcher)
-        if how:  # the named speaker said these words, but as someone else's
-            judgement.notes.append(f"{how.replace('the source speaker', said_by)}")
-        return
-    how = quoting(source.passage.text, source.start, speaker, matcher)
-    if how:
-        judgement.notes.append(f"{how} ({said_by})")
-        return
-    if judgement.verdict in (VERIFIED, MINOR) or judgement.score >= 0.85:
-        judgement.notes.append(f"these words were said by {said_by}, not {speaker}")
-        judgement.verdict = MISATTRIBUTED
-
-
-def _check_date(judgement: Judgement, article_date: str | None) -> None:
-    source_date = judgement.alignment.passage.document.get("date") if judgement.alignment else None
-    if article_date and source_date and article_date < source_date:
-        judgement.notes.append(f"the article ({article_date}) is dated before its source ({source_date})")
-
-
-def _unmatched(form: QuoteForm, speaker: str | None, alignments: list[Alignment], matcher) -> Judgement:
-    """No passage is close: a paraphrase in quotation marks, or nothing to judge by."""
-    if not alignments:
-        return Judgement(UNVERIFIED, 0.0, notes=["no passage in the archive shares these words"])
-    own = [a for a in alignments if matcher.same(speaker, a.speaker)]
-    best = max(own, key=lambda a: _content_overlap(form, a)) if own else alignments[0]
-    shared = _content_overlap(form, best)
-    if own and shared >= PARAPHRASE_THRESHOLD:
-        source = " ".join(best.passage.text.split())
-        diff = Difference(SUBSTANTIVE, "replace", form.text, source,
-                          f"paraphrase in quotation marks: the source says it in other words "
-                          f"({round(shared * 100)}% of the quote's content words are in it)")
-        return Judgement(MISQUOTE, round(best.score, 3), best, [diff])
-    return Judgement(UNVERIFIED, round(best.score, 3), closest=best if best.score >= CLOSEST_THRESHOLD else None,
-                     notes=["no passage in the archive is close enough to judge"])
+def _another_occasion(candidates: list[Candidate]) -> Judgement:
+    """Unverified: no archived passage is the occasion quoted; the closest is shown as similar
+    words said on another occasion."""
+    best = max(candidates, key=lambda c: (c.confidence, c.alignment.score))
+    a = best.alignment
+    if a.score < CLOSEST_THRESHOLD:
+        return Judgement(UNVERIFIED, round(a.score, 3), notes=["no passage in the archive is close enough to judge"],
+                         provenance=best.provenance)
+    doc = a.passage.document
+    where = ", ".join(str(x) for x in (doc.get("title") or doc.get("id"), doc.get("date")) if x)
+    notes = [f"similar words on another occasion: {where}"]
+    if best.provenance.evidence.after_article:
+        notes.append(f"the source ({doc.get('date')}) is dated after the article: it cannot be the occasion quoted")
+    return Judgement(UNVERIFIED, round(a.score, 3), closest=a, provenance=best.provenance, notes=notes)
 
 
 def _content_overlap(form: QuoteForm, alignment: Alignment) -> float:

@@ -1,0 +1,129 @@
+"""The occasion an article names for a quote, and whether an archived document is that occasion.
+
+Owns reading the words around a quotation (its paragraph, the quoted words left out) for what they
+say about where the words were said — the kind of occasion ("in Thursday's debate", "at a rally",
+"told Fox News", "in a statement"), the names that go with it ("in Green Bay", "on CNN") and a
+weekday — and comparing that with a document's title, kind, outlet, description, place and date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from verifier.textnorm import STOPWORDS, fold
+
+# The kinds of occasion, by the words an article uses for them; a document matches a kind when
+# its kind, title or description uses one of the same words.
+KINDS = {
+    "debate": "debate debates debated",
+    "speech": "rally rallies speech speeches remarks address addressed crowd crowds audience event "
+              "convention campaign stop",
+    "interview": "interview interviews interviewed host hosted anchor show program programme podcast radio broadcast aired",
+    "statement": "statement release press-release tweet tweeted tweets posted wrote letter email",
+    "conference": "conference briefing briefed",
+    "hearing": "hearing testified testimony committee",
+}
+KIND_OF = {w: kind for kind, ws in KINDS.items() for w in ws.split()}
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+CONTEXT_CHARS = 240   # of the quote's paragraph, this much on either side is read
+RECENT_DAYS = 8       # a weekday named by an article means a day within this many before it
+
+_NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\n\"“”‘’]\s*)$")
+
+
+@dataclass
+class Occasion:
+    """What the article says around a quote about where it was said."""
+
+    kinds: set[str] = field(default_factory=set)     # debate, speech, interview, statement, ...
+    cues: list[str] = field(default_factory=list)    # the words that said so, as written
+    names: set[str] = field(default_factory=set)     # folded capitalised words near the quote
+    weekday: int | None = None                       # 0 = Monday
+
+    @property
+    def named(self) -> bool:
+        return bool(self.kinds or self.weekday is not None)
+
+
+def occasion_around(text: str, start: int, end: int, speaker: str | None = None) -> Occasion:
+    """The occasion named in the quote's paragraph, within CONTEXT_CHARS of the quoted words."""
+    lo = max(text.rfind("\n", 0, start) + 1, start - CONTEXT_CHARS)
+    nl = text.find("\n", end)
+    hi = min(nl if nl >= 0 else len(text), end + CONTEXT_CHARS)
+    around = text[lo:start] + " … " + text[end:hi]
+    found = Occasion()
+    own = {fold(w) for w in re.findall(r"[\w'’-]+", speaker or "")}
+    for m in re.finditer(r"[\w'’-]+", around):
+        word = fold(m.group()).removesuffix("'s").removesuffix("’s")
+        if word in KIND_OF:
+            found.kinds.add(KIND_OF[word])
+            found.cues.append(m.group())
+        elif word in WEEKDAYS and found.weekday is None:
+            found.weekday = WEEKDAYS.index(word)
+            found.cues.append(m.group())
+    for m in _NAME.finditer(around):
+        if _SENTENCE_START.search(around[:m.start()]) and " " not in m.group():
+            continue  # a capital only because a sentence starts here
+        for word in re.findall(r"[\w'’-]+", m.group()):
+            w = fold(word).removesuffix("'s").removesuffix("’s")
+            if w not in STOPWORDS and w not in own and w not in WEEKDAYS and len(w) > 1:
+                found.names.add(w)
+    return found
+
+
+def document_words(document: dict) -> set[str]:
+    """The folded words a document's title, kind, outlet, description and place are made of."""
+    meta = document.get("metadata") or {}
+    parts = [document.get("title"), document.get("kind"), document.get("outlet"),
+             *(str(meta.get(k) or "") for k in ("description", "location", "place", "event", "venue", "show"))]
+    return {fold(w) for w in re.findall(r"[\w'’-]+", " ".join(p for p in parts if p))}
+
+
+@dataclass
+class OccasionMatch:
+    """How a document compares with the occasion the article names."""
+
+    agrees: list[str] = field(default_factory=list)    # what matches: "debate", "Green Bay", "Thursday"
+    differs: bool = False                             # the article names an occasion; this is not it
+    singled_out: bool = False                         # by a kind and a day, or a name: this document
+
+
+def compare(occasion: Occasion, document: dict, article_date: str | None) -> OccasionMatch:
+    """Which of the article's occasion cues single this document out: a name of its place,
+    venue or outlet; the weekday of its date in the week before the article; or its kind when it
+    is from that week. A kind the article names that the document is not makes it differ."""
+    result = OccasionMatch()
+    if not (occasion.named or occasion.names):
+        return result
+    words = document_words(document)
+    doc_kinds = {KIND_OF[w] for w in words if w in KIND_OF}
+    day = days_before(document.get("date"), article_date)
+    recent = day is not None and 0 <= day <= RECENT_DAYS
+    result.agrees += sorted(n for n in occasion.names if n in words and n not in KIND_OF)
+    if recent:
+        result.agrees += sorted(occasion.kinds & doc_kinds)
+        if occasion.weekday is not None and _weekday(document.get("date")) == occasion.weekday:
+            result.agrees.append(WEEKDAYS[occasion.weekday])
+            result.singled_out = bool(occasion.kinds & doc_kinds)
+    result.differs = not result.agrees and bool(occasion.kinds) and not occasion.kinds & doc_kinds
+    return result
+
+
+def days_before(source_date: str | None, article_date: str | None) -> int | None:
+    """Days from the source to the article (negative: the source is later), None if undated."""
+    a, s = _date(article_date), _date(source_date)
+    return (a - s).days if a and s else None
+
+
+def _weekday(date: str | None) -> int | None:
+    d = _date(date)
+    return d.weekday() if d else None
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
