@@ -490,15 +490,24 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
                                               " MAX(date) FROM documents")
             segments = q("SELECT COUNT(*) FROM segments")[0]
             speakers = q("SELECT COUNT(DISTINCT speaker) FROM segments")[0]
+            unattributed = len(self.without_speaker())
             kinds = dict(self.conn.execute("SELECT COALESCE(kind, ''), COUNT(*) FROM documents"
                                            " GROUP BY 1 ORDER BY 2 DESC").fetchall())
             formats = dict(self.conn.execute("SELECT format, COUNT(*) FROM documents GROUP BY 1"
                                              " ORDER BY 2 DESC").fetchall())
         size = sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))
         return {"documents": documents, "segments": segments, "words": words,
-                "speakers": speakers, "kinds": kinds, "formats": formats,
+                "speakers": speakers, "without_speaker": unattributed, "kinds": kinds, "formats": formats,
                 "first_date": first, "last_date": last, "bytes": size, "path": self.path,
                 "schema_version": SCHEMA_VERSION, "fts_tokenize": FTS_TOKENIZE}
+
+    def without_speaker(self, ids: list[str] | None = None) -> list[str]:
+        """Ids of the documents (of ``ids``, or all) in which no segment names its speaker."""
+        sql = ("SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM segments s"
+               " WHERE s.document_id = d.id AND s.speaker IS NOT NULL AND s.speaker != '')")
+        with self._errors():
+            found = [r[0] for r in self.conn.execute(sql)]
+        return found if ids is None else [i for i in found if i in set(ids)]
 
     def check(self) -> list[str]:
         """Consistency problems (empty when the archive is sound): every document has all its

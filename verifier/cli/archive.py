@@ -134,6 +134,16 @@ def _positive(value: str) -> int:
     return int(value)
 
 
+def _warn_without_speaker(ids: list[str], stored: int) -> None:
+    """Say which added documents name no speaker, and how to give one."""
+    if not ids:
+        return
+    which = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+    print(f"verifier: {len(ids)} of {stored} documents added name no speaker ({which}): quotes matched there "
+          f"are judged on weaker evidence; give one with --speaker NAME, a 'speaker:' front-matter field, "
+          f"or speaker turns ('NAME: ...') in the text", file=sys.stderr)
+
+
 def _open(args, create: bool = False) -> Archive:
     return Archive.open(args.db or default_path(), create=create)
 
@@ -144,9 +154,12 @@ def add(args) -> int:
     overrides = {k: getattr(args, k) for k in ("speaker", "date", "title", "url", "kind", "outlet", "language")
                  if getattr(args, k) is not None}
     counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
+    stored: list[str] = []
 
     def on_result(result):
         counts[result.status] += 1
+        if result.status != "unchanged":
+            stored.append(result.document_id)
         if args.format == "json":
             _print(json.dumps(result.to_json(), ensure_ascii=False))
         elif not args.quiet:
@@ -162,6 +175,7 @@ def add(args) -> int:
     with _open(args, create=True) as archive:
         archive.add_paths(args.paths, fmt=args.source_format, force=args.force,
                           on_result=on_result, on_error=on_error, **overrides)
+        _warn_without_speaker(archive.without_speaker(stored), len(stored))
     if args.format == "text":
         summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k == "added")
         print(summary, file=sys.stderr if args.quiet and not counts["failed"] else sys.stdout)

@@ -74,6 +74,8 @@ def check_text(path: str, checked: list, summary_counts: dict):
                 out.append(Text(f"      · {d.kind}: {d.note}", style="red" if d.kind == "substantive" else ""))
         for note in j.notes:
             out.append(Text(f"      · {note}", style="yellow"))
+        if getattr(j, "provenance", None) is not None:
+            out.append(Text(f"      · {j.provenance.line()}", style="dim"))
         source = j.alignment or j.closest
         if source is not None:
             out.extend(_source_lines(source, closest=j.alignment is None))

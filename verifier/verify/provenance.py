@@ -117,6 +117,10 @@ class Provenance:
     def to_json(self) -> dict:
         return {"confidence": round(self.confidence, 3), "reasons": self.reasons}
 
+    def line(self) -> str:
+        """The evidence in one line, for the text, HTML and desk views."""
+        return f"same occasion {self.confidence:.0%}: " + "; ".join(self.reasons)
+
 
 def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, bits: dict[str, float],
            article_date: str | None = None, occasion: Occasion | None = None,

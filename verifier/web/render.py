@@ -11,7 +11,8 @@ from urllib.parse import quote as urlquote
 
 from verifier import __version__
 from verifier.report.formats.html import (STYLE, VERDICT_INFO, Safe, _attr, _badge, _diff, _differences,
-                                   _notes, _source, el, highlight, link_or_text)
+                                   _notes, _source, el, highlight, link_or_text,
+                                   provenance_line)
 from verifier.verify.verdicts import VERDICTS
 from verifier.archive.reviews import DECISIONS
 
@@ -198,7 +199,7 @@ def _detail(n: int, checked, decision: dict | None, others: list, digest: str, c
         part = alignment.passage.part_at(alignment.start)
         archive_link = el("p", el("a", "Open the source in the archive",
                                   href=f"/archive/doc/{urlquote(str(doc_id))}#s{part.segment_id}"))
-    return el("section", head, facts, el("blockquote", _diff(checked), class_="diff"),
+    return el("section", head, facts, provenance_line(j), el("blockquote", _diff(checked), class_="diff"),
               _differences(j.differences), _notes(j.notes), _source(j), archive_link,
               _others(others), _review(n, checked, decision, digest, csrf, reviewer),
               id=f"q{n}", class_=f"detail v-{j.verdict}", aria_labelledby=f"q{n}-h")

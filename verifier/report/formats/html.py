@@ -220,7 +220,7 @@ def _quote(index: int, n: int, checked) -> Safe:
                f"id {quote_id} · " if quote_id else None,
                el("a", "show in the text", href=f"#t{index}-{n}"), class_="meta")
     notes = [*j.notes, *([f"suppressed, never fails the check: {suppressed}"] if suppressed else [])]
-    return el("li", head, facts,
+    return el("li", head, facts, provenance_line(j),
               el("blockquote", _diff(checked), class_="diff"),
               _differences(j.differences), _notes(notes), _source(j),
               id=f"q{index}-{n}", class_=f"quote v-{j.verdict}")
@@ -254,6 +254,12 @@ def _differences(differences) -> Safe | None:
         return None
     items = [el("li", el("span", d.kind, class_=f"kind k-{d.kind}"), " ", d.note) for d in differences]
     return el("div", el("h6", "Differences"), el("ul", items, class_="differences"))
+
+
+def provenance_line(judgement) -> Safe | None:
+    """Why the passage is (or is not) taken as the occasion quoted, in one line."""
+    found = getattr(judgement, "provenance", None)
+    return el("p", found.line(), class_="provenance") if found is not None else None
 
 
 def _notes(notes) -> Safe | None:
@@ -357,6 +363,7 @@ del { color: var(--misquote); text-decoration: line-through 2px; }
 ins { color: var(--verified); text-decoration: underline 2px; font-weight: 600; }
 .gap { color: var(--muted); }
 .differences, .notes { margin: .2rem 0; padding-left: 1.2rem; }
+.provenance { margin: .2rem 0; color: #555; font-size: .9em; }
 .kind { font-size: .75rem; font-weight: 700; text-transform: uppercase; border: 1px solid currentColor;
   border-radius: 3px; padding: 0 .25rem; }
 .k-substantive { color: var(--misquote); } .k-minor { color: var(--minor); }
