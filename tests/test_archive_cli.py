@@ -112,7 +112,10 @@ def test_bad_files_are_reported_and_skipped(tmp_path):
     big.write_text("MARA VOSS: " + "We will hold the line. " * 20000)
     db = tmp_path / "a.db"
     proc = run("add", "--db", db, src, env={"VERIFIER_MAX_SOURCE_BYTES": "100000"}, check=2)
-    errors = proc.stderr.strip().splitlines()
+    lines = proc.stderr.strip().splitlines()
+    notes = [line for line in lines if line.startswith("verifier: note: ")]
+    errors = [line for line in lines if line not in notes]
+    assert len(notes) == 1 and "documents added name no speaker" in notes[0] and "--speaker NAME" in notes[0]
     named = sorted(Path(line.split(": ")[1]).name for line in errors)
     assert named == ["binary.txt", "broken-front-matter.md", "empty.txt", "huge-transcript.txt",
                      "malformed.srt", "malformed.vtt", "unknown-encoding.txt"]
@@ -233,3 +236,19 @@ def test_two_processes_creating_the_same_archive_both_succeed(tmp_path):
             assert p.returncode == 0, err
         with Archive.open(db) as arch:
             assert arch.stats()["documents"] == 2
+
+
+def test_documents_without_a_speaker_are_named_and_counted(tmp_path):
+    (tmp_path / "note.txt").write_text("The ferry will run twice a day from the first of June.\n")
+    (tmp_path / "turns.txt").write_text("IDA MORN: The ferry will run twice a day.\n")
+    db = tmp_path / "a.db"
+    proc = run("add", "--db", db, tmp_path / "note.txt", tmp_path / "turns.txt", check=0)
+    assert proc.stderr.startswith("verifier: note: 1 of 2 documents added name no speaker (note.txt)")
+    assert "--speaker NAME" in proc.stderr and "front-matter" in proc.stderr and "speaker turns" in proc.stderr
+    stats = json.loads(run("stats", "--db", db, "--format", "json", check=0).stdout)
+    assert stats["without_speaker"] == 1 and stats["documents"] == 2
+    assert "without_speaker:1" in run("stats", "--db", db, check=0).stdout.replace(" ", "")
+    (tmp_path / "other.txt").write_text("We will not close the ferry.\n")
+    named = run("add", "--db", db, "--speaker", "Ida Morn", tmp_path / "other.txt", check=0)
+    assert "no speaker" not in named.stderr
+    assert json.loads(run("stats", "--db", db, "--format", "json", check=0).stdout)["without_speaker"] == 1

@@ -93,8 +93,8 @@ def test_minor(archive, text, note):
     ("The repairs cost fourteen million crowns, and we paid for them without a fee", "left out"),
     ("We will not reopen the north quay on the first of May", "negation added"),
     ("and one ship will be turned away before then", "negation removed"),
-    ("The repairs cost forty million crowns", "number changed"),
-    ("The repairs cost 15 million crowns", "number changed"),
+    ("and not one ship will be turned away before then. The repairs cost forty million crowns", "number changed"),
+    ("and not one ship will be turned away before then. The repairs cost 15 million crowns", "number changed"),
     ("We will reopen on the first of May the north quay", "reorder"),
     ("We will reopen the north quay on the first of May. They will be green.", "splice"),
 ])
@@ -210,7 +210,7 @@ def sources(tmp_path):
 def test_cli_json_and_exit_status(tmp_path, sources):
     art = tmp_path / "story.md"
     art.write_text("---\ndate: 2025-04-05\n---\n“We will reopen the north quay on the first of May,” "
-                   "Ilse Marten said.\n\n“We will reopen the south quay,” Marten said.\n", encoding="utf-8")
+                   "Ilse Marten said.\n\n“We will reopen the south quay,” Marten said at Wednesday's press conference.\n", encoding="utf-8")
     env = {"VERIFIER_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
     proc = run("check", "--archive", sources, "--format", "json", art, env=env)
     assert proc.returncode == 1, proc.stderr

@@ -22,7 +22,8 @@ kind: meeting
 LENA HOLT (Port Director): We will open the new ferry terminal in September. The dredging will \
 cost nine million crowns. I want the night buses to run every half hour.
 
-OSKAR VEGA (Councillor): The harbour fees will not rise this year. Our fishermen deserve a fair deal.
+OSKAR VEGA (Councillor): The harbour fees will not rise this year. Our fishermen deserve a fair deal on the herring quota \
+before the autumn season opens.
 """
 
 # One quote of each verdict, one paragraph each.
@@ -30,7 +31,7 @@ QUOTES = {
     "verified": "“We will open the new ferry terminal in September,” Lena Holt said.",
     "minor": "“I want night buses to run every half hour,” Holt added.",
     "misquote": "“The harbour fees will rise this year,” Oskar Vega said.",
-    "misattributed": "“Our fishermen deserve a fair deal,” Lena Holt said.",
+    "misattributed": "“Our fishermen deserve a fair deal on the herring quota before the autumn season opens,” Lena Holt said.",
     "unverified": "“We will build a bridge to the island by spring,” Oskar Vega said.",
 }
 LEVELS = ("verified", "minor", "unverified", "misquote", "misattributed")  # by severity
@@ -176,7 +177,7 @@ def test_aliases_from_the_file_and_the_command_line(project):
                                            encoding="utf-8")
     (project / "alias.txt").write_text(
         "“We will open the new ferry terminal in September,” the Harbour Chief said.\n\n"
-        "“The harbour fees will not rise this year,” said Fish King.\n", encoding="utf-8")
+        "“Our fishermen deserve a fair deal on the herring quota before the autumn season opens,” said Fish King.\n", encoding="utf-8")
     verdicts = lambda proc: [q["verdict"] for q in records(proc)[0]["quotes"]]  # noqa: E731
     assert verdicts(run("check", "--format", "json", "alias.txt", cwd=project)) == ["verified", "misattributed"]
     both = run("check", "--format", "json", "--alias", "Fish King=Oskar Vega", "alias.txt", cwd=project)

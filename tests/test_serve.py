@@ -38,7 +38,7 @@ The minister defended her plan on Wednesday.
 
 “We are choosing between cheap power and clean power,” Mara Voss said.
 
-“The date is firm,” said Ruben Achterberg.
+“If the turbines are late, we will buy power from our neighbours for a winter or two,” said Ruben Achterberg.
 
 “[The city] did not take our nerve,” Ilse Kartano said.
 """

@@ -41,7 +41,8 @@ VERDICTS = ("verified", "minor", "misquote", "misattributed", "unverified")
 # The fixture article (verified, minor and misquote quotes of Mara Voss's briefing), and two more
 # paragraphs: a quote of Voss's put in Ruben Achterberg's mouth, and one nobody said.
 ARTICLE = (FIXTURES / "articles" / "estmark-energy.md").read_text(encoding="utf-8") + (
-    "\nThe opposition was unmoved. “The date is firm,” said Ruben Achterberg.\n"
+    "\nThe opposition was unmoved. “If the turbines are late, we will buy power from our neighbours for a "
+    "winter or two,” said Ruben Achterberg.\n"
     "\n“We will build a bridge to the moon by Friday,” Voss added.\n")
 ARTICLE_TITLE = "Voss promises the Northern Grid will not touch household bills"
 

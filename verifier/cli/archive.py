@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from verifier.archive.store import Archive, default_path, timecode
 from verifier.errors import VerifierError
@@ -134,12 +135,14 @@ def _positive(value: str) -> int:
     return int(value)
 
 
-def _warn_without_speaker(ids: list[str], stored: int) -> None:
-    """Say which added documents name no speaker, and how to give one."""
+def _warn_without_speaker(archive: Archive, stored: dict[str, str]) -> None:
+    """Say which added documents (id -> path or address) name no speaker, and how to give one."""
+    ids = archive.without_speaker(list(stored))
     if not ids:
         return
-    which = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
-    print(f"verifier: {len(ids)} of {stored} documents added name no speaker ({which}): quotes matched there "
+    names = [Path(stored[i]).name or stored[i] for i in ids]
+    which = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    print(f"verifier: note: {len(ids)} of {len(stored)} documents added name no speaker ({which}): quotes matched there "
           f"are judged on weaker evidence; give one with --speaker NAME, a 'speaker:' front-matter field, "
           f"or speaker turns ('NAME: ...') in the text", file=sys.stderr)
 
@@ -154,12 +157,12 @@ def add(args) -> int:
     overrides = {k: getattr(args, k) for k in ("speaker", "date", "title", "url", "kind", "outlet", "language")
                  if getattr(args, k) is not None}
     counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
-    stored: list[str] = []
+    stored: dict[str, str] = {}
 
     def on_result(result):
         counts[result.status] += 1
         if result.status != "unchanged":
-            stored.append(result.document_id)
+            stored[result.document_id] = str(result.path)
         if args.format == "json":
             _print(json.dumps(result.to_json(), ensure_ascii=False))
         elif not args.quiet:
@@ -175,7 +178,7 @@ def add(args) -> int:
     with _open(args, create=True) as archive:
         archive.add_paths(args.paths, fmt=args.source_format, force=args.force,
                           on_result=on_result, on_error=on_error, **overrides)
-        _warn_without_speaker(archive.without_speaker(stored), len(stored))
+        _warn_without_speaker(archive, stored)
     if args.format == "text":
         summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k == "added")
         print(summary, file=sys.stderr if args.quiet and not counts["failed"] else sys.stdout)
@@ -189,6 +192,7 @@ def fetch(args) -> int:
     overrides = {k: getattr(args, k) for k in ("speaker", "date", "title", "url", "kind", "outlet", "language")
                  if getattr(args, k) is not None}
     counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
+    stored: dict[str, str] = {}
     config = FetchConfig.from_env(offline=args.offline, refresh=args.refresh)
     with _open(args, create=True) as archive, Fetcher(config, Guard(allow_private=args.allow_private)) as fetcher:
         for target in args.urls:
@@ -201,7 +205,10 @@ def fetch(args) -> int:
                 _fetch_failed(args, target, exc)
                 continue
             counts[result.status] += 1
+            if result.status != "unchanged":
+                stored[result.document_id] = target
             _fetched(args, result, source)
+        _warn_without_speaker(archive, stored)
     if args.format == "text":
         summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k == "added")
         print(summary, file=sys.stderr if args.quiet and not counts["failed"] else sys.stdout)

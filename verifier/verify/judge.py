@@ -25,7 +25,12 @@ SPLICE_GAP = 6  # source words left out without an ellipsis that make two passag
 
 NEGATIONS = frozenset("""not no never nobody nothing none nowhere neither nor without cannot
 n't""".split())
+AS_SAID = 0.95      # an alignment this close has the quote's very words
 FILLERS = frozenset("uh um er erm ah eh hmm mm mhm uhm".split())
+# Words of spoken emphasis that a transcript keeps and a reporter's cleaned-up quote may drop
+# ("you should really take very strong action" -> "you should take very strong action"); only
+# ever when dropped, never when added.
+SPOKEN_EMPHASIS = frozenset("really actually basically literally totally honestly frankly okay ok".split())
 FILLER_PHRASES = (("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of"))
 CONTRACTIONS = {
     "n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'d": "would", "'m": "am", "'s": "is",
@@ -105,6 +110,10 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
         return Difference(IGNORED, op.tag, quote, source, f"spacing or hyphenation: '{source}' / '{quote}'")
     if op.tag == "delete" and _is_filler(sn):
         return Difference(MINOR_KIND, "delete", "", source, f"dropped filler: '{source}'")
+    if op.tag == "delete" and sn and all(w in SPOKEN_EMPHASIS for w in sn):
+        return Difference(MINOR_KIND, "delete", "", source, f"dropped spoken emphasis: '{source}'")
+    if op.tag == "insert" and before is not None and [w.norm for w in before.quote[-len(qn):]] == qn:
+        return Difference(MINOR_KIND, "insert", quote, "", f"repeated in the quote, said once in the source: '{quote}'")
     if op.tag == "delete" and _is_repetition(op, before, after):
         return Difference(MINOR_KIND, "delete", "", source, f"dropped repetition or false start: '{source}'")
     if _negation(qn) != _negation(sn):
@@ -317,18 +326,26 @@ def judge_quote(form: QuoteForm, speaker: str | None, candidates: list[Candidate
     if not candidates:
         return Judgement(UNVERIFIED, 0.0, notes=["no passage in the archive shares these words"])
     source = _established(candidates)
+    other = _misattribution(form, speaker, candidates)
+    if other is not None and (source is None or _clearly_stronger(other.provenance, source.provenance)):
+        return other
     if source is not None:
         return _against_source(form, speaker, source, matcher)
-    other = _misattribution(form, candidates)
-    if other is not None:
-        return other
     return _another_occasion(candidates)
+
+
+def _clearly_stronger(other, source) -> bool:
+    """Another speaker's passage is the occasion rather than this speaker's own similar words
+    when its evidence is clearly stronger: the same-occasion confidence is compared before the
+    speaker, so a weak paraphrase by the named speaker does not hide a verbatim passage by
+    someone else."""
+    return other.confidence >= source.confidence + 0.15 and other.evidence.run > 2 * source.evidence.run
 
 
 def _established(candidates: list[Candidate]) -> Candidate | None:
     """The candidate established as the quote's occasion: confident enough for its speaker (the
-    quote's own, or an unnamed one, which is weaker evidence), the most confident first, then the
-    earliest. Another speaker's passage is never the occasion of this speaker's quote."""
+    quote's own, or an unnamed one, which is weaker evidence), the most confident, then the
+    closest in wording and date. Another speaker's passage is never the occasion of this speaker's quote."""
     limits = fitted_weights()["thresholds"]
     sure = [c for c in candidates if c.speaker != OTHER and (c.confidence >= limits[c.speaker] or _named(c))]
     if not sure:
@@ -336,12 +353,23 @@ def _established(candidates: list[Candidate]) -> Candidate | None:
     top = max(c.confidence for c in sure)
     near = [c for c in sure if c.confidence >= top - 0.05]
     same = [c for c in near if c.speaker == SAME] or near
-    return min(same, key=lambda c: (c.alignment.passage.document.get("date") or "9999", -c.confidence))
+    return min(same, key=_closest_wording_then_date)
+
+
+def _closest_wording_then_date(candidate: Candidate) -> tuple:
+    """Among passages equally sure to be the occasion: one with the quote's very words, then the
+    one that fits the occasion the article names, then the one whose words are closest to the quote's, then the one dated nearest before
+    the article (a line repeated from speech to speech
+    is quoted from the latest), then the most confident."""
+    e = candidate.provenance.evidence
+    named = (e.occasion.differs, not e.occasion.singled_out, not e.occasion.agrees)
+    return (candidate.alignment.score < AS_SAID, *named, -round(candidate.alignment.score, 2), e.days if e.days is not None else 10**6,
+            -candidate.confidence)
 
 
 def _named(candidate: Candidate) -> bool:
-    """The article names this very occasion — its kind and its weekday in the week before —
-    and this speaker said words of the quote there."""
+    """The article names this very occasion — its kind and its weekday in the week before, or
+    its kind and its name — and this speaker said words of the quote there."""
     e = candidate.provenance.evidence
     return candidate.speaker == SAME and e.occasion.singled_out and e.verbatim >= 3
 
@@ -353,6 +381,8 @@ def _against_source(form: QuoteForm, speaker: str | None, source: Candidate, mat
         shared = _content_overlap(form, best)
         if shared < PARAPHRASE_THRESHOLD:
             return _another_occasion([source])
+        if not _sure_enough_to_flag(source):
+            return _not_surely_the_occasion(source)
         text = " ".join(best.passage.text.split())
         diff = Difference(SUBSTANTIVE, "replace", form.text, text,
                           f"paraphrase in quotation marks: the source says it in other words "
@@ -360,6 +390,8 @@ def _against_source(form: QuoteForm, speaker: str | None, source: Candidate, mat
         return Judgement(MISQUOTE, round(best.score, 3), best, [diff], provenance=source.provenance)
     diffs = classify(form, best)
     verdict = verdict_of(diffs)
+    if verdict == MISQUOTE and not _sure_enough_to_flag(source):
+        return _not_surely_the_occasion(source)
     judgement = Judgement(verdict, round(best.score, 3), best, diffs, provenance=source.provenance)
     if source.speaker == UNKNOWN and speaker:
         judgement.notes.append("the source does not say who is speaking")
@@ -369,7 +401,25 @@ def _against_source(form: QuoteForm, speaker: str | None, source: Candidate, mat
     return judgement
 
 
-def _misattribution(form: QuoteForm, candidates: list[Candidate]) -> Judgement | None:
+def _sure_enough_to_flag(source: Candidate) -> bool:
+    """A misquote says the occasion is this passage and the words differ from it; a false one
+    costs a call to the reporter or a failed build, so it takes more evidence of the occasion than
+    a match does (words that match were said by the speaker whichever the occasion): the
+    'misquote' confidence, or the article naming this very occasion."""
+    return source.confidence >= fitted_weights()["thresholds"]["misquote"] or _named(source)
+
+
+def _not_surely_the_occasion(source: Candidate) -> Judgement:
+    """Unverified: the wording differs from a passage that may or may not be the occasion quoted."""
+    a = source.alignment
+    doc = a.passage.document
+    where = ", ".join(str(x) for x in (doc.get("title") or doc.get("id"), doc.get("date")) if x)
+    return Judgement(UNVERIFIED, round(a.score, 3), closest=a, provenance=source.provenance,
+                     notes=[f"the wording differs from {where}, but that may be another occasion "
+                            f"(same occasion {source.confidence:.0%}): check the quote with its source"])
+
+
+def _misattribution(form: QuoteForm, speaker: str | None, candidates: list[Candidate]) -> Judgement | None:
     """Words distinctive enough to belong to one occasion, said there by someone else (not
     quoting the article's speaker): misattributed. Never for a stock phrase."""
     limit = fitted_weights()["thresholds"]["misattributed"]
@@ -380,8 +430,9 @@ def _misattribution(form: QuoteForm, candidates: list[Candidate]) -> Judgement |
         diffs = classify(form, c.alignment)
         if verdict_of(diffs) == MISQUOTE and c.alignment.score < 0.85:
             continue
+        named = speaker or "the article's speaker"
         return Judgement(MISATTRIBUTED, round(c.alignment.score, 3), c.alignment, diffs,
-                         notes=[f"these words were said by {c.alignment.speaker}, not the article's speaker"],
+                         notes=[f"these words were said by {c.alignment.speaker}, not {named}"],
                          provenance=c.provenance)
     return None
 

@@ -187,11 +187,15 @@ def align(form: QuoteForm, passage: Passage, start_at: int = 0,
     pos = 0
     regions: list[tuple[int, int]] = []
     for n, frag in enumerate(form.fragments):
-        q = "".join(WILDCARD if w.bracket else _char(vocab, w.norm) for w in frag)
-        frag_ops, first, last = max(
-            (_fragment_ops(frag, q, source, src, lo, hi, n)
-             for lo, hi in _windows(q, src, pos if n else first_word)),
-            key=lambda found: (_equal(found[0]), _score(found[0])))  # most quote words placed
+        start = pos if n else first_word
+        frag_ops, first, last = _align_fragment(frag, n, source, src, vocab, start)
+        repeat = _trailing_repeat(frag)
+        if repeat:
+            once = _align_fragment(frag[:-repeat], n, source, src, vocab, start)
+            once[0].append(Op("insert", frag[-repeat:], [], n))
+            placed = {id(w) for op in frag_ops if op.tag == "equal" for w in op.quote}
+            if not all(id(w) in placed for w in frag[-repeat:]):  # the source does not say it twice
+                frag_ops, first, last = once
         if regions and first is not None and first > regions[-1][1]:
             ops.append(Op("delete", [], source[regions[-1][1]:first], n, gap=True))
         ops.extend(frag_ops)
@@ -203,6 +207,24 @@ def align(form: QuoteForm, passage: Passage, start_at: int = 0,
     score = _score(ops)
     start, end = source[regions[0][0]].start, source[regions[-1][1] - 1].end
     return Alignment(passage, source, ops, score, start, end)
+
+
+def _align_fragment(frag, n: int, source, src: str, vocab: dict, start: int):
+    """The best ops of one fragment in the source from word ``start`` on, and where they lie."""
+    q = "".join(WILDCARD if w.bracket else _char(vocab, w.norm) for w in frag)
+    return max((_fragment_ops(frag, q, source, src, lo, hi, n) for lo, hi in _windows(q, src, start)),
+               key=lambda found: (_equal(found[0]), _score(found[0])))  # most quote words placed
+
+
+def _trailing_repeat(frag: list) -> int:
+    """How many words at the end of a fragment repeat the words just before them ("Let's see
+    what happens. Let's see what happens"): where the transcript gives the phrase once, the
+    repeat is a quote-only insert rather than matched to unrelated words after it."""
+    norms = [w.norm for w in frag]
+    for k in range(len(norms) // 2, 1, -1):
+        if norms[-k:] == norms[-2 * k:-k] and not any(w.bracket for w in frag[-k:]):
+            return k
+    return 0
 
 
 def _char(vocab: dict[str, str], word: str) -> str:
@@ -234,6 +256,7 @@ def _fragment_ops(frag, q, source, src, lo, hi, n) -> tuple[list[Op], int | None
         head = raw.pop(0)
     while raw and raw[-1][0] == "insert":
         tail = raw.pop()
+    _tighten_edges(raw, q, src)
     _edge_replacements(raw, head, tail, len(src))
     if not any(tag == "equal" for tag, *_ in raw):
         return [Op("insert", list(frag), [], n)], None, None
@@ -243,6 +266,25 @@ def _fragment_ops(frag, q, source, src, lo, hi, n) -> tuple[list[Op], int | None
         ops.append(Op(kind, frag[qs:qe], source[ss:se], n))
     first, last = raw[0][3], raw[-1][4]
     return _pair_replacements(ops), first, last
+
+
+def _tighten_edges(raw: list, q: str, src: str) -> None:
+    """A quote's first (or last) words matched to an earlier (later) use of the same words, with
+    source words skipped before the rest matches, are moved to stand next to the rest: "And if
+    there is …" against "… mistreated and misunderstood, and if there is …" starts at the second
+    "and", not at the first with "misunderstood, and" left out."""
+    while len(raw) >= 3 and raw[0][0] == "equal" and raw[1][0] == "insert":
+        _, qs, qe, ss, se = raw[0]
+        rest = raw[1][4]
+        if src[rest - (qe - qs):rest] != q[qs:qe]:
+            break
+        raw[:2] = [("equal", qs, qe, rest - (qe - qs), rest)]
+    while len(raw) >= 3 and raw[-1][0] == "equal" and raw[-2][0] == "insert":
+        _, qs, qe, ss, se = raw[-1]
+        rest = raw[-2][3]
+        if src[rest:rest + (qe - qs)] != q[qs:qe]:
+            break
+        raw[-2:] = [("equal", qs, qe, rest, rest + (qe - qs))]
 
 
 def _edge_replacements(raw: list, head, tail, src_len: int) -> None:

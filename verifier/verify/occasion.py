@@ -17,7 +17,7 @@ from verifier.textnorm import STOPWORDS, fold
 # its kind, title or description uses one of the same words.
 KINDS = {
     "debate": "debate debates debated",
-    "speech": "rally rallies speech speeches remarks address addressed crowd crowds audience event "
+    "speech": "rally rallies speech speeches address crowd crowds audience event "
               "convention campaign stop",
     "interview": "interview interviews interviewed host hosted anchor show program programme podcast radio broadcast aired",
     "statement": "statement release press-release tweet tweeted tweets posted wrote letter email",
@@ -28,6 +28,8 @@ KIND_OF = {w: kind for kind, ws in KINDS.items() for w in ws.split()}
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 CONTEXT_CHARS = 240   # of the quote's paragraph, this much on either side is read
 RECENT_DAYS = 8       # a weekday named by an article means a day within this many before it
+LABEL_WORDS = 4       # names this near a kind word name that occasion ("a speech in Salt Lake City")
+SCENE_CHARS = 600     # how far before the quote's paragraph an occasion named earlier still holds
 
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\n\"“”‘’]\s*)$")
@@ -41,6 +43,8 @@ class Occasion:
     cues: list[str] = field(default_factory=list)    # the words that said so, as written
     names: set[str] = field(default_factory=set)     # folded capitalised words near the quote
     weekday: int | None = None                       # 0 = Monday
+    labels: list[tuple[str, set[str]]] = field(default_factory=list)  # each kind with the names
+    #   next to it: "the AIPAC conference" -> ("conference", {"aipac"})
 
     @property
     def named(self) -> bool:
@@ -48,11 +52,24 @@ class Occasion:
 
 
 def occasion_around(text: str, start: int, end: int, speaker: str | None = None) -> Occasion:
-    """The occasion named in the quote's paragraph, within CONTEXT_CHARS of the quoted words."""
+    """The occasion named in the quote's paragraph, within CONTEXT_CHARS of the quoted words; when
+    the paragraph names none, the scene set by the paragraphs just before it (a story names the
+    interview or the rally once, then quotes from it paragraph by paragraph)."""
     lo = max(text.rfind("\n", 0, start) + 1, start - CONTEXT_CHARS)
     nl = text.find("\n", end)
     hi = min(nl if nl >= 0 else len(text), end + CONTEXT_CHARS)
-    around = text[lo:start] + " … " + text[end:hi]
+    found = _read(text[lo:start] + " … " + text[end:hi], speaker)
+    if not found.named:
+        scene = _read(text[max(0, lo - SCENE_CHARS):lo], speaker)
+        found.kinds, found.weekday = scene.kinds, scene.weekday
+        found.cues += scene.cues
+        found.names |= scene.names
+        found.labels = scene.labels
+    return found
+
+
+def _read(around: str, speaker: str | None) -> Occasion:
+    """The kinds, weekday and names a stretch of the article's text gives for an occasion."""
     found = Occasion()
     own = {fold(w) for w in re.findall(r"[\w'’-]+", speaker or "")}
     for m in re.finditer(r"[\w'’-]+", around):
@@ -70,6 +87,11 @@ def occasion_around(text: str, start: int, end: int, speaker: str | None = None)
             w = fold(word).removesuffix("'s").removesuffix("’s")
             if w not in STOPWORDS and w not in own and w not in WEEKDAYS and len(w) > 1:
                 found.names.add(w)
+    words = [fold(w).removesuffix("'s").removesuffix("’s") for w in re.findall(r"[\w'’-]+", around)]
+    for i, w in enumerate(words):
+        if w in KIND_OF:
+            near = set(words[max(0, i - LABEL_WORDS):i + LABEL_WORDS + 1]) & found.names
+            found.labels.append((KIND_OF[w], near - {w}))
     return found
 
 
@@ -87,13 +109,16 @@ class OccasionMatch:
 
     agrees: list[str] = field(default_factory=list)    # what matches: "debate", "Green Bay", "Thursday"
     differs: bool = False                             # the article names an occasion; this is not it
-    singled_out: bool = False                         # by a kind and a day, or a name: this document
+    singled_out: bool = False                         # by a kind and a day, or a kind and a name
 
 
 def compare(occasion: Occasion, document: dict, article_date: str | None) -> OccasionMatch:
     """Which of the article's occasion cues single this document out: a name of its place,
     venue or outlet; the weekday of its date in the week before the article; or its kind when it
-    is from that week. A kind the article names that the document is not makes it differ."""
+    is from that week. A kind the article names that the document is not, or a weekday of that
+    week that is not the document's, makes it differ. A document whose kind the article gives
+    together with its name ("at the Northern Grid briefing") is singled out too. Where either date is unknown the week cannot be checked: the
+    kind counts as given."""
     result = OccasionMatch()
     if not (occasion.named or occasion.names):
         return result
@@ -101,13 +126,18 @@ def compare(occasion: Occasion, document: dict, article_date: str | None) -> Occ
     doc_kinds = {KIND_OF[w] for w in words if w in KIND_OF}
     day = days_before(document.get("date"), article_date)
     recent = day is not None and 0 <= day <= RECENT_DAYS
+    recent_or_unknown = recent or day is None  # an undated article or source: the kind still counts
     result.agrees += sorted(n for n in occasion.names if n in words and n not in KIND_OF)
-    if recent:
+    if recent_or_unknown:
         result.agrees += sorted(occasion.kinds & doc_kinds)
         if occasion.weekday is not None and _weekday(document.get("date")) == occasion.weekday:
             result.agrees.append(WEEKDAYS[occasion.weekday])
             result.singled_out = bool(occasion.kinds & doc_kinds)
-    result.differs = not result.agrees and bool(occasion.kinds) and not occasion.kinds & doc_kinds
+    other_day = recent and occasion.weekday is not None and _weekday(document.get("date")) != occasion.weekday
+    if recent_or_unknown and any(kind in doc_kinds and names & words for kind, names in occasion.labels):
+        result.singled_out = True  # "at the Northern Grid briefing": its kind and its name together
+    other_kind = bool(occasion.kinds and doc_kinds) and not occasion.kinds & doc_kinds
+    result.differs = not result.agrees and (other_kind or other_day)
     return result
 
 

@@ -1,0 +1,145 @@
+"""Provenance: each piece of evidence that a passage is (or is not) the occasion a quote comes
+from, on a real SQLite archive of fictional sources — IDF bits from the FTS5 vocabulary, dates,
+the occasion the article names, speakers, a pronoun read as the source's speaker — and what it
+does to the verdict and to the JSON and text views."""
+import pytest
+
+from verifier.archive.store import Archive
+from verifier.quotes.extract import Quote
+from verifier.quotes.speakers import SpeakerMatcher
+from verifier.verify.check import CheckedQuote, check_quote, quote_record
+from verifier.verify.occasion import compare, occasion_around
+from verifier.verify.provenance import Indirect
+
+BRIEFING = """---
+title: Harbour briefing
+date: 2025-04-02
+kind: press conference
+---
+ILSE MARTEN (Harbour Master): Good morning. The repairs cost fourteen million crowns. We really need the \
+dredgers before the herring season opens in the bay. Let us see what happens with the vote.
+
+ARVID KOLLE (Union steward): We will not accept another delay. The workers have waited long enough.
+"""
+# Many other segments, so that "we will" is common and "dredgers" is rare in this archive.
+FILLER = "\n\n".join(f"TOMAS REIK: We will talk about item {n} of the agenda now." for n in range(40))
+COUNCIL = f"""---
+title: Council minutes
+date: 2025-03-20
+kind: meeting
+---
+{FILLER}
+
+TOMAS REIK: The harbour fees will be frozen until the new terminal opens in the spring, said the chair.
+"""
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    d = tmp_path_factory.mktemp("prov")
+    (d / "briefing.md").write_text(BRIEFING, encoding="utf-8")
+    (d / "council.md").write_text(COUNCIL, encoding="utf-8")
+    arc = Archive.open(d / "a.db", create=True)
+    for name in ("briefing.md", "council.md"):
+        arc.add_file(str(d / name))
+    return arc
+
+
+def check(archive, text, speaker="Ilse Marten", date="2025-04-05", context=None, indirect=None):
+    article = context.replace("QUOTE", text) if context else text
+    start = article.index(text)
+    quote = Quote(start, start + len(text), text, speaker=speaker)
+    occasion = occasion_around(article, quote.start, quote.end, speaker) if context else None
+    return check_quote(quote, archive, SpeakerMatcher(), date, occasion, indirect)
+
+
+def test_word_bits_come_from_the_archive_vocabulary_with_its_stemming(archive):
+    bits = archive.word_bits(["dredgers", "dredger", "we", "will", "absentword"])
+    assert bits["dredgers"] > bits["we"] and bits["dredgers"] > bits["will"]
+    assert bits["dredger"] == bits["dredgers"]  # the archive's porter stemmer makes them one word
+    assert bits["absentword"] >= bits["dredgers"]  # a word the archive never has is rarest of all
+
+
+def test_rare_words_are_counted_in_the_reasons(archive):
+    j = check(archive, "We really need the dredgers before the herring season opens in the bay")
+    assert j.verdict == "verified"
+    assert j.provenance.reasons[0].startswith("13 of 13 words verbatim, ")
+    assert "rare in the archive" in j.provenance.reasons[0]
+    assert "the source is dated 3 days before the article" in j.provenance.reasons
+
+
+def test_a_stock_phrase_is_said_to_be_common_and_never_misattributed(archive):
+    j = check(archive, "We will talk about it now", speaker="Ilse Marten")
+    assert j.verdict == "unverified"
+    assert "(common words in this archive)" in j.provenance.reasons[0]
+    assert any(n.startswith("similar words on another occasion: Council minutes") for n in j.notes)
+
+
+def test_distinctive_words_of_another_speaker_are_misattributed(archive):
+    j = check(archive, "The harbour fees will be frozen until the new terminal opens in the spring")
+    assert j.verdict == "misattributed"
+    assert j.notes == ["these words were said by Tomas Reik, not Ilse Marten"]
+    assert "said by Tomas Reik, not the article's speaker" in j.provenance.reasons
+
+
+def test_a_changed_short_quote_is_a_misquote_only_when_the_occasion_is_established(archive):
+    alone = check(archive, "The repairs cost forty million crowns")
+    assert alone.verdict == "unverified"
+    assert "may be another occasion" in alone.notes[0] and "Harbour briefing" in alone.notes[0]
+    named = check(archive, "The repairs cost forty million crowns",
+                  context="“QUOTE,” Marten said at Wednesday's press conference on the harbour.")
+    assert named.verdict == "misquote"
+    assert any("the article names this occasion" in r for r in named.provenance.reasons)
+
+
+def test_a_source_dated_after_the_article_is_never_its_occasion(archive):
+    j = check(archive, "We really need the dredgers before the herring season opens in the bay", date="2025-03-01")
+    assert j.verdict == "unverified" and j.provenance.confidence == 0.0
+    assert j.provenance.reasons[0] == "the source is dated after the article"
+
+
+def test_the_occasion_the_article_names_agrees_differs_or_singles_out():
+    text = "At a rally in Wilmington on Tuesday, Marten spoke.\n\n“We will go on,” she said."
+    start = text.index("We will")
+    occasion = occasion_around(text, start, start + 10, "Ilse Marten")
+    assert occasion.kinds == {"speech"} and occasion.weekday == 1 and "wilmington" in occasion.names
+    rally = {"title": "Rally in Wilmington", "kind": "speech", "date": "2025-04-01"}  # a Tuesday
+    assert compare(occasion, rally, "2025-04-03").singled_out
+    debate = {"title": "Debate", "kind": "debate", "date": "2025-03-31"}
+    match = compare(occasion, debate, "2025-04-03")
+    assert match.differs and not match.agrees and not match.singled_out
+    months_ago = {"title": "Speech", "kind": "speech", "date": "2024-11-01"}
+    assert not compare(occasion, months_ago, "2025-04-03").agrees  # a kind counts only that week
+
+
+def test_a_pronoun_is_read_as_the_source_speaker_named_just_before():
+    indirect = Indirect("he", "Arvid Kolle, the union steward, spoke after the harbour master. ")
+    assert indirect.reread("Arvid Kolle").startswith("the article's 'he' read as Arvid Kolle")
+    assert indirect.reread("Tomas Reik") is None
+
+
+def test_a_pronoun_reread_verifies_instead_of_misattributing(archive):
+    text = "We will not accept another delay. The workers have waited long enough"
+    before = "Arvid Kolle, the steward, stood up after Marten had spoken. "
+    j = check(archive, text, speaker="Ilse Marten", indirect=Indirect("he", before))
+    assert j.verdict == "verified", (j.verdict, j.provenance.reasons)
+    assert any("read as Arvid Kolle" in r for r in j.provenance.reasons)
+
+
+def test_provenance_in_the_json_and_in_one_text_line(archive):
+    text = "We really need the dredgers before the herring season opens in the bay"
+    j = check(archive, text)
+    record = quote_record(CheckedQuote(Quote(0, len(text), text, speaker="Ilse Marten"), j))
+    assert set(record["provenance"]) == {"confidence", "reasons"}
+    assert 0.9 <= record["provenance"]["confidence"] <= 1.0
+    assert record["provenance"]["reasons"] == j.provenance.reasons
+    assert j.provenance.line().startswith("same occasion ") and "; " in j.provenance.line()
+
+
+def test_dropped_spoken_emphasis_and_a_phrase_said_twice_are_minor(archive):
+    j = check(archive, "We need the dredgers before the herring season opens in the bay")
+    assert j.verdict == "minor" and "dropped spoken emphasis: 'really'" in [d.note for d in j.differences]
+    twice = check(archive, "The repairs cost fourteen million crowns. We really need the dredgers before the "
+                           "herring season opens in the bay. Let us see what happens. Let us see what happens")
+    assert twice.verdict == "minor", [d.note for d in twice.differences]
+    assert any(d.note.startswith("repeated in the quote") for d in twice.differences)
