@@ -20,6 +20,8 @@ ILSE MARTEN (Harbour Master): Good morning. The repairs cost fourteen million cr
 dredgers before the herring season opens in the bay. Let us see what happens with the vote.
 
 ARVID KOLLE (Union steward): We will not accept another delay. The workers have waited long enough.
+
+MARTEN: I thank Senator Oskar Vega for his patience with the harbour dredging plan.
 """
 # Many other segments, so that "we will" is common and "dredgers" is rare in this archive.
 FILLER = "\n\n".join(f"TOMAS REIK: We will talk about item {n} of the agenda now." for n in range(40))
@@ -143,3 +145,22 @@ def test_dropped_spoken_emphasis_and_a_phrase_said_twice_are_minor(archive):
                            "herring season opens in the bay. Let us see what happens. Let us see what happens")
     assert twice.verdict == "minor", [d.note for d in twice.differences]
     assert any(d.note.startswith("repeated in the quote") for d in twice.differences)
+
+
+def test_word_bits_follow_the_archive_when_it_changes(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: A\n---\nMARA VOSS: The dredgers arrive in May. We will talk.\n")
+    arc = Archive.open(tmp_path / "a.db", create=True)
+    arc.add_file(str(tmp_path / "a.md"))
+    before = arc.word_bits(["dredgers", "talk"])
+    assert arc.word_bits(["dredgers", "talk"]) == before  # cached while nothing changes
+    more = "\n\n".join(f"MARA VOSS: We will talk about the harbour, part {n}." for n in range(15))
+    (tmp_path / "b.md").write_text(f"---\ntitle: B\n---\n{more}\n")
+    arc.add_file(str(tmp_path / "b.md"))
+    after = arc.word_bits(["dredgers", "talk"])
+    assert after["dredgers"] > before["dredgers"]  # more segments, still in one of them: rarer
+    assert after["talk"] < after["dredgers"]
+
+
+def test_a_title_abbreviated_before_a_name_is_the_same_word(archive):
+    j = check(archive, "I thank Sen. Oskar Vega for his patience with the harbour dredging plan")
+    assert j.verdict == "verified", [d.note for d in j.differences]

@@ -134,6 +134,10 @@ _VARIANTS = {
     "aluminium": "aluminum", "kerb": "curb", "storey": "story", "plough": "plow", "mum": "mom",
     "towards": "toward", "afterwards": "afterward", "amongst": "among", "whilst": "while",
     "percent": "%",
+    # titles that house styles abbreviate before a name ("Sen. John McCain" for "Senator John McCain")
+    "sen": "senator", "sens": "senators", "gov": "governor", "govs": "governors", "rep": "representative",
+    "reps": "representatives", "gen": "general", "lt": "lieutenant", "col": "colonel", "sgt": "sergeant",
+    "dr": "doctor", "prof": "professor", "pres": "president", "atty": "attorney", "supt": "superintendent",
 }
 _OUR_EXCEPTIONS = frozenset("four hour your our pour tour flour sour dour detour devour contour "
                             "yours hours tours pours ours fours".split())

@@ -34,6 +34,7 @@ class VocabularyMixin:
             missing = [w for w in dict.fromkeys(words) if w not in self._bits]
             if missing:
                 self._bits.update(self._lookup(missing))
+                self._bits_version = self._version()  # the scratch table's writes change nothing
         return {w: self._bits[w] for w in words}
 
     def segment_total(self) -> int:
@@ -43,8 +44,7 @@ class VocabularyMixin:
         return self._segments
 
     def _fresh_vocabulary(self) -> None:
-        version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
-        if version == self._bits_version:
+        if self._version() == self._bits_version:
             return
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_tokenize'").fetchone()
         tokenize = (row[0] if row else DEFAULT_TOKENIZE).replace("'", "")
@@ -52,7 +52,11 @@ class VocabularyMixin:
             self.conn.execute(sql.format(tokenize=tokenize))
         self._bits = {}
         self._segments = self.conn.execute("SELECT count(*) FROM segments").fetchone()[0]
-        self._bits_version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        self._bits_version = self._version()
+
+    def _version(self) -> tuple:
+        """Changes by another connection (data_version) or by this one (total_changes)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
 
     def _lookup(self, words: list[str]) -> dict[str, float]:
         stems = self._stems(words)

@@ -301,7 +301,7 @@ def stats(args) -> int:
     for key, value in info.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k or '(none)'} {n}" for k, n in value.items()) or "-"
-        _print(f"{key + ':':16}{value if value is not None else '-'}")
+        _print(f"{key + ':':17}{value if value is not None else '-'}")
     return 0
 
 

@@ -20,7 +20,7 @@ def inline_diff(checked) -> list[tuple[str, str]]:
     j = checked.judgement
     quote_text = checked.quote.text
     if j.alignment is None or j.differences and j.differences[0].note.startswith("paraphrase"):
-        return [(f"“{quote_text}”", "")]
+        return [(f"“{' '.join(quote_text.split())}”", "")]
     pieces: list[tuple[str, str]] = [("“", "")]
     passage = j.alignment.passage.text
     for op in j.alignment.ops:
@@ -44,7 +44,8 @@ def inline_diff(checked) -> list[tuple[str, str]]:
 
 
 def _words_text(text: str, words) -> str:
-    return text[words[0].start:words[-1].end] if words else ""
+    """The quote's words as written, on one line (a quote may run over a line break)."""
+    return " ".join(text[words[0].start:words[-1].end].split()) if words else ""
 
 
 def check_text(path: str, checked: list, summary_counts: dict):

@@ -86,7 +86,8 @@ class Evidence:
         if self.speaker == OTHER:
             out.append(f"said by {self.said_by}, not the article's speaker")
         elif self.speaker == UNKNOWN:
-            out.append("the source does not say who is speaking")
+            out.append("the source does not say who is speaking" if not self.said_by else
+                       "the article does not say who is speaking")
         if self.reread:
             out.append(self.reread)
         if self.quoting:
