@@ -1,8 +1,9 @@
 """Stage 4, verification: for each quote, the passage it comes from and the verdict.
 
 Takes quotes and an archive; ``match`` retrieves candidate passages and aligns them word by word,
-``judge`` classifies every difference and gives the verdict and the speaker check, ``check`` runs
-both for one article and builds its JSON record, ``verdicts`` names the verdicts and their
+``occasion`` and ``provenance`` judge whether a passage is the occasion quoted, ``differences``
+classifies every difference, ``judge`` gives the verdict and the speaker check, ``check`` runs
+them for one article and builds its JSON record, ``verdicts`` names the verdicts and their
 severity. Hands on ``CheckedQuote`` and ``ArticleResult`` to the reports.
 """
 from __future__ import annotations

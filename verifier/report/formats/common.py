@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from verifier.verify.check import fails, source_record
-from verifier.verify.judge import MINOR_KIND, SUBSTANTIVE
+from verifier.verify.differences import MINOR_KIND, SUBSTANTIVE
 
 # verdict -> level of its report (SARIF's names; GitHub calls "note" "notice")
 LEVELS = {"misquote": "error", "misattributed": "error", "unverified": "warning", "minor": "note"}
