@@ -84,6 +84,15 @@ def test_errors_are_one_line_each_and_the_others_are_still_added(web, env, tmp_p
     assert [d["url"] for d in documents(db)] == [web.url("/ok")]
 
 
+def test_a_fetched_page_that_names_no_speaker_is_noted(web, env, tmp_path):
+    web.routes["/notice"] = html(b"<html><head><title>Ferry notice</title></head><body><article>"
+                                 b"<p>The ferry will run twice a day from the first of June.</p></article></body></html>")
+    proc = fetch(env, tmp_path / "a.db", web.url("/notice"), check=0)
+    assert proc.stderr.startswith("verifier: note: 1 of 1 documents added name no speaker (notice)")
+    named = fetch(env, tmp_path / "b.db", "--speaker", "Ida Morn", web.url("/notice"), check=0)
+    assert named.stderr == ""
+
+
 def test_offline_miss_is_one_line(web, env, tmp_path):
     url = web.url("/never-fetched")
     proc = fetch(env, tmp_path / "a.db", "--offline", url, check=2)
