@@ -2,6 +2,8 @@
 from, on a real SQLite archive of fictional sources — IDF bits from the FTS5 vocabulary, dates,
 the occasion the article names, speakers, a pronoun read as the source's speaker — and what it
 does to the verdict and to the JSON and text views."""
+import math
+
 import pytest
 
 from verifier.archive.store import Archive
@@ -164,3 +166,22 @@ def test_word_bits_follow_the_archive_when_it_changes(tmp_path):
 def test_a_title_abbreviated_before_a_name_is_the_same_word(archive):
     j = check(archive, "I thank Sen. Oskar Vega for his patience with the harbour dredging plan")
     assert j.verdict == "verified", [d.note for d in j.differences]
+
+
+def test_word_counts_are_copied_on_close_and_a_stale_copy_is_not_used(tmp_path):
+    (tmp_path / "a.md").write_text("MARA VOSS: The dredgers arrive in May.\n\nMARA VOSS: We will talk.\n")
+    db = tmp_path / "a.db"
+    with Archive.open(db, create=True) as arc:
+        arc.add_file(str(tmp_path / "a.md"))
+    with Archive.open(db) as arc:
+        bits = arc.word_bits(["dredgers", "talk"])
+        assert arc._counts_table == "term_df"  # the copy written when the adding connection closed
+    (tmp_path / "b.md").write_text("MARA VOSS: More dredgers in June.\n")
+    arc = Archive.open(db)
+    arc.add_file(str(tmp_path / "b.md"))
+    arc.close(refresh=False)  # as if the process had been killed before copying the counts
+    with Archive.open(db) as arc:
+        stale = arc.word_bits(["dredgers", "talk"])
+        assert arc._counts_table != "term_df"  # the copy is stale: counts come from the index itself
+        assert bits["dredgers"] == pytest.approx(math.log2(2 / 1))  # 2 segments, 1 with the word
+        assert stale["dredgers"] == pytest.approx(math.log2(3 / 2))  # 3 segments, 2 with the word

@@ -145,14 +145,21 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
                     self.conn.execute("ROLLBACK")
                 time.sleep(delay)
 
-    def close(self) -> None:
-        self.conn.close()
+    def close(self, refresh: bool = True) -> None:
+        """Close the connection; after this connection changed documents, first copy the index's
+        word counts for ``word_bits`` (a cache: if that fails, lookups go to the index instead)."""
+        try:
+            if self._wrote and refresh:
+                with contextlib.suppress(VerifierError):
+                    self.refresh_vocabulary()
+        finally:
+            self.conn.close()
 
     def __enter__(self) -> "Archive":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        self.close(refresh=exc_type is None)
 
     @contextlib.contextmanager
     def _errors(self):
@@ -367,6 +374,7 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
         """The document's row, its segments (``rows``: see ``segment_rows``) and index entries
         (``fts_texts``; None: the segments' own texts)."""
         doc.added = _now()
+        self._wrote = True
         first = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
         text = doc.text
         segments = [(first + i, doc.id, i, speaker, turn, start, end, cs, ce, text[cs:ce], cues)
@@ -387,6 +395,7 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
                               [(first + i, t) for i, t in enumerate(fts_texts)])
 
     def _delete(self, doc_id: str) -> None:
+        self._wrote = True
         first, last = self._segment_range(doc_id)
         rows = self.conn.execute("SELECT id, text FROM segments WHERE id BETWEEN ? AND ?",
                                  (first, last)).fetchall()

@@ -4,8 +4,14 @@
 holding it), read from FTS5's own statistics (an ``fts5vocab`` table over the segment index), so
 a stock phrase of this archive counts little and a rare word much. Words are stemmed exactly as
 the index stems them (by a scratch FTS5 table with the same tokenizer), so "winning" is looked up
-as the index holds it. Nothing is scanned: one vocabulary lookup per distinct stem, cached until
-the archive changes.
+as the index holds it.
+
+FTS5 counts a term's documents by walking its whole list of rows, which for a common word in a
+large archive takes milliseconds; so the counts are copied once into a plain table
+(``term_df``) after the archive changes (``refresh_vocabulary``, one pass over the vocabulary, run
+when a connection that wrote closes), and looked up there — a B-tree lookup per word, cached
+until the archive changes. An archive whose copy is missing or stale (an older archive, an
+interrupted add) is answered from FTS5 directly: slower, never wrong.
 """
 from __future__ import annotations
 
@@ -25,6 +31,23 @@ class VocabularyMixin:
     _bits: dict[str, float]
     _bits_version: tuple | None = None
     _segments: int = 0
+    _counts_table: str = "temp.verifier_vocab"
+
+    _wrote: bool = False   # set by the host when this connection changes documents
+
+    def refresh_vocabulary(self) -> None:
+        """Copy the index's document counts per term into ``term_df`` and stamp them."""
+        with self._errors():
+            self._setup_vocabulary()
+            with self._transaction():
+                self.conn.execute("CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY,"
+                                  " doc INTEGER NOT NULL) WITHOUT ROWID")
+                self.conn.execute("DELETE FROM term_df")
+                self.conn.execute("INSERT INTO term_df SELECT term, doc FROM temp.verifier_vocab")
+                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('term_df_stamp', ?)",
+                                  (self._stamp(),))
+        self._wrote = False
+        self._bits_version = None
 
     def word_bits(self, words: list[str]) -> dict[str, float]:
         """Bits of information of each word: log2(N / df), N segments in the archive, df those
@@ -44,15 +67,29 @@ class VocabularyMixin:
         return self._segments
 
     def _fresh_vocabulary(self) -> None:
+        if self._wrote:
+            self.refresh_vocabulary()
         if self._version() == self._bits_version:
             return
+        self._setup_vocabulary()
+        self._bits = {}
+        self._segments = self.conn.execute("SELECT COALESCE(SUM(segments), 0) FROM documents").fetchone()[0]
+        stamp = self.conn.execute("SELECT value FROM meta WHERE key = 'term_df_stamp'").fetchone()
+        self._counts_table = "term_df" if stamp and stamp[0] == self._stamp() else "temp.verifier_vocab"
+        self._bits_version = self._version()
+
+    def _setup_vocabulary(self) -> None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_tokenize'").fetchone()
         tokenize = (row[0] if row else DEFAULT_TOKENIZE).replace("'", "")
         for sql in _SETUP:
             self.conn.execute(sql.format(tokenize=tokenize))
-        self._bits = {}
-        self._segments = self.conn.execute("SELECT count(*) FROM segments").fetchone()[0]
-        self._bits_version = self._version()
+
+    def _stamp(self) -> str:
+        """What the archive holds, cheaply: the last segment id, the documents and their segments."""
+        last, docs, segments = self.conn.execute(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM segments), COUNT(*), COALESCE(SUM(segments), 0)"
+            " FROM documents").fetchone()
+        return f"{last}:{docs}:{segments}"
 
     def _version(self) -> tuple:
         """Changes by another connection (data_version) or by this one (total_changes)."""
@@ -65,7 +102,7 @@ class VocabularyMixin:
         for i in range(0, len(wanted), 500):
             chunk = wanted[i:i + 500]
             df.update(self.conn.execute(
-                f"SELECT term, doc FROM temp.verifier_vocab WHERE term IN ({','.join('?' * len(chunk))})",
+                f"SELECT term, doc FROM {self._counts_table} WHERE term IN ({','.join('?' * len(chunk))})",
                 chunk).fetchall())
         n = max(self._segments, 1)
         out = {}

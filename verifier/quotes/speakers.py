@@ -7,17 +7,23 @@ source speaker is only quoting the article's speaker ("as the minister said, …
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from verifier.quotes.lexicon import TITLES
 from verifier.textnorm import fold
 
 def name_words(name: str) -> list[str]:
     """Lower-case name words without titles or possessives: "Sen. Arvid Kolle’s" -> [arvid, kolle]."""
+    return list(_name_words(name))
+
+
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> tuple[str, ...]:
     words = [fold(re.sub(r"['’]s?$", "", w)).strip(".,") for w in name.split()]
     words = [w for w in words if w]
     while len(words) > 1 and words[0].rstrip(".") in TITLES:
         words.pop(0)
-    return words
+    return tuple(words)
 
 
 def is_person_name(name: str | None) -> bool:

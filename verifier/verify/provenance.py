@@ -128,8 +128,9 @@ def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, 
            archive_segments: int = 0, indirect: Indirect | None = None) -> Evidence:
     """The evidence that ``alignment``'s passage is the occasion ``form`` was said on.
     ``indirect``: the article named the speaker only by a pronoun or a description."""
-    spoken = [w for w in form.spoken]
+    spoken = form.spoken
     equal = [w for op in alignment.ops if op.tag == "equal" for w in op.quote if not w.bracket]
+    placed = {id(w) for w in equal}
     runs = _runs(alignment)
     rare_bits = _rare_bits(archive_segments)
     said_by = alignment.speaker
@@ -144,7 +145,7 @@ def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, 
         words=len(spoken), verbatim=len(equal), run=max((len(r) for r in runs), default=0),
         run_bits=max((sum(bits.get(w.norm, 0.0) for w in r) for r in runs), default=0.0),
         shared_bits=sum(bits.get(w.norm, 0.0) for w in equal),
-        missing_bits=sum(bits.get(w.norm, 0.0) for w in spoken if w not in equal),
+        missing_bits=sum(bits.get(w.norm, 0.0) for w in spoken if id(w) not in placed),
         rare=sum(1 for w in equal if bits.get(w.norm, 0.0) >= rare_bits),
         speaker=UNKNOWN if same is None else SAME if same else OTHER, said_by=said_by,
         days=days_before(doc.get("date"), article_date),
