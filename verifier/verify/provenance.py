@@ -112,8 +112,12 @@ class Provenance:
     """How sure verifier is that a passage is the occasion the quote comes from, and why."""
 
     confidence: float
-    reasons: list[str]
     evidence: Evidence
+
+    @property
+    def reasons(self) -> list[str]:
+        """The evidence in plain language (worded only when shown: most candidates never are)."""
+        return self.evidence.reasons()
 
     def to_json(self) -> dict:
         return {"confidence": round(self.confidence, 3), "reasons": self.reasons}
@@ -175,10 +179,10 @@ class Indirect:
 def judge_provenance(evidence: Evidence) -> Provenance:
     """One same-occasion confidence from the evidence; a source dated after the article has none."""
     if evidence.after_article:
-        return Provenance(0.0, evidence.reasons(), evidence)
+        return Provenance(0.0, evidence)
     weights = fitted_weights()
     z = weights["bias"] + sum(weights["weights"].get(k, 0.0) * v for k, v in evidence.features().items())
-    return Provenance(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), evidence.reasons(), evidence)
+    return Provenance(1 / (1 + math.exp(-max(-30.0, min(30.0, z)))), evidence)
 
 
 _chosen: list[dict | None] = [None]
