@@ -14,6 +14,7 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from verifier import textnorm
 from verifier.errors import VerifierError
@@ -257,22 +258,44 @@ class RetrievalMixin:
         """One segment as a passage."""
         return self.window(segment_id, 0, 0)
 
+    def windows(self, segment_ids: list[int], before: int = 1, after: int = 1) -> list[Passage]:
+        """``window`` of each segment, in one query (a quote's candidates are read together)."""
+        if not segment_ids:
+            return []
+        with self._errors():
+            cursor = self.conn.execute(
+                f"WITH w(center) AS (VALUES {','.join(['(?)'] * len(segment_ids))})"
+                f" SELECT w.center AS _center, s.*, {', '.join('d.' + f + ' AS doc_' + f for f in DOCUMENT_FIELDS)}"
+                " FROM w JOIN segments c ON c.id = w.center"
+                " JOIN segments s ON s.document_id = c.document_id AND s.id BETWEEN w.center - ? AND w.center + ?"
+                " JOIN documents d ON d.id = s.document_id ORDER BY w.center, s.id",
+                (*segment_ids, max(0, before), max(0, after)))
+            names = [c[0] for c in cursor.description]
+            grouped: dict[int, list[dict]] = {}
+            for r in cursor:
+                row = dict(zip(names, r))
+                grouped.setdefault(row["_center"], []).append(row)
+        out = []
+        for segment_id in segment_ids:
+            if segment_id not in grouped:
+                raise VerifierError(f"no segment {segment_id} in {self.path}")
+            out.append(_window_passage(grouped[segment_id], segment_id))
+        return out
+
     def window(self, segment_id: int, before: int = 1, after: int = 1) -> Passage:
         """Segment ``segment_id`` with up to ``before``/``after`` neighbours of the same document,
         joined into one passage (a space within a speaker turn, a newline between turns)."""
         with self._errors():
-            row = self.conn.execute("SELECT document_id FROM segments WHERE id = ?", (segment_id,)).fetchone()
-            if row is None:
-                raise VerifierError(f"no segment {segment_id} in {self.path}")
-            rows = list(self.db.query(
+            cursor = self.conn.execute(
                 f"SELECT s.*, {', '.join('d.' + f + ' AS doc_' + f for f in DOCUMENT_FIELDS)}"
                 " FROM segments s JOIN documents d ON d.id = s.document_id"
-                " WHERE s.id BETWEEN ? AND ? AND s.document_id = ? ORDER BY s.id",
-                [segment_id - max(0, before), segment_id + max(0, after), row[0]]))
-        passage = _passage(rows, 0.0)
-        passage.segment_id = segment_id
-        passage.speaker = next(p.speaker for p in passage.parts if p.segment_id == segment_id)
-        return passage
+                " WHERE s.id BETWEEN ? AND ? AND s.document_id = (SELECT document_id FROM segments WHERE id = ?)"
+                " ORDER BY s.id", (segment_id - max(0, before), segment_id + max(0, after), segment_id))
+            names = [c[0] for c in cursor.description]
+            rows = [dict(zip(names, r)) for r in cursor]
+        if not rows:
+            raise VerifierError(f"no segment {segment_id} in {self.path}")
+        return _window_passage(rows, segment_id)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -290,6 +313,14 @@ def speaker_clause(speaker: str, column: str) -> tuple[str, list[str]]:
         return "1", []
     expr = f"(' ' || lower(replace(replace(coalesce({column}, ''), '.', ''), '\"', ' ')) || ' ')"
     return "(" + " AND ".join(f"{expr} LIKE ?" for _ in words) + ")", [f"% {w} %" for w in words]
+
+
+def _window_passage(rows: list[dict], segment_id: int) -> Passage:
+    """A window's passage, named by its centre segment (whose speaker it takes)."""
+    passage = _passage(rows, 0.0)
+    passage.segment_id = segment_id
+    passage.speaker = next(p.speaker for p in passage.parts if p.segment_id == segment_id)
+    return passage
 
 
 def _passage(rows: list[dict], score: float) -> Passage:
@@ -313,9 +344,15 @@ def _passage(rows: list[dict], score: float) -> Passage:
 
 
 def _metadata(text: str | None) -> dict:
-    """A document's other front-matter fields (description, location, ...), as a dict."""
+    """A document's other front-matter fields (description, location, ...), as a dict (a copy:
+    the parsed form is remembered, a document's windows are read many times)."""
+    return dict(_parsed_metadata(text)) if text else {}
+
+
+@lru_cache(maxsize=4096)
+def _parsed_metadata(text: str) -> dict:
     try:
-        found = json.loads(text) if text else {}
+        found = json.loads(text)
     except ValueError:
         return {}
     return found if isinstance(found, dict) else {}

@@ -127,8 +127,8 @@ def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) 
         return []
     spread = 2 if len(form.fragments) > 1 or len(form.words) > 40 else 1
     out: dict[tuple, Alignment] = {}
-    for cand in archive.candidates(form.search_text, limit=limit):
-        passage = archive.window(cand.segment_id, before=spread, after=spread)
+    found_in = archive.candidates(form.search_text, limit=limit)
+    for cand, passage in zip(found_in, archive.windows([c.segment_id for c in found_in], spread, spread)):
         own = next((p.offset for p in passage.parts if p.segment_id == cand.segment_id), 0)
         source = SourceWords(passage_words(passage))
         found = align(form, passage, source=source)
@@ -152,7 +152,8 @@ def passage_words(passage: Passage) -> list[Token]:
     for n, part in enumerate(passage.parts):
         end = passage.parts[n + 1].offset - 1 if n + 1 < len(passage.parts) else len(passage.text)
         shift = part.offset
-        out.extend(Token(t.norm, t.start + shift, t.end + shift) for t in _text_words(passage.text[shift:end]))
+        tokens = _text_words(passage.text[shift:end])
+        out.extend(tokens if not shift else (Token(t.norm, t.start + shift, t.end + shift) for t in tokens))
     return out
 
 
