@@ -352,3 +352,17 @@ def test_every_fail_on_level(project):
     (project / "verifier.toml").unlink()
     assert run("check", "--archive", "port.db", "misquote.md", cwd=project).returncode == 1  # default
     assert run("check", "--archive", "port.db", "unverified.md", cwd=project).returncode == 0
+
+
+def test_aliases_with_an_article_or_a_title_name_the_person_in_the_report(project):
+    (project / "verifier.toml").write_text('archive = "port.db"\n[aliases]\n"the Harbour Chief" = "Lena Holt"\n',
+                                           encoding="utf-8")
+    (project / "alias.txt").write_text(
+        "“We will open the new ferry terminal in September,” the Harbour Chief said.\n\n"
+        "“The harbour fees will not rise this year,” said Dr. Fish King.\n", encoding="utf-8")
+    proc = run("check", "--format", "json", "--alias", "Fish King=Oskar Vega", "alias.txt", cwd=project)
+    quotes = records(proc)[0]["quotes"]
+    assert [(q["speaker"], q["verdict"]) for q in quotes] == [("Lena Holt", "verified"), ("Oskar Vega", "verified")]
+    assert quotes[0]["speaker_mention"]["text"] == "the Harbour Chief"
+    text = run("check", "--alias", "Fish King=Oskar Vega", "alias.txt", cwd=project).stdout
+    assert "VERIFIED  Lena Holt" in text and "VERIFIED  Oskar Vega" in text and "Harbour Chief" not in text

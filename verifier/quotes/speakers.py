@@ -12,6 +12,8 @@ from functools import lru_cache
 from verifier.quotes.lexicon import TITLES
 from verifier.textnorm import fold
 
+ARTICLES = frozenset(("the", "a", "an"))
+
 def name_words(name: str) -> list[str]:
     """Lower-case name words without titles or possessives: "Sen. Arvid Kolle’s" -> [arvid, kolle]."""
     return list(_name_words(name))
@@ -21,8 +23,8 @@ def name_words(name: str) -> list[str]:
 def _name_words(name: str) -> tuple[str, ...]:
     words = [fold(re.sub(r"['’]s?$", "", w)).strip(".,") for w in name.split()]
     words = [w for w in words if w]
-    while len(words) > 1 and words[0].rstrip(".") in TITLES:
-        words.pop(0)
+    while len(words) > 1 and (words[0].rstrip(".") in TITLES or words[0] in ARTICLES):
+        words.pop(0)  # "Minister Mara Voss", "the Iron Lady"
     return tuple(words)
 
 
@@ -42,12 +44,17 @@ class SpeakerMatcher:
         target = self.aliases.get(" ".join(words))
         return name_words(target) if target else words
 
+    def person(self, name: str | None) -> str | None:
+        """The person an alias names ("the Iron Lady" -> "Mara Voss"), None if ``name`` is none."""
+        return self.aliases.get(" ".join(name_words(name))) if name else None
+
     def same(self, a: str | None, b: str | None) -> bool | None:
         """True or False for two names; None when either is unknown or not a person's name.
         "Ada Kolle and Ivo Brandt" (two people named together) is either of them."""
         if a and b and (" and " in a or " and " in b):
             found = [self.same(x, y) for x in a.split(" and ") for y in b.split(" and ")]
             return True if True in found else False if False in found else None
+        a, b = self.person(a) or a, self.person(b) or b  # an alias may be a description
         if not is_person_name(a) or not is_person_name(b):
             return None
         x, y = self.canonical(a), self.canonical(b)

@@ -76,11 +76,12 @@ def check_article(article: Article, archive: Archive, matcher: SpeakerMatcher | 
     for quote in extract_quotes(article.text, **extract_options):
         if quote.kind != STATEMENT:
             continue
+        aliased = _name_the_person(quote, matcher)
         quote.line, quote.column = article.position(quote.start)
         quote.end_line, quote.end_column = article.position(max(quote.start, quote.end - 1))
         occasion = occasion_around(article.text, quote.start, quote.end, quote.speaker)
-        out.append(CheckedQuote(quote, check_quote(quote, archive, matcher, article.date, occasion,
-                                                   indirect_attribution(article.text, quote))))
+        indirect = None if aliased else indirect_attribution(article.text, quote)
+        out.append(CheckedQuote(quote, check_quote(quote, archive, matcher, article.date, occasion, indirect)))
     return out
 
 
@@ -91,6 +92,17 @@ def check_quote(quote: Quote, archive: Archive, matcher: SpeakerMatcher,
     form = parse_quote(quote.text)
     return judge_quote(form, quote.speaker, candidates(form, quote.speaker, archive, matcher, article_date,
                                                        occasion, indirect), matcher)
+
+
+def _name_the_person(quote: Quote, matcher: SpeakerMatcher) -> bool:
+    """A speaker the aliases name ("the Iron Lady") is reported as the person; the words the
+    article used stay in ``speaker_mention``. True when so."""
+    person = matcher.person(quote.speaker)
+    if not person or person == quote.speaker:
+        return False
+    quote.speaker_mention = quote.speaker_mention or {"text": quote.speaker}
+    quote.speaker = person
+    return True
 
 
 def indirect_attribution(text: str, quote: Quote) -> Indirect | None:
