@@ -45,6 +45,16 @@ class Quote:
     continued: bool = False  # goes on from the previous paragraph
     how: str = field(default="", repr=False)
 
+    @property
+    def who(self) -> str:
+        """For people to read: the speaker's name, else the article's description in
+        parentheses ("(the Florida senator)"), else "(unknown speaker)"."""
+        if self.speaker:
+            return self.speaker
+        mention = self.speaker_mention or {}
+        description = mention.get("description") or mention.get("text")
+        return f"({description})" if description else "(unknown speaker)"
+
     def to_json(self) -> dict:
         out = {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind,
                "speaker": self.speaker, "speaker_mention": self.speaker_mention, "cue": self.cue,
@@ -64,6 +74,18 @@ def extract_quotes(text: str, *, double_apostrophes: bool = False) -> list[Quote
     ``double_apostrophes`` reads '' as a double quotation mark (see ``find_quoted_spans``).
     """
     return _Extractor(text, double_apostrophes).run()
+
+
+DETERMINERS = frozenset("the a an one his her their its our my your this that these those some".split())
+
+
+def is_description(speaker: str) -> bool:
+    """A phrase that describes a speaker rather than names one: it starts with a determiner and
+    ends in a common noun ("the man", "the Florida senator", "a source"), or is all lower case
+    ("critics"). "the Heritage Foundation" ends in a name, and stays."""
+    words = speaker.replace("’", "'").split()
+    head = re.sub(r"'s?$", "", words[-1]) if words else ""
+    return bool(words) and (words[0].lower() in DETERMINERS or speaker.islower()) and head[:1].islower()
 
 
 class _Extractor:
@@ -86,7 +108,20 @@ class _Extractor:
                 para_index += 1
             self.quotes.append(self._quote(n, span, para_index))
         self._fill_unattributed()
+        for quote in self.quotes:
+            if quote.speaker and is_description(quote.speaker):
+                self._keep_description(quote)
         return self.quotes
+
+    @staticmethod
+    def _keep_description(quote: Quote) -> None:
+        """A description is not a name: ``speaker`` becomes None, and ``speaker_mention`` keeps
+        the description — as its text, or, when the mention is a word standing for it ("One
+        councillor familiar with the talks, who said …"), as its ``description``."""
+        mention = dict(quote.speaker_mention or {"text": quote.speaker})
+        if mention.get("text") != quote.speaker:
+            mention["description"] = quote.speaker
+        quote.speaker_mention, quote.speaker = mention, None
 
     def _fill_unattributed(self) -> None:
         """A statement nobody was found for takes the speaker of the next quote in its paragraph

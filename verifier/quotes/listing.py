@@ -31,10 +31,10 @@ def quotes_text(article: Article, quotes: list[Quote], *, show_terms: bool = Fal
         if q.kind != STATEMENT:
             lines.append(f"  {where:>8}  (term) “{shorten(q.text)}”")
             continue
-        who = q.speaker or "(unknown speaker)"
+        who = q.who
         mention = q.speaker_mention["text"] if q.speaker_mention else None
         via = f" — {q.cue}" if q.cue else ""
-        if mention and mention != who:
+        if mention and who not in (mention, f"({mention})"):
             via += f" ({mention})"
         lines.append(f"  {where:>8}  {who}{via}")
         lines.append(f"            “{shorten(q.text, 300)}”")

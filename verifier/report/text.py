@@ -57,7 +57,7 @@ def check_text(path: str, checked: list, summary_counts: dict):
         q, j = c.quote, c.judgement
         head = Text(f"  {q.line}:{q.column}  ")
         head.append(j.verdict.upper(), style=VERDICT_STYLE[j.verdict])
-        head.append(f"  {q.speaker or '(unknown speaker)'}")
+        head.append(f"  {q.who}")
         head.append(f"  (score {j.score:.2f}, id {c.id})", style="dim")
         suppressed = getattr(c, "suppressed", None)
         if suppressed is not None:

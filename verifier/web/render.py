@@ -189,7 +189,7 @@ def _detail(n: int, checked, decision: dict | None, others: list, digest: str, c
             reviewer: str) -> Safe:
     q, j = checked.quote, checked.judgement
     head = el("h3", f"Quote {n} ", _badge(j.verdict), " ",
-              el("span", q.speaker or "(unknown speaker)", class_="speaker"))
+              el("span", q.who, class_="speaker"))
     facts = el("p", f"line {q.line}, column {q.column} · score {j.score:.2f} · id {checked.id} · ",
                el("a", "show in the text", href=f"#t{n}"), class_="meta")
     alignment = j.alignment or j.closest

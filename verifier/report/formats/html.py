@@ -213,7 +213,7 @@ def _quote(index: int, n: int, checked) -> Safe:
     q, j = checked.quote, checked.judgement
     suppressed = getattr(checked, "suppressed", None)  # a quote the team has accepted (baseline)
     head = el("h5", f"Quote {n} ", _badge(j.verdict), " ",
-              el("span", q.speaker or "(unknown speaker)", class_="speaker"),
+              el("span", q.who, class_="speaker"),
               el("span", " (suppressed)", class_="suppressed") if suppressed else None)
     quote_id = getattr(checked, "id", None)
     facts = el("p", f"line {q.line}, column {q.column} · score {j.score:.2f} · ",
