@@ -172,12 +172,17 @@ def test_settings_precedence_in_process(project, monkeypatch):
     assert (s.archive, s.fail_on, s.format) == ("verifier.db", "misquote", "text") and s.aliases == {}
 
 
-def test_aliases_from_the_file_and_the_command_line(project):
-    (project / "verifier.toml").write_text('archive = "port.db"\n[aliases]\n"Harbour Chief" = "Lena Holt"\n',
+def write_alias_article(project, alias: str, second: str) -> None:
+    """A configuration naming Lena Holt by ``alias``, and an article quoting her and ``second``."""
+    (project / "verifier.toml").write_text(f'archive = "port.db"\n[aliases]\n"{alias}" = "Lena Holt"\n',
                                            encoding="utf-8")
     (project / "alias.txt").write_text(
-        "“We will open the new ferry terminal in September,” the Harbour Chief said.\n\n"
-        "“Our fishermen deserve a fair deal on the herring quota before the autumn season opens,” said Fish King.\n", encoding="utf-8")
+        f"“We will open the new ferry terminal in September,” the Harbour Chief said.\n\n{second}\n", encoding="utf-8")
+
+
+def test_aliases_from_the_file_and_the_command_line(project):
+    write_alias_article(project, "Harbour Chief", "“Our fishermen deserve a fair deal on the herring quota before "
+                                                  "the autumn season opens,” said Fish King.")
     verdicts = lambda proc: [q["verdict"] for q in records(proc)[0]["quotes"]]  # noqa: E731
     assert verdicts(run("check", "--format", "json", "alias.txt", cwd=project)) == ["verified", "misattributed"]
     both = run("check", "--format", "json", "--alias", "Fish King=Oskar Vega", "alias.txt", cwd=project)
@@ -355,11 +360,7 @@ def test_every_fail_on_level(project):
 
 
 def test_aliases_with_an_article_or_a_title_name_the_person_in_the_report(project):
-    (project / "verifier.toml").write_text('archive = "port.db"\n[aliases]\n"the Harbour Chief" = "Lena Holt"\n',
-                                           encoding="utf-8")
-    (project / "alias.txt").write_text(
-        "“We will open the new ferry terminal in September,” the Harbour Chief said.\n\n"
-        "“The harbour fees will not rise this year,” said Dr. Fish King.\n", encoding="utf-8")
+    write_alias_article(project, "the Harbour Chief", "“The harbour fees will not rise this year,” said Dr. Fish King.")
     proc = run("check", "--format", "json", "--alias", "Fish King=Oskar Vega", "alias.txt", cwd=project)
     quotes = records(proc)[0]["quotes"]
     assert [(q["speaker"], q["verdict"]) for q in quotes] == [("Lena Holt", "verified"), ("Oskar Vega", "verified")]
