@@ -762,7 +762,7 @@ def test_possessives_over_modifiers_and_a_new_sentence_subject(text, speakers):
      "the Courier.", "Nachman Shay"),
 ])
 def test_possessed_posts_and_shares_of_voters(text, speaker):
-    assert one(text).speaker == speaker
+    assert described(one(text)) == speaker
 
 
 @pytest.mark.parametrize("text, speaker", [

@@ -285,17 +285,7 @@ class RetrievalMixin:
     def window(self, segment_id: int, before: int = 1, after: int = 1) -> Passage:
         """Segment ``segment_id`` with up to ``before``/``after`` neighbours of the same document,
         joined into one passage (a space within a speaker turn, a newline between turns)."""
-        with self._errors():
-            cursor = self.conn.execute(
-                f"SELECT s.*, {', '.join('d.' + f + ' AS doc_' + f for f in DOCUMENT_FIELDS)}"
-                " FROM segments s JOIN documents d ON d.id = s.document_id"
-                " WHERE s.id BETWEEN ? AND ? AND s.document_id = (SELECT document_id FROM segments WHERE id = ?)"
-                " ORDER BY s.id", (segment_id - max(0, before), segment_id + max(0, after), segment_id))
-            names = [c[0] for c in cursor.description]
-            rows = [dict(zip(names, r)) for r in cursor]
-        if not rows:
-            raise VerifierError(f"no segment {segment_id} in {self.path}")
-        return _window_passage(rows, segment_id)
+        return self.windows([segment_id], before, after)[0]
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -516,7 +516,10 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
                " WHERE s.document_id = d.id AND s.speaker IS NOT NULL AND s.speaker != '')")
         with self._errors():
             found = [r[0] for r in self.conn.execute(sql)]
-        return found if ids is None else [i for i in found if i in set(ids)]
+        if ids is None:
+            return found
+        wanted = set(ids)
+        return [i for i in found if i in wanted]
 
     def check(self) -> list[str]:
         """Consistency problems (empty when the archive is sound): every document has all its

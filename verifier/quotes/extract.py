@@ -76,9 +76,6 @@ def extract_quotes(text: str, *, double_apostrophes: bool = False) -> list[Quote
     return _Extractor(text, double_apostrophes).run()
 
 
-DETERMINERS = frozenset("the a an one his her their its our my your this that these those some".split())
-
-
 def is_description(speaker: str) -> bool:
     """A phrase that describes a speaker rather than names one: it starts with a determiner and
     ends in a common noun ("the man", "the Florida senator", "a source"), or is all lower case

@@ -14,6 +14,7 @@ from verifier.textnorm import fold
 
 ARTICLES = frozenset(("the", "a", "an"))
 
+
 def name_words(name: str) -> list[str]:
     """Lower-case name words without titles or possessives: "Sen. Arvid Kolle’s" -> [arvid, kolle]."""
     return list(_name_words(name))

@@ -75,7 +75,8 @@ def _clearly_stronger(other, source) -> bool:
 def _established(candidates: list[Candidate]) -> Candidate | None:
     """The candidate established as the quote's occasion: confident enough for its speaker (the
     quote's own, or an unnamed one, which is weaker evidence), the most confident, then the
-    closest in wording and date. Another speaker's passage is never the occasion of this speaker's quote."""
+    closest in wording and date. Another speaker's passage is never the occasion of this
+    speaker's quote."""
     limits = fitted_weights()["thresholds"]
     sure = [c for c in candidates if c.speaker != OTHER and (c.confidence >= limits[c.speaker] or _named(c))]
     if not sure:
@@ -88,12 +89,13 @@ def _established(candidates: list[Candidate]) -> Candidate | None:
 
 def _closest_wording_then_date(candidate: Candidate) -> tuple:
     """Among passages equally sure to be the occasion: one with the quote's very words, then the
-    one that fits the occasion the article names, then the one whose words are closest to the quote's, then the one dated nearest before
-    the article (a line repeated from speech to speech
+    one that fits the occasion the article names, then the one whose words are closest to the
+    quote's, then the one dated nearest before the article (a line repeated from speech to speech
     is quoted from the latest), then the most confident."""
     e = candidate.provenance.evidence
     named = (e.occasion.differs, not e.occasion.singled_out, not e.occasion.agrees)
-    return (candidate.alignment.score < AS_SAID, *named, -round(candidate.alignment.score, 2), e.days if e.days is not None else 10**6,
+    days = e.days if e.days is not None else 10**6
+    return (candidate.alignment.score < AS_SAID, *named, -round(candidate.alignment.score, 2), days,
             -candidate.confidence)
 
 

@@ -191,12 +191,10 @@ def align(form: QuoteForm, passage: Passage, start_at: int = 0,
         start = pos if n else first_word
         frag_ops, first, last = _align_fragment(frag, n, source, src, vocab, start)
         repeat = _trailing_repeat(frag)
-        if repeat:
-            once = _align_fragment(frag[:-repeat], n, source, src, vocab, start)
-            once[0].append(Op("insert", frag[-repeat:], [], n))
-            placed = {id(w) for op in frag_ops if op.tag == "equal" for w in op.quote}
-            if not all(id(w) in placed for w in frag[-repeat:]):  # the source does not say it twice
-                frag_ops, first, last = once
+        placed = {id(w) for op in frag_ops if op.tag == "equal" for w in op.quote} if repeat else set()
+        if repeat and not all(id(w) in placed for w in frag[-repeat:]):  # the source says it once
+            frag_ops, first, last = _align_fragment(frag[:-repeat], n, source, src, vocab, start)
+            frag_ops.append(Op("insert", frag[-repeat:], [], n))
         if regions and first is not None and first > regions[-1][1]:
             ops.append(Op("delete", [], source[regions[-1][1]:first], n, gap=True))
         ops.extend(frag_ops)
