@@ -15,9 +15,11 @@ from verifier.quotes.attribution import (Attribution, attribution_after, attribu
                                   participle_lead_subject, sentence_subject, speaker_who_spoke, strip_parentheticals,
                                   term_lead)
 from verifier.quotes.lexicon import ABBREVIATIONS, DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
-from verifier.quotes.people import ORG_HEADS, People, clean_word, is_name_word, split_title
+from verifier.quotes.entities import EntityTable
+from verifier.quotes.people import People, clean_word, is_name_word, split_title
 from verifier.quotes.phrases import abbreviation_dot, pronoun_of
 from verifier.quotes.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
+from verifier.quotes.resolve import Case, Resolver
 from verifier.quotes.sentences import Sentences, Token, TokenIndex, mask_quotes, tokenize
 
 STATEMENT, TERM = "statement", "term"
@@ -76,17 +78,27 @@ def extract_quotes(text: str, *, double_apostrophes: bool = False) -> list[Quote
     return _Extractor(text, double_apostrophes).run()
 
 
+def extract_with_resolutions(text: str, weights: dict | None = None) -> tuple[list[Quote], list[Case]]:
+    """``extract_quotes``, ranking pronouns and descriptions with ``weights`` (default: the
+    shipped ones), with every resolution made: its candidates and their features (for fitting
+    the weights, ``benchmarks/fit_resolution.py``, and for explaining a choice)."""
+    extractor = _Extractor(text, weights=weights)
+    return extractor.run(), extractor.resolver.cases
+
+
 def is_description(speaker: str) -> bool:
     """A phrase that describes a speaker rather than names one: it starts with a determiner and
     ends in a common noun ("the man", "the Florida senator", "a source"), or is all lower case
     ("critics"). "the Heritage Foundation" ends in a name, and stays."""
     words = speaker.replace("’", "'").split()
     head = re.sub(r"'s?$", "", words[-1]) if words else ""
+    if words and words[0].lower() in DETERMINERS and _role_of_named(tokenize(speaker)):
+        return True   # "the former aide to President Bush": a description ending in a name
     return bool(words) and (words[0].lower() in DETERMINERS or speaker.islower()) and head[:1].islower()
 
 
 class _Extractor:
-    def __init__(self, text: str, double_apostrophes: bool = False):
+    def __init__(self, text: str, double_apostrophes: bool = False, weights: dict | None = None):
         self.text = text
         self.spans = find_quoted_spans(text, double_apostrophes=double_apostrophes)
         self.masked = mask_quotes(text, self.spans)
@@ -95,6 +107,8 @@ class _Extractor:
         self._para_starts = [p[0] for p in self.paragraphs]
         self.index = TokenIndex(self.masked)
         self.people = People(self.index.tokens, self.masked)
+        self.entities = EntityTable(self.people, self.index.tokens, self.sentences, self._para_starts)
+        self.resolver = Resolver(self.entities, weights)
         self.quotes: list[Quote] = []
         self._mid_sentence: set[int] = set()   # quotes with words before them in their sentence
 
@@ -361,6 +375,8 @@ class _Extractor:
         quote.speaker_mention = {"start": attr.mention_start, "end": attr.mention_end,
                                  "text": self.text[attr.mention_start:attr.mention_end]}
         quote.speaker = self._speaker_name(attr)
+        if quote.speaker and not is_description(quote.speaker):
+            self.entities.note_speaker(quote.speaker, attr.mention_start, attr.kind == "pronoun")
 
     def _speaker_name(self, attr: Attribution) -> str | None:
         if attr.speaker:
@@ -381,73 +397,24 @@ class _Extractor:
                                          self.text[tokens[0].start:tokens[-1].end] if tokens else None)
 
     def _resolve_pronoun(self, pronoun: str, at: int) -> str | None:
-        gender = PRONOUNS.get(pronoun) or OBJECT_PRONOUNS.get(pronoun)
-        if gender in ("s", "n"):
-            return None
-        if gender in ("m", "f"):
-            here = self._person_earlier_in_sentence(at, gender)
-            if here:
-                return here
-        for q in reversed(self.quotes):
-            if q.kind != STATEMENT or not q.speaker or q.start > at:
-                continue
-            if at - q.end > 2500:
-                break
-            person = self.people.person(q.speaker) or self.people.person(self.people.resolve_name(q.speaker, q.start))
-            if " and " in q.speaker and gender != "p":
-                continue   # "he" is not one of "Ada Kolle and Ivo Brandt"
-            if gender == "p" or person is not None and person.gender == gender:
-                return q.speaker
-            if person is None or person.gender is None:   # unknown: a person of that gender named since?
-                return self._person_of_gender_between(q.start, at, gender) or q.speaker
-        return self._nearest_person_before(at, gender)
+        if pronoun in ("i", "we", "you"):
+            return None   # the speaker's own words, not the article's: no antecedent here
+        return self.resolver.resolve([pronoun], at, self._speakers_before(at))
 
-    def _person_earlier_in_sentence(self, at: int, gender: str) -> str | None:
-        """"Fallon fired back: “…,” he wrote", "Cross said he is left with …": the person who
-        is the subject of the pronoun's sentence, if the gender fits."""
-        start, _ = self.sentences.bounds(at)
-        attr = sentence_subject(self.index.between(start, at))
-        if attr is None or attr.kind != "name":
-            return None
-        name = _person_in(tokenize(self.text, attr.mention_start, attr.mention_end))
-        if not name or " and " in name:
-            return None
-        name = self.people.resolve_name(name, attr.mention_start)
-        person = self.people.person(name)
-        if person is None or person.gender not in (None, gender) or name.split()[-1].lower() in ORG_HEADS:
-            return None
-        return name
-
-    def _person_of_gender_between(self, start: int, at: int, gender: str) -> str | None:
-        """The person of ``gender`` mentioned last between ``start`` and ``at``, if any."""
-        best, best_at = None, -1
-        for p in self.people.people:
-            last = max((m for m in p.mentions if start <= m < at), default=-1)
-            if p.gender == gender and last > best_at:
-                best, best_at = p, last
-        return best.name if best else None
-
-    def _nearest_person_before(self, at: int, gender: str | None) -> str | None:
-        best, best_at = None, -1
-        for p in self.people.people:
-            last = max((m for m in p.mentions if m < at), default=-1)
-            if last > best_at and (gender in ("p", None) or p.gender in (None, gender)):
-                best, best_at = p, last
-        return best.name if best and at - best_at < 3000 else None
+    def _speakers_before(self, at: int) -> list[tuple[int, str]]:
+        return [(q.speaker_mention["start"], q.speaker) for q in self.quotes
+                if q.kind == STATEMENT and q.speaker and q.speaker_mention and q.start < at
+                and not is_description(q.speaker)]
 
     def _resolve_description(self, words: list[Token], at: int, as_written: str | None = None) -> str | None:
         text = " ".join((as_written or " ".join(w.text for w in words)).split())
         keys = [w.text for w in words if w.lower not in DETERMINERS]
         if not keys or words[0].lower in ("a", "an", "another", "one", "some"):
             return text or None   # "a court", "another official": someone not met before
-        person = self.people.resolve_description(keys, at)
-        if person:
-            return person
-        if len(keys) == 1 and keys[0].lower() in ROLE_NOUNS:
-            body = self.people.body_named(keys[0].capitalize(), at)
-            if body:
-                return body
-        return text
+        if not is_description(text):
+            return text   # a word of a name alone ("State"): not a description to resolve
+        person = self.resolver.resolve([w.lower for w in words], at, self._speakers_before(at))
+        return person or text
 
 
 SENTENCE_OPENERS = frozenset("""however but and yet so still meanwhile also then now instead in on at
@@ -486,8 +453,8 @@ def _person_in(tokens: list[Token]) -> str | None:
     """The person's name in a subject phrase: "Trump campaign manager Corey Lewandowski" -> Corey
     Lewandowski; "Sen. Marco Rubio" -> Marco Rubio; None for "the Florida senator"."""
     words = [t for t in tokens if t.is_word]
-    if len(words) >= 3 and clean_word(words[0].text).lower() in ROLE_NOUNS and words[1].lower in ("for", "of", "to"):
-        return None   # "Attorneys for Clinton", "Lawyers for Smith": described people, not Clinton
+    if _role_of_named(words):
+        return None   # "Attorneys for Clinton", "the former top aide to President Bush": not Clinton
     for k, tok in enumerate(tokens):
         if k and tok.lower in ("of", "from", "at", "with", "in") and len(split_title(
                 [t for t in tokens[:k] if t.is_cap])[1]) >= 2:
@@ -528,6 +495,21 @@ def _person_in(tokens: list[Token]) -> str | None:
     if k + 1 < len(tokens) and tokens[k + 1].text.isdigit() and tokens[k + 1] is last:
         name += " " + last.text   # "Article 33"
     return name
+
+
+def _role_of_named(words: list[Token]) -> bool:
+    """A person described by their relation to a named one: lower-case words up to a role noun,
+    then "for", "of" or "to", then the name ("Lawyers for Smith", "the former aide to Sen. Veld")."""
+    words = [w for w in words if w.is_word]
+    r = next((k for k, w in enumerate(words) if not w.is_cap or k == 0), None)
+    while r is not None and r < len(words) and clean_word(words[r].text).lower() not in ROLE_NOUNS:
+        if words[r].is_cap and r > 0:
+            return False
+        r += 1
+    if r is None or r + 2 >= len(words) or not words[r + 2].is_cap:
+        return False
+    # a capitalised title takes "of" as part of itself: "Secretary of State John Kerry"
+    return words[r + 1].lower in (("for", "to") if words[r].is_cap else ("for", "of", "to"))
 
 
 def _name_pair(tokens: list[Token], runs: list[list[Token]]) -> str | None:

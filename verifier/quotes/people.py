@@ -169,9 +169,24 @@ class People:
             candidates = [p for p in self._by_word.get(words[0].lower(), [])
                           if p.name.split()[0].lower() == words[0].lower()]
         if not candidates:
-            return " ".join(words)
+            return (len(words) == 1 and self.expand_acronym(words[0])) or " ".join(words)
         best = max(candidates, key=lambda p: (p.first_at <= at, _count_before(p, at), -p.first_at))
         return best.name if len(best.name.split()) >= len(words) else " ".join(words)
+
+    def knows_word(self, word: str) -> bool:
+        """Whether ``word`` is a word of a name collected."""
+        return clean_word(word).lower() in self._by_word
+
+    def expand_acronym(self, word: str) -> str | None:
+        """The body an acronym stands for, when the article names it in full: "DNC" ->
+        "Democratic National Committee" (the initials of its capitalised words)."""
+        if not (2 <= len(word) <= 6 and word.isupper() and word.isalpha()):
+            return None
+        for p in self.people:
+            initials = "".join(w[0] for w in p.name.split() if w[:1].isupper() and w.lower() not in DETERMINERS)
+            if initials == word and len(p.name.split()) >= 2:
+                return p.name
+        return None
 
     def has_surname(self, word: str) -> bool:
         return any(p.surname == clean_word(word).lower() and len(p.name.split()) > 1
@@ -276,9 +291,12 @@ def split_title(tokens: list[Token]) -> tuple[list[str], list[Token]]:
     for i, tok in enumerate(tokens[:-1]):
         if tok.text.rstrip(".").lower() in TITLES:
             k = i + 1
-    if k and k == len(tokens) - 1 and tokens[-1].lower in ORG_HEADS:
-        k = 0
+    if k and tokens[-1].lower in ORG_HEADS and all(t.text.rstrip(".").lower() not in _PERSONAL_TITLES for t in tokens[:k]):
+        k = 0   # a body has no title: "Democratic National Committee", "House Committee"
     return [t.text for t in tokens[:k]], tokens[k:]
+
+
+_PERSONAL_TITLES = frozenset("mr mrs ms miss dr sen rep gov prof rev".split())
 
 
 def _from_first_name(words: list[str]) -> list[str]:
