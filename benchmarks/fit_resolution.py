@@ -145,12 +145,19 @@ def matches(article, quotes, iou) -> dict[tuple[int, int], object]:
 
 
 def fit(articles: dict, labelled: list[Labelled], names: list[str], weights: dict, C: float) -> dict:
-    """A pairwise ranking fit: for every resolution with a right candidate, the feature differences
-    (right - wrong) of each pair are a positive example and their negation a negative one; a
-    logistic regression without intercept on them scores candidates so that the right one ranks
-    first (the resolver turns the scores into a softmax over the candidates)."""
-    from sklearn.linear_model import LogisticRegression
+    """Weights fitted on the resolutions of ``names``, extracted with ``weights``."""
     groups, labels = gather(articles, labelled, names, weights)
+    coef = pairwise_fit(groups, labels, C)
+    return {"features": list(resolve.FEATURES), "coef": coef,
+            "fitted_on": f"{len(set(names))} articles, {len(groups)} resolutions"}
+
+
+def pairwise_fit(groups: list[list[list[float]]], labels: list[list[int]], C: float) -> list[float]:
+    """A pairwise ranking fit: in every group (the candidates of one resolution), the feature
+    differences (right - wrong) of each pair are a positive example and their negation a negative
+    one; a logistic regression without intercept on them scores candidates so that the right one
+    ranks first (the resolver turns the scores into a softmax over the candidates)."""
+    from sklearn.linear_model import LogisticRegression
     pairs, sides = [], []
     for features, marks in zip(groups, labels):
         for right in (f for f, m in zip(features, marks) if m):
@@ -160,10 +167,7 @@ def fit(articles: dict, labelled: list[Labelled], names: list[str], weights: dic
                 sides += [1, 0]
     model = LogisticRegression(C=C, fit_intercept=False, max_iter=5000)
     model.fit(pairs, sides)
-    solved = sum(1 for m in labels if any(m))
-    return {"features": list(resolve.FEATURES), "coef": [round(float(c), 4) for c in model.coef_[0]],
-            "fitted_on": f"{len(set(names))} articles, {len(groups)} resolutions ({solved} with the right "
-                         f"entity among the candidates), {len(pairs)} ordered pairs"}
+    return [round(float(c), 4) for c in model.coef_[0]]
 
 
 def score_counts(articles: dict, labelled: list[Labelled], names, weights: dict) -> tuple[int, int, int]:

@@ -3,8 +3,9 @@
 Takes an article's text; hands on ``Quote`` objects (the words, their offsets, the speaker, the
 cue, the speaker's mention). ``quotemarks`` pairs quotation marks, ``sentences`` splits and
 tokenises, ``people`` finds names, ``phrases`` finds where a subject phrase starts and ends,
-``attribution`` holds the cue rules, ``lexicon`` the word lists, ``speakers`` tells whether two
-names are one person, ``listing`` is the output of `verifier quotes`. Imports only the article stage.
+``attribution`` holds the cue rules, ``entities`` is the article's table of people and bodies,
+``resolve`` ranks them for a pronoun or description, ``lexicon`` the word lists, ``speakers``
+tells whether two names are one person, ``listing`` is the output of `verifier quotes`. Imports only the article stage.
 """
 from __future__ import annotations
 

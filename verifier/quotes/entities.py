@@ -41,6 +41,10 @@ class Mention:
     speaker: bool = False      # the speaker of a quote
 
 
+def _at(m: Mention) -> int:
+    return m.at
+
+
 @dataclass
 class Entity:
     name: str
@@ -59,7 +63,7 @@ class Entity:
         return sum(m.locative for m in before) / len(before) if before else 0.0
 
     def before(self, at: int) -> list[Mention]:
-        return [m for m in self.mentions if m.at < at]
+        return self.mentions[:bisect.bisect_left(self.mentions, at, key=_at)]
 
 
 class EntityTable:
@@ -96,7 +100,7 @@ class EntityTable:
         mention = next((m for m in entity.mentions if m.at == at), None)
         if mention is None:
             mention = self._mention(at, one_word=pronoun)
-            bisect.insort(entity.mentions, mention, key=lambda m: m.at)
+            bisect.insort(entity.mentions, mention, key=_at)
         mention.speaker = True
         return entity
 
@@ -104,7 +108,7 @@ class EntityTable:
         """A pronoun outside quotations resolved to ``name``: a mention in the chain."""
         entity = self._by_name.get(name) or self._new(name)
         if all(m.at != at for m in entity.mentions):
-            bisect.insort(entity.mentions, self._mention(at, one_word=True), key=lambda m: m.at)
+            bisect.insort(entity.mentions, self._mention(at, one_word=True), key=_at)
 
     def speech_pronouns(self) -> list[tuple[int, str]]:
         """Subject pronouns outside quotations that report speech ("He said on Thursday that …"),
@@ -123,8 +127,8 @@ class EntityTable:
         last = toks[j - 1] if j > i else None
         sent_start = self._sentences.bounds(at)[0]
         k = bisect.bisect_left(self._starts, sent_start)
-        lead = [t for t in toks[k:i] if t.is_word]
-        opens = all(t.is_cap or t.lower.rstrip(".") in TITLES or t.lower in ROLE_NOUNS for t in lead)
+        opens = all(t.is_cap or not t.is_word or t.lower.rstrip(".") in TITLES or t.lower in ROLE_NOUNS
+                    for t in toks[k:i])
         j = _past_aside(toks, j)
         nxt = toks[j] if j < len(toks) else None
         verb_follows = nxt is not None and nxt.is_word and not nxt.is_cap and nxt.lower not in PREPOSITIONS \
@@ -160,8 +164,10 @@ class EntityTable:
         """A person the article names only by one word, as the subject of a speech verb ("Cruz
         admitted", "Carson said"): an entity too, though ``people`` wants two words or a title."""
         toks = self._tokens
-        for k, tok in enumerate(toks):
-            if not tok.is_cap or (k and toks[k - 1].is_cap) or (k + 1 < len(toks) and toks[k + 1].is_cap):
+        for k, tok in enumerate(toks[:-1]):
+            nxt = toks[k + 1].lower
+            if not (nxt in SPEECH_VERBS or nxt in STANCE_VERBS or nxt in VERB_ADVERBS or nxt in ",(") or \
+                    not tok.is_cap or (k and toks[k - 1].is_cap):
                 continue
             name = clean_word(tok.text)
             if name == tok.text and is_name_word(tok) and not people.knows_word(name) and \

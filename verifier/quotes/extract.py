@@ -2,8 +2,9 @@
 
 Owns the ``Quote`` record and ``extract_quotes``, which runs the stages: quotation marks
 (``quotemarks``), sentences (``sentences``), cues and speaker mentions (``attribution``), names
-(``people``) — and carries a speaker from one quote to the next (split quotes, a quote in the
-paragraph after its speaker was introduced, pronouns).
+(``people``), the article's entities and the ranking of who a pronoun or description stands for
+(``entities``, ``resolve``) — and carries a speaker from one quote to the next (split quotes, a
+quote in the paragraph after its speaker was introduced).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from verifier.quotes.attribution import (Attribution, attribution_after, attribution_before, dash_attribution,
                                   participle_lead_subject, sentence_subject, speaker_who_spoke, strip_parentheticals,
                                   term_lead)
-from verifier.quotes.lexicon import ABBREVIATIONS, DETERMINERS, OBJECT_PRONOUNS, PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
+from verifier.quotes.lexicon import ABBREVIATIONS, DETERMINERS, OBJECT_PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
 from verifier.quotes.entities import EntityTable
 from verifier.quotes.people import People, clean_word, is_name_word, split_title
 from verifier.quotes.phrases import abbreviation_dot, pronoun_of
@@ -409,8 +410,8 @@ class _Extractor:
     def _resolve_description(self, words: list[Token], at: int, as_written: str | None = None) -> str | None:
         text = " ".join((as_written or " ".join(w.text for w in words)).split())
         keys = [w.text for w in words if w.lower not in DETERMINERS]
-        if not keys or words[0].lower in ("a", "an", "another", "one", "some"):
-            return text or None   # "a court", "another official": someone not met before
+        if not keys or words[0].lower not in ("the", "this", "that"):
+            return text or None   # "a court", "many commentators", "critics": no one met before
         if not is_description(text):
             return text   # a word of a name alone ("State"): not a description to resolve
         person = self.resolver.resolve([w.lower for w in words], at, self._speakers_before(at))

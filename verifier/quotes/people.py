@@ -2,8 +2,8 @@
 
 Owns the article-wide index of names ("Sabah Al-Numan", "Sen. Marco Rubio", "the Ministry of
 Interior"), the roles the article ties to them ("spokesperson", "senator", "Republican nominee"),
-and the rules that turn a speaker mention — a short name, a title, a description or a pronoun —
-into the fullest earlier mention of the same person.
+and the rules that turn a short name, a title or an acronym into the fullest mention of the same
+person or body. Pronouns and descriptions are ``resolve``'s, over the ``entities`` built from these.
 """
 from __future__ import annotations
 
@@ -197,31 +197,6 @@ class People:
             if p.name == name:
                 return p
         return None
-
-    def resolve_description(self, words: list[str], at: int) -> str | None:
-        """A person the article has tied to a description: "the senator" -> "Marco Rubio"."""
-        keys = {w.lower().rstrip(".") for w in words if w.lower() not in DETERMINERS}
-        keys = {_role_stem(k) for k in keys}
-        if not keys:
-            return None
-        head = _role_stem(role_head([w.lower().rstrip(".") for w in words if w.lower() not in DETERMINERS]))
-        best, best_at = None, -1
-        for p in self.people:
-            roles = {_role_stem(r) for r in p.roles}
-            if keys <= roles and head in {_role_stem(h) for h in p.heads}:
-                last = max((m for m in p.mentions if m < at), default=-1)
-                if last > best_at:
-                    best, best_at = p, last
-        return best.name if best else None
-
-    def body_named(self, noun: str, at: int) -> str | None:
-        """An organisation the article named in full: "the ministry" -> "Ministry of Interior"."""
-        key = noun.lower()
-        best = None
-        for p in self._by_word.get(key, []):
-            if p.first_at < at and len(p.name.split()) > 1:
-                best = p if best is None or p.first_at > best.first_at else best
-        return best.name if best else None
 
 
 SMALL_TITLE_WORDS = frozenset("and the for but nor yet with from into over".split())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -18,6 +19,7 @@ from verifier.quotes.entities import BODY, PERSON, Entity, EntityTable, Mention
 from verifier.quotes.people import role_head
 
 MIN_PROBABILITY = 0.2  # below this, no entity is named
+POOL = 10              # candidates ranked per mention
 
 # Pronoun -> what it can stand for: gender ("m", "f"), a group or body ("p"), a thing or body ("n").
 PRONOUN_SENSE = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "they": "p", "them": "p",
@@ -99,11 +101,13 @@ class Resolver:
         return case.chosen
 
     def score(self, features: list[float]) -> float:
-        return sum(a * b for a, b in zip(self.weights["coef"], features))
+        return sum(map(operator.mul, self.weights["coef"], features))
 
     def case(self, words: list[str], at: int, speakers: list[tuple[int, str]]) -> Case:
         sense = PRONOUN_SENSE.get(words[0]) if len(words) == 1 else None
         pool = [e for e in self.table.mentioned_before(at) if _compatible(e, sense, words)]
+        if len(pool) > POOL:   # the most recently mentioned: an antecedent further back is rare
+            pool = sorted(pool, key=lambda e: e.before(at)[-1].at)[-POOL:]
         if sense is None:
             head = role_head(words)
             given = [e for e in pool if head in e.heads]
@@ -122,7 +126,8 @@ class _Context:
                  sense: str | None):
         self.at, self.sense = at, sense
         self.sentence, self.paragraph = table.sentence_of(at), table.paragraph_of(at)
-        last = {id(e): max(m.at for m in e.before(at)) for e in pool}
+        self.before = {id(e): e.before(at) for e in pool}
+        last = {k: b[-1].at for k, b in self.before.items()}
         self.recency = {k: r for r, k in enumerate(sorted(last, key=last.get, reverse=True))}
         order = []
         for _, name in reversed(speakers):
@@ -132,11 +137,20 @@ class _Context:
         self.compatible_order = [id(e) for e in sorted(pool, key=lambda e: last[id(e)], reverse=True)
                                  if sense not in ("m", "f") or e.gender in (None, sense)]
         self.lead = {id(e) for e in pool if e.mentions and e.mentions[0].paragraph <= 1}
-        self.latest_subject = _latest(pool, at, lambda m: m.subject or m.early)
-        self.latest_speech = _latest(pool, at, lambda m: m.speech)
+        self.latest_subject = self._latest(lambda m: m.subject or m.early)
+        self.latest_speech = self._latest(lambda m: m.speech)
+
+    def _latest(self, kind) -> int | None:
+        """The id of the candidate with the latest mention of ``kind``."""
+        best, best_at = None, -1
+        for key, before in self.before.items():
+            at = next((m.at for m in reversed(before) if kind(m)), -1)
+            if at > best_at:
+                best, best_at = key, at
+        return best
 
     def features(self, e: Entity, words: list[str]) -> list[float]:
-        before = e.before(self.at)
+        before = self.before[id(e)]
         last: Mention = before[-1]
         sense = self.sense
         gender_known = sense in ("m", "f") and e.gender is not None
@@ -193,16 +207,6 @@ class _Context:
         values["speech_recent"] = float(any(m.speech and self.sentence - m.sentence <= 3 for m in before))
         values["speech_previous_sentence"] = float(any(m.speech for m in prev + here))
         return [values[name] for name in FEATURES]
-
-
-def _latest(pool: list[Entity], at: int, kind) -> int | None:
-    """The id of the entity in ``pool`` with the latest mention of ``kind`` before ``at``."""
-    best, best_at = None, -1
-    for e in pool:
-        for m in e.before(at):
-            if kind(m) and m.at > best_at:
-                best, best_at = id(e), m.at
-    return best
 
 
 def _compatible(e: Entity, sense: str | None, words: list[str]) -> bool:

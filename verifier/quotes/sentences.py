@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
 from verifier.quotes.lexicon import ABBREVIATIONS
 from verifier.quotes.quotemarks import QuotedSpan
@@ -22,24 +21,26 @@ TOKEN = re.compile(
 SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n+")
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    text: str
-    start: int
-    end: int
-    lower: str = ""
+    """A word or a mark with its offsets; ``lower``, ``is_cap`` and ``is_word`` are worked out once
+    (the attribution rules ask them millions of times)."""
 
-    def __post_init__(self):
-        if not self.lower:
-            object.__setattr__(self, "lower", self.text.lower())
+    __slots__ = ("text", "start", "end", "lower", "is_cap", "is_word")
 
-    @property
-    def is_cap(self) -> bool:
-        return self.text[:1].isupper()
+    def __init__(self, text: str, start: int, end: int, lower: str = ""):
+        self.text, self.start, self.end = text, start, end
+        self.lower = lower or text.lower()
+        first = text[:1]
+        self.is_cap, self.is_word = first.isupper(), first.isalpha()
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[:1].isalpha()
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Token) and (self.start, self.end, self.text) == (other.start, other.end, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.text))
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end})"
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:

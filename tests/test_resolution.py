@@ -1,0 +1,117 @@
+"""Who a pronoun or description stands for: the entity table and the learned ranking (#13)."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from verifier.quotes import extract_quotes
+from verifier.quotes.entities import BODY, PERSON, body_or_person
+from verifier.quotes.extract import _Extractor, extract_with_resolutions
+from verifier.quotes.resolve import FEATURES, NOBODY, shipped_weights
+
+
+def speakers(text: str) -> list[str | None]:
+    return [q.speaker for q in extract_quotes(text) if q.kind == "statement"]
+
+
+def table(text: str):
+    return _Extractor(text).entities
+
+
+# --- the entity table ---------------------------------------------------------------------------
+
+def test_every_mention_of_a_person_is_in_the_table_with_where_it_stands():
+    text = ("Mayor Ilse Marten opened the harbour on Monday. A crowd waited for Marten at the quay.\n\n"
+            "Later Marten said the pier would be rebuilt.")
+    marten = table(text).get("Ilse Marten")
+    assert marten is not None and marten.kind == PERSON
+    assert [text[m.at:m.at + 6] for m in marten.mentions] == ["Mayor ", "Marten", "Marten"]
+    assert [m.paragraph for m in marten.mentions] == [0, 0, 1]
+    assert marten.mentions[0].subject and marten.mentions[1].object and marten.mentions[2].speech
+
+
+def test_roles_from_apposition_and_titles_and_gender_from_pronouns():
+    text = ("Tomas Reyes, the harbour commissioner, arrived late. He apologised. He said the tide was high.\n\n"
+            "Ms. Oda Lind, a port engineer, disagreed.")
+    entities = table(text)
+    reyes, lind = entities.get("Tomas Reyes"), entities.get("Oda Lind")
+    assert "commissioner" in reyes.heads and reyes.he == 1 and reyes.she == 0   # two sentences on: too far
+    assert lind.gender == "f" and lind.titled
+
+
+def test_bodies_and_people_are_told_apart_by_the_shape_of_the_name():
+    assert body_or_person("Harbour Department") == BODY
+    assert body_or_person("Velden Daily News") == BODY
+    assert body_or_person("NRB") == BODY
+    assert body_or_person("Ministry of Coastal Affairs") == BODY
+    assert body_or_person("Ilse Marten") == PERSON
+
+
+def test_a_person_named_only_by_surname_as_a_speaker_is_an_entity():
+    text = ("Brandt admitted that the vote was close. “We will recount,” he said.")
+    assert table(text).get("Brandt") is not None
+    assert speakers(text) == ["Brandt"]
+
+
+def test_an_acronym_is_the_body_the_article_named_in_full():
+    text = ("The Velden Harbour Authority met on Monday. Later, the VHA said: “The quay stays shut.”")
+    assert speakers(text) == ["Velden Harbour Authority"]
+
+
+# --- ranking ------------------------------------------------------------------------------------
+
+def test_a_new_speaker_introduced_before_the_quote_beats_the_last_speaker():
+    text = ("“The harbour will reopen,” Mayor Ilse Marten said.\n\n"
+            "Harbour consultant Tomas Reyes, a former pilot, picked up the thread at the meeting. "
+            "“Nobody has checked the pilings,” he said.")
+    assert speakers(text) == ["Ilse Marten", "Tomas Reyes"]
+
+
+def test_gender_decides_between_two_people():
+    text = ("Anna Veld and Tom Aske met the fishermen on Tuesday. “We will not close the quay,” she said. "
+            "“The quay is safe,” he said.")
+    assert speakers(text) == ["Anna Veld", "Tom Aske"]
+
+
+def test_a_pronoun_chain_carries_the_person_across_sentences():
+    text = ("“I will run again,” Tom Aske said.\n\n"
+            "It was a partial reversal for the Velden councillor Oda Lind, who had backed him. "
+            "Ms. Lind later praised the plan. She said on Thursday that the vote was close.\n\n"
+            "“We are not there yet,” she said.")
+    assert speakers(text)[-1] == "Oda Lind"
+
+
+def test_the_description_goes_to_whom_the_article_gave_that_role():
+    text = ("Harbour Party nominee Tom Aske spoke first. Anna Veld spoke later.\n\n"
+            "“We will win,” the nominee said.")
+    assert speakers(text) == ["Tom Aske"]
+
+
+def test_no_compatible_entity_leaves_the_pronoun_unresolved():
+    quotes = extract_quotes("The Harbour Department met on Monday. “We will not close the quay,” she said.")
+    assert quotes[0].speaker is None and quotes[0].speaker_mention["text"] == "she"
+
+
+def test_every_resolution_is_recorded_with_its_candidates_and_features():
+    text = "Anna Veld and Tom Aske met the fishermen. “We will not close the quay,” she said."
+    _, cases = extract_with_resolutions(text)
+    case = next(c for c in cases if c.words == ["she"])
+    assert [e.name for e in case.candidates] == ["Anna Veld"]   # Tom Aske is male: not compatible
+    assert len(case.features[0]) == len(FEATURES) and case.chosen == "Anna Veld"
+
+
+def test_other_weights_change_the_choice():
+    text = ("“The harbour will reopen,” Mayor Ilse Marten said.\n\n"
+            "Harbour consultant Tomas Reyes picked up the thread. “Nobody checked,” she said.")
+    always_nobody = {"features": list(FEATURES), "coef": [50.0] + [0.0] * (len(FEATURES) - 1)}
+    quotes, _ = extract_with_resolutions(text, always_nobody)
+    assert quotes[-1].speaker is None
+    quotes, _ = extract_with_resolutions(text)
+    assert quotes[-1].speaker == "Ilse Marten"   # the one female candidate
+
+
+def test_the_shipped_weights_are_inside_the_package_and_match_the_features():
+    data = json.loads(resources.files("verifier.quotes").joinpath("resolution_weights.json").read_text())
+    assert data["features"] == list(FEATURES) and len(data["coef"]) == len(FEATURES)
+    assert shipped_weights()["coef"] == data["coef"]
+    assert NOBODY == [1.0] + [0.0] * (len(FEATURES) - 1)
