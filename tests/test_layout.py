@@ -152,6 +152,29 @@ def test_quotes_command_loads_no_later_stage(stage):
     assert sorted(m for m in loaded if m.startswith(f"verifier.{stage}")) == []
 
 
+def _loaded_by(*argv: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "verifier", *argv],
+                         capture_output=True, text=True)
+    return {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "|" in line}
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["archive", "--help"], ["check", "--help"], ["config", "--help"]])
+def test_help_loads_no_stage_and_no_database_library(argv):
+    """Help is parsing only: no stage's work, no sqlite_utils, no markdown or HTML readers."""
+    loaded = _loaded_by(*argv)
+    assert "verifier.cli" in loaded
+    heavy = sorted(m for m in loaded if m.startswith(("verifier.quotes.", "verifier.archive.", "verifier.verify.",
+                                                      "verifier.article.", "sqlite_utils", "markdown_it", "rich"))
+                   and m != "verifier.verify.verdicts")   # the verdict names, for --fail-on's choices
+    assert heavy == []
+
+
+def test_the_source_formats_the_command_line_offers_are_the_readers():
+    from verifier.archive.sources import FORMATS
+    from verifier.cli.archive import SOURCE_FORMATS
+    assert sorted(set(FORMATS.values())) == list(SOURCE_FORMATS)
+
+
 def test_public_names_of_each_stage_import():
     import importlib
 

@@ -8,7 +8,6 @@ common format as YYYY-MM-DD), used by both ``verifier.article.markdown`` and ``v
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import re
 from dataclasses import dataclass, field
 
@@ -148,6 +147,7 @@ def _written_date(value: str) -> str | None:
         except ValueError:
             pass
     try:
+        import email.utils   # only for an RFC 2822 date, rare in articles
         return email.utils.parsedate_to_datetime(value).date().isoformat()
     except (TypeError, ValueError, IndexError):
         return None

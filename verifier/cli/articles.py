@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 
-from verifier.article.load import load_article
 from verifier.errors import InputError
 from verifier.inputs import expand_paths
 from verifier.records import error_record, write_json_line
@@ -35,6 +34,7 @@ class ArticleReader:
         return bool(self.errors)
 
     def __iter__(self):
+        from verifier.article.load import load_article   # loaded when the command runs, not for --help
         for path in self.paths:
             try:
                 yield load_article(path, self.args.input_format)

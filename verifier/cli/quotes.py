@@ -4,8 +4,6 @@ from __future__ import annotations
 import sys
 
 from verifier.cli.articles import ArticleReader, add_arguments
-from verifier.quotes.extract import extract_quotes
-from verifier.quotes.listing import place, quotes_record, quotes_text
 from verifier.records import write_json_line
 
 
@@ -19,6 +17,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from verifier.quotes.extract import extract_quotes
+    from verifier.quotes.listing import place, quotes_record, quotes_text
     reader = ArticleReader(args)
     for article in reader:
         quotes = extract_quotes(article.text, double_apostrophes=args.double_apostrophes)
