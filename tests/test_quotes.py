@@ -704,11 +704,6 @@ def test_phrases_around_subjects(text, speaker):
     assert one(text).speaker == speaker
 
 
-def test_the_one_who_asks_says_the_question():
-    assert one("Veld was asked by host Bill Marr, “Now, you famously said that you were tired of it?”").speaker \
-        == "Bill Marr"
-
-
 def test_she_skips_an_earlier_speaker_of_unknown_gender_for_a_woman_named_since():
     text = ("“We will build it,” Obama said.\n\nAs Anna Veld told the Courier, the tax relief is given in "
             "exchange for jobs. There was, she said, “an implicit bargain.”")
@@ -755,13 +750,10 @@ def test_possessives_over_modifiers_and_a_new_sentence_subject(text, speakers):
 @pytest.mark.parametrize("text, speaker", [
     ("From Veld's Facebook post: \"For the sake of our harbour, we must move to overcome the divisiveness.\"",
      "Veld"),
-    ("About four in 10 South Estmark Harbour Party voters say that an important quality in a candidate is "
-     "that they “share my values.”", "About four in 10 South Estmark Harbour Party voters"),
-    ("Six of 10 harbour voters say the pier is “a total waste of money and time.”", "Six of 10 harbour voters"),
     ("“In foreign policy, there are interests and there are values,” the Harbour Party’s Nachman Shay told "
      "the Courier.", "Nachman Shay"),
 ])
-def test_possessed_posts_and_shares_of_voters(text, speaker):
+def test_possessed_posts(text, speaker):
     assert described(one(text)) == speaker
 
 

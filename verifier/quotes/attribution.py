@@ -18,7 +18,7 @@ from verifier.quotes.phrases import (CLAUSE_BREAKERS, subject_before_clause, NOU
                               first_of_stacked, is_adverb, is_place_tail, joins_names,
                               looks_like_subject, name_before_of, name_follows,
                               named_before_long_appositive, names_person, possessor, pronoun_of,
-                              role_follows, skip_appositive, skip_time_phrase, skip_verb_chain,
+                              role_follows, skip_appositive, skip_time_phrase,
                               subject_start, subject_start_possessive, time_phrase,
                               unclosed_appositive, verb_after_unclosed_appositive, whole_phrase_end)
 from verifier.quotes.sentences import Token
@@ -111,10 +111,6 @@ def attribution_after(tokens: list[Token]) -> Attribution | None:
         return None
     if tokens[i].lower == "according" and i + 1 < len(tokens) and tokens[i + 1].lower == "to":
         return _subject_forward(tokens, i + 2, "according to", tokens[i].start, "according")
-    if tokens[i].text in ("—", "–") or (i > 0 and tokens[i - 1].text in ("—", "–")):
-        sub = _subject_forward(tokens, i + (tokens[i].text in "—–"), None, None, "dash")
-        if sub and sub.kind == "name" and _ends_paragraph(tokens, sub):
-            return sub
     if _is_cue_verb(tokens[i]) and tokens[i].lower not in PARTICIPLE_CUES:
         return _subject_forward(tokens, i + 1, tokens[i].text, tokens[i].start, "after")
     if tokens[i].lower == "as" and i + 2 < len(tokens) and tokens[i + 1].is_word:
@@ -163,10 +159,6 @@ def dash_attribution(tokens: list[Token]) -> Attribution | None:
         return None
     sub = _subject_forward(tokens, 1, None, None, "dash")
     return sub if sub and sub.kind == "name" else None
-
-
-def _ends_paragraph(tokens: list[Token], sub: Attribution) -> bool:
-    return all(t.start < (sub.mention_end or 0) or not t.is_word for t in tokens)
 
 
 def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
@@ -226,6 +218,7 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
 
 
 def _shot_back(tokens: list[Token], j: int) -> bool:
+    """A phrasal cue verb, verb + particle: "…,” Bennett shot back."""
     return tokens[j].lower in ("shot", "shoots") and j + 1 < len(tokens) and tokens[j + 1].lower == "back"
 
 
@@ -293,8 +286,7 @@ def _outer_report(tokens: list[Token], inner: Attribution) -> Attribution | None
     """"Cruz said he's certain Rubio will continue to be “…”": a plain reporting verb earlier in
     the sentence governs a cue inside its clause, unless that cue is a reporting verb too."""
     k = next((i for i, t in enumerate(tokens) if t.start == inner.cue_start), None)
-    hypothetical = k is not None and k > 0 and tokens[k - 1].lower in MODALS   # "Americans will say"
-    if ((inner.cue or "").lower() in REPORTING_VERBS and not hypothetical) or inner.how != "before" \
+    if (inner.cue or "").lower() in REPORTING_VERBS or inner.how != "before" \
             or inner.cue_start is None:
         return None
     if k is None or _own_clause(tokens, inner):
@@ -349,7 +341,7 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
         if _object_of_verb(tokens, k) or _naming_participle(tokens, k) or \
                 (_reads_as_noun(tokens, k) and not _is_cue_noun(tokens, k)):
             continue
-        speech = tok.lower in SPEECH_VERBS or _put_it(tokens, k) or _shot_back(tokens, k)
+        speech = tok.lower in SPEECH_VERBS or _shot_back(tokens, k)
         if tier == "speech" and not speech and _is_cue_verb(tok) and _after_relative_who(tokens, k):
             speech = True   # "said Jason Ervin, who thinks Emanuel “…”": the nearer clause's
         is_verb = (_is_cue_verb(tok) or _shot_back(tokens, k)) and speech == (tier == "speech")
@@ -365,6 +357,7 @@ def _nearest_cue_before(tokens: list[Token], tier: str) -> Attribution | None:
 
 
 def _after_relative_who(tokens: list[Token], k: int) -> bool:
+    """A cue verb in a non-restrictive relative clause: "X, who (also) thinks …"."""
     j = k
     while j > 0 and is_adverb(tokens[j - 1]):
         j -= 1
@@ -442,7 +435,7 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
     # "Trump is questioning whether …": a progressive verb, not a participle phrase
     participle = tok.lower in PARTICIPLE_CUES and not (
         k > 0 and tokens[k - 1].lower in ("is", "was", "are", "were") and tok.lower in SPEECH_VERBS)
-    inverted = _parenthetical_inversion(tokens, k) or _asked_by(tokens, k)
+    inverted = _parenthetical_inversion(tokens, k)
     if inverted:
         return inverted
     sub = None if participle else _subject_before(tokens, k)
@@ -474,17 +467,6 @@ def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
         if sub and sub.kind == "name":
             return sub  # "Said Smith: …" / "as said Smith, …"
     return None
-
-
-def _asked_by(tokens: list[Token], k: int) -> Attribution | None:
-    """"Sanders was asked by host Bill Maher, who …, “…?”": the one who asks says the quote."""
-    if not (tokens[k].lower == "asked" and 0 < k < len(tokens) - 2 and tokens[k + 1].lower == "by"
-            and tokens[k - 1].lower in ("was", "were", "is", "being")):
-        return None
-    if any(t.is_word and _is_cue_verb(t) and t.lower in SPEECH_VERBS for t in tokens[k + 2:]):
-        return None   # "was asked by reporters …, and said": the answer's cue comes later
-    sub = _subject_forward(tokens, k + 2, tokens[k].text, tokens[k].start, "before")
-    return sub if sub and sub.kind == "name" else None
 
 
 def _with_absolute(tokens: list[Token], k: int) -> Attribution | None:
@@ -538,6 +520,7 @@ def _coordinated_subject(tokens: list[Token], k: int) -> Attribution | None:
 
 
 def _clause_pronoun(tokens: list[Token], end: int) -> Attribution | None:
+    """The personal pronoun that opens the nearest clause before ``end``: ", and he …", "when she …"."""
     for j in range(end - 1, max(-1, end - 15), -1):
         tok = tokens[j]
         if tok.text in (";", ":") or tok.text in ("“", "”", "\""):
@@ -554,11 +537,6 @@ def _after_conjunction(tokens: list[Token], k: int) -> bool:
     while j > 0 and is_adverb(tokens[j - 1]):
         j -= 1
     return j > 0 and tokens[j - 1].lower in ("and", "but", "then")
-
-
-def _put_it(tokens: list[Token], k: int) -> bool:
-    """"as Smith put it, “…”"."""
-    return tokens[k].lower in ("put", "puts") and k + 1 < len(tokens) and tokens[k + 1].lower == "it"
 
 
 def _colon_lead(tokens: list[Token], is_someone=None) -> Attribution | None:
@@ -609,7 +587,7 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
         return _cue_noun_subject(tokens, k)
     while end > 0 and is_adverb(tokens[end - 1]):
         end -= 1
-    end = skip_verb_chain(tokens, skip_time_phrase(tokens, end))
+    end = skip_time_phrase(tokens, end)
     if end == 0:
         return None
     relative = None
@@ -659,13 +637,6 @@ def _subject_before(tokens: list[Token], k: int) -> Attribution | None:
 
 def _cue_noun_subject(tokens: list[Token], k: int) -> Attribution | None:
     """X said in a statement / in an interview with X / X's statement."""
-    # "Smith said in a statement" is found through "said"; here: "In a statement, Smith ..."
-    for j in range(k + 1, min(len(tokens), k + 4)):
-        if tokens[j].text == ",":
-            sub = _subject_forward(tokens, j + 1, tokens[k].text, tokens[k].start, "before")
-            if sub and sub.kind != "description":
-                return sub
-            break
     owner = possessor(tokens, k)
     if owner is not None and (owner == k - 1 or tokens[k].lower in NOUNABLE or tokens[k].lower in CUE_NOUNS):
         start = subject_start_possessive(tokens, owner)
@@ -766,6 +737,7 @@ SENTENCE_ADVERBS = frozenset("then now still yet meanwhile instead also later ea
 
 
 def _after_dateline(tokens: list[Token], k: int) -> int:
+    """A dateline in capitals closed by a dash ("KESSEL, Dec. 8 (UPI) — …"): where the sentence starts."""
     if not tokens or not tokens[0].text.isupper() or len(tokens[0].text) < 3:
         return 0
     dash = next((j for j in range(1, min(k, 14)) if tokens[j].text in ("—", "–")), None)
@@ -808,6 +780,7 @@ def _dash_at(tokens: list[Token], i: int) -> int:
 
 
 def _strip_dashed_aside(tokens: list[Token]) -> list[Token]:
+    """A parenthesis between dashes right before a cue verb: "A candidate -- X, who lost -- said"."""
     if not any(t.text in ("—", "–", "-") for t in tokens):
         return tokens
     for i in range(1, len(tokens)):
@@ -827,6 +800,7 @@ def _strip_dashed_aside(tokens: list[Token]) -> list[Token]:
 # --- shared -----------------------------------------------------------------------------------
 
 def _is_cue_verb(tok: Token) -> bool:
+    """A verb of speech or stance in lower case (a capital is a name: "Will", "Price"); said/says always."""
     low = tok.lower
     return (low in SPEECH_VERBS or low in STANCE_VERBS or low in ("put", "puts")) and not tok.is_cap \
         or low in ("said", "says")
@@ -858,7 +832,6 @@ def _reads_as_noun(tokens: list[Token], k: int, in_phrase: bool = True) -> bool:
         and not (k + 1 < len(tokens) and tokens[k + 1].lower in ("that", ":"))   # "Trump's claim that “…”" is a cue
     return prev in NOUN_DETERMINERS or possessed and not pronoun_of(tokens[k - 1]) \
         or (prev in PREPOSITIONS and prev != "to" and not tok.lower.endswith("ing")) \
-        or (tok.lower == "back" and prev.endswith("ed")) \
         or (in_phrase and tok.lower in NOUNABLE and _noun_phrase_head(tokens, k))
 
 

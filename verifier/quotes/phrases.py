@@ -3,12 +3,9 @@
 Owns the shape of subject phrases around a cue — names and titles ("Sen. Marco Rubio"), role nouns
 and their modifiers ("a senior administration official"), possessives ("Clinton's introducer"),
 appositives ("X, spokesperson for Y,", stacked, or missing a comma), places and bodies a person is
-"of", shares ("About four in 10 voters"), and the time phrases, adverbs and verb chains that stand
-between a subject and its verb. ``verifier.quotes.attribution`` decides which phrase speaks for a quote.
+"of", and the time phrases and adverbs that stand between a subject and its verb. ``verifier.quotes.attribution`` decides which phrase speaks for a quote.
 """
 from __future__ import annotations
-
-import re
 
 from verifier.quotes.lexicon import (CUE_NOUNS, DETERMINERS, NAME_PARTICLES, PRONOUNS, ROLE_NOUNS, TITLES,
                               VERB_ADVERBS)
@@ -122,17 +119,6 @@ WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday t
                      "tonight".split())
 
 
-# Verbs (and particles) that take "to" + a cue verb: "went on to say", "declined to comment".
-CHAIN_WORDS = frozenset("""went go goes going gone on continued continue continues declined decline
-declines refused refuse refuses wanted want wants tried try tries used began begin begins started
-start starts proceeded proceed proceeds seemed seem seems appeared appear appears decided decide
-decides promised promise promises vowed vow vows pledged pledge pledges agreed agree agrees expected
-expect expects planned plan plans sought seek seeks hoped hope hopes managed manage manages
-failed fail fails came come comes stopped stop stops took take takes rushed rush moved move was
-were is are be been had has have would will could should might may must did does do back out up
-quick quickly""".split())
-
-
 TIME_NOUNS = frozenset("morning afternoon evening night week weekend month year".split())
 
 
@@ -168,19 +154,6 @@ def skip_time_phrase(tokens: list[Token], end: int) -> int:
     if j < end and j > 0 and tokens[j - 1].lower in ("on", "last", "this", "late", "early"):
         return skip_time_phrase(tokens, j - 1) if tokens[j - 1].lower == "late" else j - 1
     return end if j == end or tokens[j].lower in TIME_NOUNS else j
-
-
-def skip_verb_chain(tokens: list[Token], end: int) -> int:
-    """"Smith went on to say", "Smith declined to say", "Smith has continued to insist": step back
-    over "to" and the verb before it to where the subject stands."""
-    if end < 2 or tokens[end - 1].lower != "to":
-        return end
-    j = end - 1
-    while j > 0 and end - j <= 4 and (tokens[j - 1].lower in CHAIN_WORDS or is_adverb(tokens[j - 1])):
-        j -= 1
-    while j > 0 and is_adverb(tokens[j - 1]):
-        j -= 1
-    return j if j < end - 1 else end
 
 
 def named_before_long_appositive(tokens: list[Token], comma: int) -> int | None:
@@ -273,9 +246,6 @@ def appositive_start(tokens: list[Token], comma: int) -> int | None:
     """For “X, spokesperson for Y, said”, the index of the comma after X."""
     for k in range(comma - 1, max(-1, comma - 30), -1):
         if tokens[k].text == ",":
-            if is_place_tail(tokens, k, comma):
-                comma = k   # "Clinton, at a town hall in Columbus, Ohio, said": look further back
-                continue
             prev = tokens[k - 1] if k > 0 else None
             ok = prev is not None and (prev.is_cap or prev.lower in PRONOUNS or
                                        clean_word(prev.text).lower() in ROLE_NOUNS)
@@ -335,18 +305,14 @@ def subject_start(tokens: list[Token], end: int) -> int | None:
     if start >= 3 and _familiar_with(tokens, start - 2):
         outer = subject_start(tokens, start - 2)   # "Source familiar with the ad says"
         start = outer if outer is not None else start
-    start = quantity_before(tokens, start)
     while start < end - 1 and (tokens[start].lower in ("of", "for") or
                                tokens[start].lower == "that" and tokens[start + 1].is_cap):
         start += 1   # "that Sanders's most ardent fans feel": "that" opens the clause
     return start if looks_like_subject(tokens[start:end], loose=True) else None
 
 
-NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten half most many some
-about nearly almost roughly just only over under more less than two-thirds one-third""".split())
-
-
 def _familiar_with(tokens: list[Token], j: int) -> bool:
+    """An adjective phrase after the noun: "a source familiar with / close to the talks"."""
     return tokens[j].lower in ("familiar", "close") and j + 1 < len(tokens) and tokens[j + 1].lower in ("with", "to")
 
 
@@ -366,21 +332,6 @@ def subject_before_clause(tokens: list[Token], end: int) -> tuple[int | None, in
     return None, end
 
 
-def quantity_before(tokens: list[Token], start: int) -> int:
-    """"About four in 10 South Carolina voters say", "Six of 10 Republicans": the share in front."""
-    k = start
-    if k >= 2 and not tokens[k - 1].is_cap and tokens[k - 1].is_word and tokens[k - 2].text.isdigit():
-        k -= 1   # "Six of 10 harbour voters": a modifier after the number
-    if k >= 3 and (tokens[k - 1].text.isdigit() or tokens[k - 1].lower in NUMBER_WORDS):
-        k -= 1   # "four in 10"
-    if k < 2 or tokens[k - 1].lower not in ("in", "of") or k == start:
-        return start
-    j = k - 1
-    while j > 0 and start - j < 6 and (tokens[j - 1].lower in NUMBER_WORDS or tokens[j - 1].text.isdigit()):
-        j -= 1
-    return j if j < k - 1 else start
-
-
 def determiner_phrase_start(tokens: list[Token], end: int) -> int | None:
     """"the report said", "those surveyed said": a short phrase opened by a determiner."""
     if tokens[end - 1].is_cap:
@@ -397,6 +348,7 @@ def determiner_phrase_start(tokens: list[Token], end: int) -> int | None:
 
 
 def subject_start_possessive(tokens: list[Token], k: int) -> int | None:
+    """The start of the capitalised name that owns a possessive: "Sen. Tom Aske's statement"."""
     start = k
     while start > 0 and tokens[start - 1].is_cap and is_name_word(tokens[start - 1]):
         start -= 1
@@ -436,16 +388,16 @@ def pronoun_of(tok: Token) -> str | None:
 
 
 def is_adverb(tok: Token) -> bool:
+    """An adverb between subject and verb ("Smith also said", "Smith angrily said")."""
     if tok.is_cap:
         return False  # "Will urged": a name, not the auxiliary
     low = tok.lower
     return low in VERB_ADVERBS or (len(low) > 4 and low.endswith("ly"))
 
 
-YEAR_OLD_RE = re.compile(r"(\d+-)?year-old")
-
-
 def looks_like_subject(toks: list[Token], loose: bool = False) -> bool:
+    """A noun phrase that can be a speaker: a pronoun, a name, a role noun phrase, a possessed noun
+    ("Clinton's introducer"), or (``loose``) a short determiner phrase ("the two")."""
     if not toks or len(toks) > 16:
         return False
     words = [t for t in toks if t.is_word]
@@ -456,8 +408,6 @@ def looks_like_subject(toks: list[Token], loose: bool = False) -> bool:
     head = clean_word(words[-1].text).lower()
     if len(words) >= 2 and words[-2].text.endswith(("’s", "'s")) and words[-2].is_cap and not words[-1].is_cap:
         return True   # "Clinton's introducer", "Axelrod's memoir"
-    if YEAR_OLD_RE.fullmatch(head):
-        return True   # "the 46-year-old said"
     if words[-1].is_cap:
         return is_name_word(words[-1]) or head in ROLE_NOUNS or \
             len(words) >= 2 and all(w.is_cap for w in words) and is_name_word(words[0])   # "Judicial Watch"
