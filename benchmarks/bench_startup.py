@@ -19,15 +19,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-
-POLNEAR = ROOT.parent / "shared" / "data" / "polnear-train" / "text"
+from benchmarks.evaldata import shared_data  # noqa: E402
 
 
 def default_article() -> Path:
     """The article closest to 1,400 words: of the PolNeAR texts when they are beside the project,
     else of the fixtures."""
-    folder = POLNEAR if POLNEAR.is_dir() else ROOT / "fixtures" / "articles"
+    folder = shared_data("polnear-train/text") or ROOT / "fixtures" / "articles"
     articles = [p for p in sorted(folder.iterdir()) if p.suffix in (".txt", ".md", ".html") and p.name != "README.md"]
     return min(articles, key=lambda p: abs(len(p.read_text(encoding="utf-8").split()) - 1400))
 

@@ -1,0 +1,53 @@
+"""The benchmark scripts find their data and run (their figures are not asserted: timing is noisy)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.evaldata import shared_data  # noqa: E402
+
+
+def test_shared_data_is_found_through_the_environment(tmp_path, monkeypatch):
+    (tmp_path / "data" / "polnear-train" / "text").mkdir(parents=True)
+    monkeypatch.setenv("VERIFIER_SHARED_DATA", str(tmp_path / "data"))
+    assert shared_data("polnear-train/text") == tmp_path / "data" / "polnear-train" / "text"
+
+
+def test_shared_data_is_found_above_the_working_directory(tmp_path, monkeypatch):
+    (tmp_path / "shared" / "data" / "real-checks").mkdir(parents=True)
+    (tmp_path / "clone" / "deep").mkdir(parents=True)
+    monkeypatch.delenv("VERIFIER_SHARED_DATA", raising=False)
+    monkeypatch.chdir(tmp_path / "clone" / "deep")
+    assert shared_data("real-checks") == tmp_path / "shared" / "data" / "real-checks"
+
+
+def run(script: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=300)
+
+
+def test_bench_extract_times_the_fixtures_when_asked():
+    out = run("bench_extract.py", "--fixtures", "--rounds", "1")
+    assert out.returncode == 0, out.stderr
+    assert "fixtures/articles" in out.stdout and "articles/s" in out.stdout
+
+
+def test_bench_extract_reads_the_folder_given(tmp_path):
+    (tmp_path / "a.txt").write_text("“We will rebuild the pier,” Mayor Ilse Marten said.\n", encoding="utf-8")
+    out = run("bench_extract.py", str(tmp_path), "--rounds", "1")
+    assert out.returncode == 0, out.stderr
+    assert "(1 articles, 9 words, 1 quotations)" in out.stdout
+
+
+def test_bench_startup_prints_each_command_beside_bare_python():
+    out = run("bench_startup.py", "--rounds", "1", "--article", str(ROOT / "fixtures" / "articles" / "opposition-reply.txt"))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert [line.split(" median")[0].strip() for line in lines[1:]] == [
+        "python -c pass", "verifier --help", "verifier quotes opposition-reply.txt"]
+    assert all("x bare python" in line for line in lines[1:])
