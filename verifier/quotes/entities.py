@@ -52,10 +52,20 @@ class Entity:
     gender: str | None = None
     roles: set[str] = field(default_factory=set)
     heads: set[str] = field(default_factory=set)
-    mentions: list[Mention] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)   # where it is mentioned, in order
     he: int = 0     # pronouns outside quotations right after a mention of it, by gender
     she: int = 0
     titled: bool = False   # named with a title or a known first name: surely a person
+    _mentions: list[Mention] | None = field(default=None, repr=False)
+    _describe: object = field(default=None, repr=False, compare=False)   # position -> Mention
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """Every mention with where it stands, worked out when first asked (most entities are
+        never a candidate)."""
+        if self._mentions is None:
+            self._mentions = [self._describe(at) for at in self.positions]
+        return self._mentions
 
     def place_like(self, at: int) -> float:
         """The share of its mentions before ``at`` that follow "in", "at", "from"."""
@@ -78,14 +88,13 @@ class EntityTable:
             entity = self._new(person.name, person.gender)
             entity.roles, entity.heads = set(person.roles), set(person.heads)
             entity.titled = person.gender is not None or any(r.rstrip(".") in TITLES for r in person.roles)
-            for at in sorted(set(person.mentions)):
-                entity.mentions.append(self._mention(at))
+            entity.positions = sorted(set(person.mentions))
         self._add_lone_speakers(people)
         self._count_pronouns()
 
     # --- building ---------------------------------------------------------------------------
     def _new(self, name: str, gender: str | None = None) -> Entity:
-        entity = Entity(name, body_or_person(name), gender)
+        entity = Entity(name, body_or_person(name), gender, _describe=self._mention)
         self.entities.append(entity)
         self._by_name[name] = entity
         return entity
@@ -101,6 +110,7 @@ class EntityTable:
         if mention is None:
             mention = self._mention(at, one_word=pronoun)
             bisect.insort(entity.mentions, mention, key=_at)
+            bisect.insort(entity.positions, at)
         mention.speaker = True
         return entity
 
@@ -109,6 +119,7 @@ class EntityTable:
         entity = self._by_name.get(name) or self._new(name)
         if all(m.at != at for m in entity.mentions):
             bisect.insort(entity.mentions, self._mention(at, one_word=True), key=_at)
+            bisect.insort(entity.positions, at)
 
     def speech_pronouns(self) -> list[tuple[int, str]]:
         """Subject pronouns outside quotations that report speech ("He said on Thursday that …"),
@@ -145,7 +156,7 @@ class EntityTable:
     def _count_pronouns(self) -> None:
         """A he/she outside quotations counts toward the person mentioned last before it in
         its own or the previous sentence — how an article shows a person's gender."""
-        persons = [(m.at, m.sentence, e) for e in self.entities if e.kind == PERSON for m in e.mentions]
+        persons = [(at, self.sentence_of(at), e) for e in self.entities if e.kind == PERSON for at in e.positions]
         persons.sort(key=lambda x: x[0])
         ats = [p[0] for p in persons]
         for tok in self._tokens:
@@ -164,16 +175,15 @@ class EntityTable:
         """A person the article names only by one word, as the subject of a speech verb ("Cruz
         admitted", "Carson said"): an entity too, though ``people`` wants two words or a title."""
         toks = self._tokens
-        for k, tok in enumerate(toks[:-1]):
-            nxt = toks[k + 1].lower
-            if not (nxt in SPEECH_VERBS or nxt in STANCE_VERBS or nxt in VERB_ADVERBS or nxt in ",(") or \
-                    not tok.is_cap or (k and toks[k - 1].is_cap):
+        for k in [k for k in range(len(toks) - 1) if toks[k].is_cap and _may_report(toks[k + 1].lower)]:
+            tok = toks[k]
+            if k and toks[k - 1].is_cap:
                 continue
             name = clean_word(tok.text)
             if name == tok.text and is_name_word(tok) and not people.knows_word(name) and \
                     _speech_verb_after(toks, k + 1):
                 entity = self._by_name.get(name) or self._new(name)
-                entity.mentions.append(self._mention(tok.start))
+                entity.positions.append(tok.start)
 
     # --- positions --------------------------------------------------------------------------
     def sentence_of(self, at: int) -> int:
@@ -184,7 +194,7 @@ class EntityTable:
 
     def mentioned_before(self, at: int) -> list[Entity]:
         """Entities with a mention before ``at``."""
-        return [e for e in self.entities if e.mentions and e.mentions[0].at < at]
+        return [e for e in self.entities if e.positions and e.positions[0] < at]
 
 
 def _past_aside(toks: list[Token], j: int) -> int:
@@ -194,6 +204,11 @@ def _past_aside(toks: list[Token], j: int) -> int:
         if close is not None:
             return close + 1
     return j
+
+
+def _may_report(word: str) -> bool:
+    """A word that can follow a speaker's name as a report begins ("said", "also", a comma)."""
+    return word in SPEECH_VERBS or word in STANCE_VERBS or word in VERB_ADVERBS or word in ",("
 
 
 def _is_speech_verb(tok: Token) -> bool:

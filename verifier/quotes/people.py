@@ -59,7 +59,9 @@ class Person:
 
 def clean_word(word: str) -> str:
     """A name word without a possessive ending: Trump’s -> Trump, Jones’ -> Jones."""
-    return re.sub(r"['’]s?$", "", word)
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word[:-1] if word.endswith(("'", "’")) else word
 
 
 def is_name_word(tok: Token, prev: Token | None = None) -> bool:
