@@ -1,6 +1,7 @@
 """Benchmark the archive: ingest speed against a raw FTS5 bulk insert, and query latency.
 
     python benchmarks/bench_archive.py --words 1000000,10000000
+    python benchmarks/bench_archive.py --real [DIR]     # the 74 real transcripts (shared/data/real-checks)
 
 For each size it writes transcript files (speaker turns, paragraphs) into a temporary directory,
 ingests them with ``Archive.add_paths`` (read, decode, parse, store with segments and index;
@@ -32,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.evaldata import shared_data  # noqa: E402
 from verifier import textnorm  # noqa: E402
 from verifier.archive.store import FTS_TOKENIZE, Archive  # noqa: E402
 from verifier.archive.sources import iter_source_files, read_source  # noqa: E402
@@ -203,6 +205,27 @@ def run(total_words: int, args) -> None:
         archive.close()
 
 
+def run_real(directory: Path, args) -> None:
+    """Ingest of real transcripts against a raw FTS5 insert of the same paragraphs (the segments
+    the archive makes of them, read once beforehand and not timed), interleaved rounds."""
+    files = sorted(str(p) for p in iter_source_files([str(directory)]))
+    paragraphs = [seg.text for path in files for seg in read_source(path).segments]
+    words = sum(len(p.split()) for p in paragraphs)
+    print(f"\n== real transcripts: {directory} ({len(files)} files, {words:,} words, {len(paragraphs):,} segments)")
+    with tempfile.TemporaryDirectory(prefix="bench_archive_") as tmp:
+        rates, raws = [], []
+        for n in range(args.rounds):
+            raws.append(raw_fts_rate(Path(tmp) / f"raw{n}.db", paragraphs, words))
+            with Archive.open(Path(tmp) / f"archive{n}.db", create=True) as archive:
+                start = time.perf_counter()
+                _, errors = archive.add_paths(files)
+                rates.append(words / (time.perf_counter() - start))
+            assert not errors, errors
+    rate, raw = statistics.median(rates), statistics.median(raws)
+    print(f"ingest: {rate:,.0f} words/s; raw FTS5 insert: {raw:,.0f} words/s (medians of {args.rounds} "
+          f"interleaved rounds); ratio {rate / raw:.2f} (target >= 0.6)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--words", default="1000000,10000000",
@@ -210,7 +233,16 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=3, help="ingest and raw runs per size (medians)")
+    parser.add_argument("--real", type=Path, nargs="?", const=True, default=None, metavar="DIR",
+                        help="time the ingest of real transcripts instead (default: the shared "
+                             "real-checks/archive)")
     args = parser.parse_args()
+    if args.real is not None:
+        real = shared_data("real-checks/archive") if args.real is True else args.real
+        if real is None:
+            sys.exit("bench_archive: no real transcripts found; give --real DIR")
+        run_real(real, args)
+        return
     load = ", load average %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
     print(f"{os.cpu_count()} CPUs{load}; SQLite {sqlite3.sqlite_version}")
     for size in args.words.split(","):

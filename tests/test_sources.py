@@ -280,3 +280,41 @@ def test_directory_walk_skips_hidden_readme_and_unknown(tmp_path):
         (tmp_path / name).write_text("x")
     found = [Path(p).relative_to(tmp_path).as_posix() for p in iter_source_files([str(tmp_path)])]
     assert found == ["a.txt", "sub/b.srt"]
+
+
+# --- the fast path for plain front matter (#14) ---------------------------------------------------
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+from verifier.archive.sources.text import CHUNK_WORDS, _simple_front_matter, paragraphs  # noqa: E402
+
+
+@pytest.mark.parametrize("block", [
+    "title: Press briefing on the Northern Grid plan\ndate: 2025-03-04\nkind: press conference",
+    "title: \"Mayor Ilse Kartano: address on the 2025 city budget\"\nurl: https://varenholm.example/a/b",
+    "speaker: 'Mara O''Neill'\nlanguage: en\n\nevent:",
+    "outlet: Ministry of Energy, Republic of Estmark\nlocation: Parliament Press Room, Varenholm",
+])
+def test_plain_front_matter_is_read_as_yaml_reads_it(block):
+    fast = _simple_front_matter(block)
+    assert fast is not None and fast == yaml.safe_load(block)
+
+
+@pytest.mark.parametrize("block", [
+    "words: 1200", "live: yes", "speakers:\n  - Mara Voss\n  - Ilse Kartano", "title: a: b",
+    "note: shown # a comment", 'title: "escaped \\u00e9"', "tags: [a, b]", "date: 2025-13-01", "ratio: .5",
+])
+def test_anything_else_is_left_to_yaml(block):
+    assert _simple_front_matter(block) is None
+
+
+def test_a_long_unbroken_transcript_is_cut_in_one_pass_at_sentence_ends():
+    sentence = "The harbour will reopen when the pier is safe and the council agrees."
+    text = " ".join([sentence] * 3000)   # 39,000 words, no blank line
+    spans = paragraphs(text)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(text[e:s2].strip() == "" for (_, e), (s2, _) in zip(spans, spans[1:]))   # nothing lost
+    sizes = [len(text[a:b].split()) for a, b in spans]
+    assert all(CHUNK_WORDS <= n < CHUNK_WORDS + 13 for n in sizes[:-1])
+    assert all(text[a:b].endswith(".") for a, b in spans)

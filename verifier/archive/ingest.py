@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 BATCH_SECONDS = 1.0                # add_paths: commit at least this often
 PARSE_WORKERS = 4                  # add_paths: at most this many parsing processes ...
-PARALLEL_MIN_BYTES = 4 << 20       # ... used only when there is at least this much to read
+PARALLEL_MIN_BYTES = 1 << 20       # ... used only when there is at least this much to read
 CHUNK_BYTES = 256 << 10            # a worker task reads about this much (fewer round trips) ...
 CHUNK_FILES = 16                   # ... in at most this many files
 
