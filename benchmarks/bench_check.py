@@ -29,6 +29,7 @@ import io
 import os
 import pstats
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -43,6 +44,7 @@ sys.path.insert(0, str(HERE))
 from bench_archive import TextGenerator, percentile, write_corpus  # noqa: E402  (puts the repo on sys.path)
 from rapidfuzz import fuzz  # noqa: E402
 
+from benchmarks.evaldata import shared_data  # noqa: E402
 from verifier import textnorm  # noqa: E402
 from verifier.archive.store import Archive  # noqa: E402
 from verifier.verify.check import check_quote  # noqa: E402
@@ -83,12 +85,34 @@ def size_label(words: int) -> str:
     return str(words)
 
 
-def build_archive(path: Path, total_words: int, seed: int) -> None:
-    """The bench_archive corpus of ``total_words`` words, ingested into a new archive at ``path``."""
+def write_real_corpus(directory: Path, total_words: int, seed: int, real: Path) -> tuple[int, list]:
+    """Copies of the real transcripts in ``real`` up to ``total_words`` words: the first copy as it
+    is, every later one with about 3% of its content words replaced by other words of the
+    transcripts (so each copy is a near-duplicate of the others, as re-published transcripts are)."""
+    rng = random.Random(seed)
+    sources = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(real.glob("*.md"))]
+    vocab = sorted({w for _, t in sources for w in re.findall(r"[a-z]{4,}", t)})
+    words, n = 0, 0
+    while words < total_words:
+        for name, text in sources:
+            if words >= total_words:
+                break
+            head, sep, body = text.partition("\n---\n")
+            if n:
+                body = re.sub(r"\b[a-z]{4,}\b", lambda m: rng.choice(vocab) if rng.random() < 0.03 else m.group(), body)
+            (directory / f"copy{n:03d}_{name}").write_text(f"{head}\ncopy: {n}{sep}{body}", encoding="utf-8")
+            words += len(body.split())
+        n += 1
+    return words, []
+
+
+def build_archive(path: Path, total_words: int, seed: int, real: Path | None = None) -> None:
+    """The bench_archive corpus of ``total_words`` words (or copies of the real transcripts in
+    ``real``), ingested into a new archive at ``path``."""
     with tempfile.TemporaryDirectory(prefix="bench_check_src_") as tmp:
         src = Path(tmp)
         t0 = time.perf_counter()
-        words, _ = write_corpus(src, total_words, seed)
+        words, _ = write_real_corpus(src, total_words, seed, real) if real else write_corpus(src, total_words, seed)
         t1 = time.perf_counter()
         archive = Archive.open(path, create=True)
         results, errors = archive.add_paths([str(src)])
@@ -103,18 +127,18 @@ def open_archive(total_words: int, args, tmp: Path) -> Archive:
     if args.keep:
         directory = Path(args.keep)
         directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"bench_check_{total_words}w_seed{args.seed}.db"
+        path = directory / f"bench_check_{'real_' if args.real else ''}{total_words}w_seed{args.seed}.db"
         if path.exists():
             print(f"reusing {path}")
             return Archive.open(path)
         partial = path.with_name(path.name + ".building")
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)
-        build_archive(partial, total_words, args.seed)
+        build_archive(partial, total_words, args.seed, args.real)
         os.replace(partial, path)  # only a complete archive gets the name that is reused
     else:
         path = tmp / "archive.db"
-        build_archive(path, total_words, args.seed)
+        build_archive(path, total_words, args.seed, args.real)
     return Archive.open(path)
 
 
@@ -317,11 +341,16 @@ def main() -> None:
                         help="of those, how many to time the naive approach on (default 20)")
     parser.add_argument("--keep", metavar="DIR", help="keep the archives in DIR and reuse them on later runs")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--real", type=Path, nargs="?", const=True, default=None, metavar="DIR",
+                        help="archives of copies of real transcripts (default: the shared real-checks/archive), "
+                             "each later copy with about 3%% of its words changed")
     parser.add_argument("--profile", type=int, default=0, metavar="K",
                         help="cProfile the K slowest quotes of each size (default 0: no profile)")
     args = parser.parse_args()
     if args.quotes < 1:
         parser.error("--quotes must be at least 1")
+    if args.real is True:
+        args.real = shared_data("real-checks/archive") or sys.exit("bench_check: no real transcripts found; give --real DIR")
     print(f"{os.cpu_count()} CPUs, load average {load()}; SQLite {sqlite3.sqlite_version}; "
           f"Python {sys.version.split()[0]}")
     # The same vocabulary the corpus is made of: TextGenerator(seed) draws it first from its rng.
