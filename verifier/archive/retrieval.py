@@ -24,9 +24,7 @@ MAX_WORDS = 40                     # candidates: look at most at this many words
 MAX_TERMS = 8                      # ... query at most this many of them,
 ROW_BUDGET = 3000                  # ... whose segments add up to at most this many,
 COMMON_DF = 300                    # ... each in fewer segments than this (else: "common")
-RERANK_EXTRA = 10                  # candidates: re-rank this many more than asked for ...
-DUPLICATE_ROOM = 2                 # ... times this, room for near-duplicates collapsed after re-ranking
-NEAR_DUPLICATE = 0.9               # passages sharing this much of their word pairs are one candidate
+RERANK_EXTRA = 10                  # candidates: re-rank this many more than asked for
 CONJUNCTION_DF = 100               # common words are ANDed until fewer segments than this have them all
 QUERY_STEP_LIMIT = 1_000_000       # a query running more SQLite VM steps is cut short (about 0.1 s
                                    # on an idle 2020s core; counted in steps, not seconds, so that
@@ -153,9 +151,9 @@ class RetrievalMixin:
             elif not query:
                 return []
             else:
-                rows = self._ranked_rows(query, (limit + RERANK_EXTRA) * DUPLICATE_ROOM, speaker)
+                rows = self._ranked_rows(query, limit + RERANK_EXTRA, speaker)
             passages = self._passages(rows)
-        return _distinct(_rerank(passages, quote_text))[:limit]
+        return _rerank(passages, quote_text)[:limit]
 
     def _quote_query(self, text: str) -> str | None:
         """The FTS5 query for a quote: its rare words ORed (rarest first; at most MAX_TERMS,
@@ -359,22 +357,6 @@ _STEM_RE = re.compile(r"[^\W_]+")
 def _stems(text: str) -> list[str]:
     """Crude stems (first five letters, folded) of every word, for re-ranking."""
     return [w[:5] for w in _STEM_RE.findall(textnorm.fold(text))]
-
-
-def _distinct(passages: list[Passage]) -> list[Passage]:
-    """Best first, without the near-duplicates of a better one: the same paragraph in a re-published
-    transcript or a second copy of a speech would crowd the other candidates out of the limit."""
-    kept: list[tuple[Passage, set]] = []
-    for p in passages:
-        stems = _stems(p.text)
-        pairs = set(zip(stems, stems[1:]))
-        if not any(_overlap(pairs, other) >= NEAR_DUPLICATE for _, other in kept):
-            kept.append((p, pairs))
-    return [p for p, _ in kept]
-
-
-def _overlap(a: set, b: set) -> float:
-    return len(a & b) / max(len(a), len(b), 1)
 
 
 def _rerank(passages: list[Passage], quote: str) -> list[Passage]:

@@ -21,6 +21,8 @@ def register(subparsers) -> None:
     parser.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
     parser.add_argument("--max-body", type=_size, default=None, metavar="BYTES",
                         help="largest request accepted, in bytes (default: 10000000)")
+    parser.add_argument("--workers", type=_workers, default=None, metavar="N",
+                        help="worker processes that run checks (default: one per CPU core)")
     parser.add_argument("--alias", action="append", default=[], metavar="NAME=PERSON",
                         help="another name of a speaker, e.g. 'the chancellor=Angela Merkel' (repeatable)")
     parser.set_defaults(func=run)
@@ -31,6 +33,14 @@ def _port(value: str) -> int:
 
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port number")
+    return int(value)
+
+
+def _workers(value: str) -> int:
+    import argparse
+
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers from 1 to 64")
     return int(value)
 
 
@@ -59,8 +69,10 @@ def run(args) -> int:
                          archive_label=location)
     from verifier.web.serve import serve
 
+    workers = args.workers or os.cpu_count() or 1
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"verifier: the desk for {location} is at http://{shown}:{args.port}/"
-          + (" (access token required)" if config.token else ""), file=sys.stderr)
-    serve(config)
+          + (" (access token required)" if config.token else "")
+          + (f", {workers} workers" if workers > 1 else ""), file=sys.stderr)
+    serve(config, workers=workers)
     return 0

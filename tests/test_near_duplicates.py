@@ -1,0 +1,71 @@
+"""Retrieval when the archive holds many near-copies of one transcript (#14): every word is then
+common, and the quote's own paragraph must still be found."""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from verifier.archive.store import Archive
+from verifier.quotes.extract import Quote
+from verifier.quotes.speakers import SpeakerMatcher
+from verifier.verify.check import check_quote
+
+SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+WORDS = sorted({"".join(random.Random(k).choices(SYLLABLES, k=3)) for k in range(800)})
+FILLER = WORDS[:60]   # the words every paragraph is made of: each of them common
+
+
+def paragraph(rng: random.Random, topic: str) -> str:
+    return " ".join(" ".join(rng.choice(FILLER) for _ in range(rng.randint(8, 14))).capitalize() + f" {topic}."
+                    for _ in range(4))
+
+
+TOPICS = WORDS[300:310]
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    """40 copies of a 30-paragraph speech, every copy but the first with 3% of its words changed."""
+    rng = random.Random(5)
+    original = [paragraph(rng, TOPICS[i % len(TOPICS)]) for i in range(30)]
+    folder = tmp_path_factory.mktemp("copies")
+    for n in range(40):
+        paras = original if n == 0 else [" ".join(rng.choice(FILLER) if rng.random() < 0.03 else w
+                                                   for w in p.split()) for p in original]
+        (folder / f"copy{n:02d}.md").write_text(f"---\ntitle: Speech, copy {n}\nspeaker: Mara Voss\n"
+                                                f"date: 2025-03-{1 + n % 28:02d}\n---\n\n" + "\n\n".join(paras),
+                                                encoding="utf-8")
+    archive = Archive.open(folder / "archive.db", create=True)
+    archive.add_paths([str(folder)])
+    yield archive, original
+    archive.close()
+
+
+def test_the_quotes_own_paragraph_is_among_the_candidates(crowded):
+    archive, original = crowded
+    found = 0
+    for para in original:
+        quote = " ".join(para.split()[3:25])
+        found += any(quote in p.text for p in archive.candidates(quote, limit=20))
+    assert found >= 0.8 * len(original)   # 24 of 30 (19 before the conjunction was ordered)
+
+
+def test_common_words_are_anded_least_common_first(crowded):
+    """Every word of the copies is common; the conjunction starts from the least common of the
+    quote's words and goes on until few segments have them all."""
+    archive, original = crowded
+    quote = " ".join(original[7].split()[3:25])
+    conjunction = re.search(r"\(([^()]*)\)", archive._quote_query(quote)).group(1)
+    counts = [archive._count(w) for w in conjunction.split(" AND ")]
+    assert len(counts) >= 2 and counts == sorted(counts)
+    assert archive._count(conjunction) < 100 or len(counts) == 8
+
+
+def test_a_verbatim_quote_is_verified_against_the_exact_copy(crowded):
+    archive, original = crowded
+    quote = " ".join(original[12].split()[2:22])
+    judgement = check_quote(Quote(start=0, end=len(quote), text=quote, speaker="Mara Voss"), archive,
+                            SpeakerMatcher())
+    assert judgement.verdict == "verified"
