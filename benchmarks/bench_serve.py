@@ -257,13 +257,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(db: Path, port: int, log_path: Path) -> subprocess.Popen:
+def start_server(db: Path, port: int, log_path: Path, workers: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VERIFIER_")}  # no token, no config
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     log = open(log_path, "wb")
     try:
         return subprocess.Popen([sys.executable, "-m", "verifier", "serve", "--archive", str(db),
-                                 "--host", HOST, "--port", str(port)],
+                                 "--host", HOST, "--port", str(port), "--workers", str(workers)],
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
     finally:
         log.close()  # the child has its own descriptor
@@ -297,13 +297,24 @@ def stop_server(proc: subprocess.Popen, timeout: float = 10) -> str:
 
 
 def cpu_seconds(pid: int) -> tuple[float, float] | None:
-    """(user, system) CPU seconds of a process (all its threads), from /proc (None elsewhere)."""
+    """(user, system) CPU seconds of a process (all its threads) and of its worker processes,
+    from /proc (None elsewhere)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         tick = os.sysconf("SC_CLK_TCK")
-        return int(fields[11]) / tick, int(fields[12]) / tick
+        user = system = 0.0
+        for each in (pid, *child_pids(pid)):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            user, system = user + int(fields[11]) / tick, system + int(fields[12]) / tick
+        return user, system
     except (OSError, ValueError, IndexError):
         return None
+
+
+def child_pids(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def threads(pid: int) -> int | None:
@@ -426,6 +437,8 @@ def main() -> int:
     ap.add_argument("--startup-timeout", type=float, default=120)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--keep", metavar="DIR", help="keep the archive (and the server log) here; reuse it")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                    help="`verifier serve --workers` (default: one per CPU, as the command's default)")
     args = ap.parse_args()
     if args.clients < 1 or args.seconds <= 0 or args.max_requests < 1 or args.quotes < 1:
         ap.error("--clients, --seconds, --max-requests and --quotes must be positive")
@@ -445,7 +458,7 @@ def main() -> int:
         log_path = (Path(args.keep) if args.keep else tmp) / "bench_serve_server.log"
         port = free_port()
         base = f"http://{HOST}:{port}"
-        proc = start_server(db, port, log_path)
+        proc = start_server(db, port, log_path, args.workers)
         up = wait_until_up(proc, base, args.startup_timeout, log_path)
         print(f"server: pid {proc.pid} at {base}, answering after {up:.1f}s; log {log_path}")
 
@@ -497,7 +510,7 @@ def main() -> int:
             used = user + system
             print(f"server CPU: {used:.1f}s in {elapsed:.1f}s = {used / elapsed:.2f} cores (user {user:.1f}s, "
                   f"system {system:.1f}s; {used / max(1, n) * 1000:.0f} CPU ms per request; "
-                  f"{threads(proc.pid)} threads); clients' CPU: {client_cpu:.1f}s")
+                  f"{threads(proc.pid)} threads, {len(child_pids(proc.pid))} worker processes); clients' CPU: {client_cpu:.1f}s")
         print(f"machine: {cpus()} CPUs, load average before {load_before}, after {load_after}")
         tracebacks, bad = log_problems(log_path)
         print(f"server log: {tracebacks} tracebacks, {len(bad)} problem lines"
@@ -510,7 +523,7 @@ def main() -> int:
               f"article_words={len(article.split())} quotes={len(reference)} requests={n} errors={n_errors} "
               f"different_verdicts={tally.changed} "
               f"throughput={rate:.2f}req/s p50_ms={p50:.0f} p95_ms={p95:.0f} p99_ms={p99:.0f} "
-              f"max_ms={worst:.0f} cpus={os.cpu_count()} load=\"{load_after}\"")
+              f"max_ms={worst:.0f} cpus={os.cpu_count()} workers={args.workers} load=\"{load_after}\"")
         return 0 if n_errors == 0 and tally.changed == 0 and n > 0 else 1
     finally:
         if proc is not None:

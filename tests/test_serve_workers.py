@@ -1,0 +1,98 @@
+"""`verifier serve --workers N`: checks run in N processes sharing the archive (#14)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_serve_browser import FIXTURES, free_port, stop_desk  # noqa: E402
+
+ARTICLE = (FIXTURES / "articles" / "estmark-energy.md").read_text(encoding="utf-8")
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(x) for x in out.stdout.split()]
+
+
+def start(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    env = {**os.environ, "VERIFIER_CACHE": str(tmp_path / "cache")}
+    env.pop("VERIFIER_TOKEN", None)
+    db = tmp_path / "desk.db"
+    subprocess.run([sys.executable, "-m", "verifier", "archive", "add", "--db", str(db), str(FIXTURES / "archive")],
+                   check=True, capture_output=True, env=env, cwd=tmp_path, timeout=60)
+    port = free_port()
+    log = open(tmp_path / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "verifier", "serve", "--archive", str(db), "--port", str(port),
+                             *extra], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+    base = f"http://127.0.0.1:{port}"
+    import time
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail((tmp_path / "serve.log").read_text()[-2000:], pytrace=False)
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2):
+                return proc, base
+        except OSError:
+            time.sleep(0.1)
+    stop_desk(proc)
+    pytest.fail("the desk did not start", pytrace=False)
+
+
+def post_check(base: str) -> dict:
+    request = urllib.request.Request(base + "/api/check", data=json.dumps({"text": ARTICLE, "format": "md"}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as r:
+        return json.loads(r.read())
+
+
+def test_two_workers_answer_every_check_alike(tmp_path):
+    proc, base = start(tmp_path, "--workers", "2")
+    try:
+        kids = children(proc.pid)
+        assert len(kids) >= 2   # uvicorn's worker processes (and its supervisor's helpers)
+        with ThreadPoolExecutor(6) as pool:
+            records = list(pool.map(lambda _: post_check(base), range(12)))
+        verdicts = {tuple(q["verdict"] for q in r["quotes"]) for r in records}
+        assert len(verdicts) == 1 and "misquote" in next(iter(verdicts))
+    finally:
+        stop_desk(proc)
+    assert proc.returncode is not None
+    assert all(_gone(k) for k in kids)   # the workers stop with the server
+
+
+def _gone(pid: int) -> bool:
+    import time
+    for _ in range(50):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+        except OSError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_one_worker_serves_in_its_own_process(tmp_path):
+    proc, base = start(tmp_path, "--workers", "1")
+    try:
+        assert children(proc.pid) == []
+        assert post_check(base)["quotes"]
+    finally:
+        stop_desk(proc)
+
+
+@pytest.mark.parametrize("value", ["0", "x", "65"])
+def test_a_bad_number_of_workers_is_a_one_line_error(value):
+    out = subprocess.run([sys.executable, "-m", "verifier", "serve", "--workers", value], capture_output=True,
+                         text=True, timeout=30)
+    assert out.returncode == 2 and "workers" in out.stderr.splitlines()[-1]
