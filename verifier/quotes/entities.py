@@ -47,6 +47,8 @@ def _at(m: Mention) -> int:
 
 @dataclass
 class Entity:
+    """A person or body of the article: its name, kind, gender, roles and where it is mentioned."""
+
     name: str
     kind: str
     gender: str | None = None
