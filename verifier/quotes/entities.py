@@ -69,11 +69,6 @@ class Entity:
             self._mentions = [self._describe(at) for at in self.positions]
         return self._mentions
 
-    def place_like(self, at: int) -> float:
-        """The share of its mentions before ``at`` that follow "in", "at", "from"."""
-        before = self.before(at)
-        return sum(m.locative for m in before) / len(before) if before else 0.0
-
     def before(self, at: int) -> list[Mention]:
         return self.mentions[:bisect.bisect_left(self.mentions, at, key=_at)]
 

@@ -8,7 +8,6 @@ quote in the paragraph after its speaker was introduced).
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -364,8 +363,7 @@ class _Extractor:
         return self._paragraph_of(a.start) == self._paragraph_of(b.start)
 
     def _paragraph_of(self, pos: int) -> int:
-        i = bisect.bisect_right(self._para_starts, pos) - 1
-        return max(i, 0)
+        return self.entities.paragraph_of(pos)
 
     # --- speakers ---------------------------------------------------------------------------------
     def _attribute(self, quote: Quote, attr: Attribution) -> None:

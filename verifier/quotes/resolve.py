@@ -8,6 +8,7 @@ articles by ``benchmarks/fit_resolution.py`` and shipped in ``resolution_weights
 """
 from __future__ import annotations
 
+import collections
 import json
 import math
 import operator
@@ -16,6 +17,7 @@ from functools import cache
 from importlib import resources
 
 from verifier.quotes.entities import BODY, PERSON, Entity, EntityTable, Mention
+from verifier.quotes.lexicon import DETERMINERS
 from verifier.quotes.people import role_head
 
 MIN_PROBABILITY = 0.2  # below this, no entity is named
@@ -64,7 +66,7 @@ class Resolver:
         self.table = table
         self.weights = weights if weights is not None else shipped_weights()
         self.cases: list[Case] = []   # every resolution made, for fitting and explaining
-        self._pending = table.speech_pronouns()   # pronouns outside quotes, resolved as reached
+        self._pending = collections.deque(table.speech_pronouns())   # pronouns outside quotes, resolved as reached
         self._done: set[int] = set()
 
     def resolve(self, words: list[str], at: int, speakers: list[tuple[int, str]]) -> str | None:
@@ -78,7 +80,7 @@ class Resolver:
         """Resolve the pronouns outside quotations before ``at`` that are not yet, in order, and
         add each to its entity's mentions."""
         while self._pending and self._pending[0][0] < at:
-            pos, pronoun = self._pending.pop(0)
+            pos, pronoun = self._pending.popleft()
             if pos in self._done:
                 continue
             self._done.add(pos)
@@ -112,8 +114,8 @@ class Resolver:
             head = role_head(words)
             given = [e for e in pool if head in e.heads]
             pool = given or pool   # "the nominee": whom the article called the nominee, if anyone
-        context = _Context(self.table, at, speakers, pool, sense)
-        case = Case(at, words, pool, [context.features(e, words) for e in pool], role_given=sense is None and bool(given))
+        context = _Context(self.table, at, speakers, pool, sense, words)
+        case = Case(at, words, pool, [context.features(e) for e in pool], role_given=sense is None and bool(given))
         self.cases.append(case)
         return case
 
@@ -123,8 +125,11 @@ class _Context:
     recent mentions and speakers."""
 
     def __init__(self, table: EntityTable, at: int, speakers: list[tuple[int, str]], pool: list[Entity],
-                 sense: str | None):
+                 sense: str | None, words: list[str]):
         self.at, self.sense = at, sense
+        self.description = sense is None
+        self.head = role_head(words) if self.description else ""
+        self.keys = [w for w in words if w not in DETERMINERS]
         self.sentence, self.paragraph = table.sentence_of(at), table.paragraph_of(at)
         self.before = {id(e): e.before(at) for e in pool}
         last = {k: b[-1].at for k, b in self.before.items()}
@@ -149,7 +154,7 @@ class _Context:
                 best, best_at = key, at
         return best
 
-    def features(self, e: Entity, words: list[str]) -> list[float]:
+    def features(self, e: Entity) -> list[float]:
         before = self.before[id(e)]
         last: Mention = before[-1]
         sense = self.sense
@@ -161,10 +166,8 @@ class _Context:
         here = [m for m in before if m.sentence == self.sentence]
         prev = [m for m in before if m.sentence == self.sentence - 1]
         rank = self.speaker_rank.get(e.name)
-        description = sense is None
-        head = role_head(words) if description else ""
+        description, head, keys = self.description, self.head, self.keys
         roles = {w for r in e.roles for w in r.split()} | e.roles
-        keys = [w for w in words if w not in ("the", "a", "an", "this", "that", "his", "her", "its", "their")]
         values = {
             "nobody": 0.0,
             "bias": 1.0,
@@ -193,19 +196,19 @@ class _Context:
             "description_document": float(description and head in DOCUMENT_NOUNS),
             "description_person": float(description and head not in BODY_NOUNS and head not in DOCUMENT_NOUNS
                                         and e.kind == PERSON),
+            "titled": float(e.titled),
+            "spoke_before": float(rank is not None),
+            "place_like": sum(m.locative for m in before) / len(before),   # "in X", "from X": a place
+            "last_speech": float(last.speech),
+            "latest_subject": float(self.latest_subject == id(e)),
+            "latest_speech": float(self.latest_speech == id(e)),
+            "introduced_here": float(before[0].paragraph == self.paragraph),
+            "introduced_before": float(before[0].paragraph == self.paragraph - 1),
+            "last_early": float(last.early),
+            "last_full": float(last.full),
+            "speech_recent": float(any(m.speech and self.sentence - m.sentence <= 3 for m in before)),
+            "speech_previous_sentence": float(any(m.speech for m in prev + here)),
         }
-        values["titled"] = float(e.titled)
-        values["spoke_before"] = float(rank is not None)
-        values["place_like"] = e.place_like(self.at)
-        values["last_speech"] = float(last.speech)
-        values["latest_subject"] = float(self.latest_subject == id(e))
-        values["latest_speech"] = float(self.latest_speech == id(e))
-        values["introduced_here"] = float(before[0].paragraph == self.paragraph)
-        values["introduced_before"] = float(before[0].paragraph == self.paragraph - 1)
-        values["last_early"] = float(last.early)
-        values["last_full"] = float(last.full)
-        values["speech_recent"] = float(any(m.speech and self.sentence - m.sentence <= 3 for m in before))
-        values["speech_previous_sentence"] = float(any(m.speech for m in prev + here))
         return [values[name] for name in FEATURES]
 
 
