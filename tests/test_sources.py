@@ -318,3 +318,19 @@ def test_a_long_unbroken_transcript_is_cut_in_one_pass_at_sentence_ends():
     sizes = [len(text[a:b].split()) for a, b in spans]
     assert all(CHUNK_WORDS <= n < CHUNK_WORDS + 13 for n in sizes[:-1])
     assert all(text[a:b].endswith(".") for a, b in spans)
+
+
+@pytest.mark.parametrize("block", [
+    "description: Remarks at a Rally at the Convention Center\n  in Pittsburgh, Pennsylvania\ndate: '2016-10-10'",
+    "title: A long\n  title\n   over three lines\nkind: speech",
+])
+def test_folded_plain_values_are_read_as_yaml_reads_them(block):
+    fast = _simple_front_matter(block)
+    assert fast is not None and fast == yaml.safe_load(block)
+
+
+@pytest.mark.parametrize("block", [
+    "title: 'quoted\n  over two lines'", "title: a\n\n  b", "title:\n  - a", "title: a\n  b: c", "  title: a", "title: a\n\tb",
+])
+def test_folded_values_yaml_reads_otherwise_are_left_to_yaml(block):
+    assert _simple_front_matter(block) is None

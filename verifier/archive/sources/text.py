@@ -21,6 +21,7 @@ PARAGRAPH_WORDS = 120   # a paragraph longer than this is cut at sentence ends .
 CHUNK_WORDS = 60        # ... into pieces of about this many words
 
 _GAP_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")   # one or more blank lines
+_SKIP_CHUNK_RE = re.compile(r"(?:\S+\s+){%d}" % (CHUNK_WORDS - 1))   # to a piece's last word
 _SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
 
 
@@ -83,18 +84,39 @@ def _simple_front_matter(block: str) -> dict | None:
     """Front matter of plain ``key: value`` lines, read without PyYAML (about 7 ms a file) — with
     the values YAML would give: quoted and plain strings, and dates as ``datetime.date``. None for
     anything else (numbers, booleans, lists, nesting, escapes, comments), which YAML reads."""
+    pairs = _front_matter_pairs(block)
+    if pairs is None:
+        return None
     out = {}
+    for key, raw in pairs:
+        value = _simple_scalar(raw)
+        if value is _NOT_SIMPLE:
+            return None
+        out[key] = value
+    return out
+
+
+def _front_matter_pairs(block: str) -> list[tuple[str, str]] | None:
+    """(key, raw value) of each ``key: value`` line, an indented line continuing the plain value
+    before it (a folded plain scalar: YAML joins the lines with one space). None for any other
+    line, and for a folded value with a blank line in it (a newline in YAML)."""
+    pairs: list[list[str]] = []
+    blank = False
     for line in block.split("\n"):
         if not line.strip():
+            blank = True
             continue
+        if line[0] in " \t":
+            if line[0] == "\t" or blank or not pairs or not pairs[-1][1] or pairs[-1][1][0] in "'\"":
+                return None
+            pairs[-1][1] += " " + line.strip()
+            continue
+        blank = False
         m = _FM_LINE.fullmatch(line)
         if m is None:
             return None
-        value = _simple_scalar(m.group(2) or "")
-        if value is _NOT_SIMPLE:
-            return None
-        out[m.group(1)] = value
-    return out
+        pairs.append([m.group(1), m.group(2) or ""])
+    return [(k, v) for k, v in pairs]
 
 
 _NOT_SIMPLE = object()
@@ -167,16 +189,16 @@ def _words(text: str) -> int:
 def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
     if text.count(" ", s, e) + text.count("\n", s, e) < PARAGRAPH_WORDS:   # the usual case, fast
         return [(s, e)]
-    # One pass over the sentence ends, counting the words of each sentence once (a piece grows
-    # sentence by sentence; recounting it at every end was quadratic on unbroken transcripts).
-    pieces, piece_start, piece_words, last = [], s, 0, s
-    for m in _SENTENCE_END_RE.finditer(text, s, e):
-        piece_words += _words(text[last:m.start(1)])
-        last = m.start(1)
-        if piece_words >= CHUNK_WORDS:
-            pieces.append((piece_start, m.start(1)))
-            piece_start = last = m.end(1)
-            piece_words = 0
+    # A piece ends at the first sentence end after its CHUNK_WORDS-th word starts: the regex
+    # engine jumps that many words ahead and searches from there, one step per piece (a Python
+    # step per sentence was a third of the ingest of unbroken transcripts).
+    pieces, piece_start = [], s
+    while (skip := _SKIP_CHUNK_RE.match(text, piece_start, e)) is not None:
+        m = _SENTENCE_END_RE.search(text, skip.end(), e)
+        if m is None:
+            break
+        pieces.append((piece_start, m.start(1)))
+        piece_start = m.end(1)
     pieces.append((piece_start, e))
     if len(pieces) > 1 and _words(text[pieces[-1][0]:e]) < CHUNK_WORDS // 3:
         pieces[-2:] = [(pieces[-2][0], e)]
@@ -260,16 +282,16 @@ def parse_label(raw: str, role: str | None) -> tuple[str, str | None] | None:
 
 # ----------------------------------------------------------------------------- markdown
 
-_MD_INLINE = [
-    (re.compile(r"<!--.*?-->", re.S), ""),
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
-    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),
-    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),
-    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"`([^`\n]+)`"), r"\1"),
-    (re.compile(r"</?[A-Za-z][^>\n]*>"), ""),
+_MD_INLINE = [   # (the strings the pattern cannot match without one of, pattern, replacement)
+    (("<!--",), re.compile(r"<!--.*?-->", re.S), ""),
+    (("![",), re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (("](",), re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),
+    (("][",), re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),
+    (("**", "__"), re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (("*",), re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),
+    (("_",), re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
+    (("`",), re.compile(r"`([^`\n]+)`"), r"\1"),
+    (("<",), re.compile(r"</?[A-Za-z][^>\n]*>"), ""),
 ]
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
 _MD_DROP = re.compile(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}[ \t]*|\[[^\]]+\]:[ \t]+\S.*)$")
@@ -301,6 +323,7 @@ _MD_MARKS = re.compile(r"[<!\[*_`]")   # what every inline pattern needs: most l
 def _md_inline(line: str) -> str:
     if not _MD_MARKS.search(line):
         return line
-    for pattern, repl in _MD_INLINE:
-        line = pattern.sub(repl, line)
+    for needed, pattern, repl in _MD_INLINE:
+        if any(n in line for n in needed):
+            line = pattern.sub(repl, line)
     return line
