@@ -557,3 +557,35 @@ def test_serve_command_refuses_a_public_host_without_a_token(db, capsys):
 
     assert main(["serve", "--archive", db, "--host", "0.0.0.0"]) == 2
     assert "VERIFIER_TOKEN" in capsys.readouterr().err
+
+
+def test_checks_run_at_most_check_threads_at_once_and_the_rest_wait(app, client):
+    """Checks are CPU-bound: more at once in one process only share its GIL (#14). The others wait
+    in the event loop, so a page that is not a check is still answered meanwhile."""
+    from verifier.web import service
+
+    desk, running, peak, lock = app.state.desk, [0], [0], threading.Lock()
+    real_check = desk.check
+
+    def slow_check(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        try:
+            threading.Event().wait(0.3)
+            return real_check(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    desk.check = slow_check
+    statuses = []
+    threads = [threading.Thread(target=lambda: statuses.append(
+        client.post("/api/check", json={"text": STORY}).status_code)) for _ in range(6)]
+    for t in threads:
+        t.start()
+    threading.Event().wait(0.1)
+    assert client.get("/api/archive/documents").status_code == 200 and peak[0] <= service.CHECK_THREADS
+    for t in threads:
+        t.join(30)
+    assert statuses == [200] * 6 and peak[0] == service.CHECK_THREADS

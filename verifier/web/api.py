@@ -14,7 +14,7 @@ from verifier.errors import InputError, VerifierError
 from verifier.archive.fetch.client import FetchError, Refused
 from verifier.archive.reviews import HASH_RE
 from verifier.web.forms import read_form, read_json, read_upload, text_field, uploads
-from verifier.web.service import METADATA_FIELDS, archive_document, safe_name
+from verifier.web.service import METADATA_FIELDS, archive_document, run_check, safe_name
 
 API_FORMATS = ("txt", "md", "html")
 
@@ -44,7 +44,7 @@ async def check(request):
     if not text.strip():
         raise HTTPException(400, '"text" is empty')
     try:
-        checked = await run_in_threadpool(_desk(request).check, text.encode("utf-8"), "article", fmt or "txt")
+        checked = await run_check(request, _desk(request).check, text.encode("utf-8"), "article", fmt or "txt")
     except InputError as exc:
         raise HTTPException(400, exc.reason) from None
     except VerifierError as exc:

@@ -19,7 +19,7 @@ from verifier.archive.reviews import HASH_RE
 from verifier.web import render
 from verifier.web.forms import read_form, read_upload, text_field, uploads
 from verifier.web.security import (AUTH_COOKIE, NAME_COOKIE, SESSION_COOKIE, check_csrf, new_session)
-from verifier.web.service import METADATA_FIELDS, archive_document, safe_name
+from verifier.web.service import METADATA_FIELDS, archive_document, run_check, safe_name
 
 YEAR = 365 * 86400
 
@@ -108,7 +108,7 @@ async def check(request):
             data, name = text.encode("utf-8"), "pasted text"
         else:
             raise VerifierError("paste an article, upload a file or give an address")
-        checked = await run_in_threadpool(desk.check, data, name, fmt, True)
+        checked = await run_check(request, desk.check, data, name, fmt, True)
     except VerifierError as exc:
         recent = await run_in_threadpool(lambda: desk.reviews().recent_articles())
         message = str(exc)
@@ -124,7 +124,7 @@ def _digest(request) -> str:
 
 
 async def _stored(request):
-    checked = await run_in_threadpool(_desk(request).check_stored, _digest(request))
+    checked = await run_check(request, _desk(request).check_stored, _digest(request))
     if checked is None:
         raise HTTPException(404, "no such article on this desk (check it again from the start page)")
     return checked
