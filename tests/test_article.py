@@ -634,7 +634,7 @@ def test_permission_denied(tmp_path, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", path)
 
-    monkeypatch.setattr(article_module, "open", denied, raising=False)
+    monkeypatch.setattr(article_module, "open_regular", denied)
     with pytest.raises(InputError) as excinfo:
         load_article(path)
     assert reason(excinfo) == "permission denied"

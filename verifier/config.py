@@ -17,8 +17,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verifier.errors import VerifierError
-from verifier.inputs import PathFilter, Pattern
+from verifier.errors import InputError, VerifierError
+from verifier.inputs import PathFilter, Pattern, open_regular
 
 CONFIG_NAME = "verifier.toml"
 PYPROJECT = "pyproject.toml"
@@ -95,12 +95,20 @@ def _has_tool_table(path: Path) -> bool:
     return isinstance(tool, dict) and "verifier" in tool
 
 
+def _read_regular(path: Path) -> bytes:
+    fh, _ = open_regular(str(path))
+    with fh:
+        return fh.read()
+
+
 def load_config(path: str | os.PathLike) -> ConfigFile:
     """Read and validate one configuration file (``[tool.verifier]`` of a ``pyproject.toml``,
     else the top level)."""
     path = Path(os.path.abspath(path))
     try:
-        raw = path.read_bytes()
+        raw = _read_regular(path)
+    except InputError as exc:
+        raise VerifierError(f"{path}: cannot read the configuration: {exc.reason}") from None
     except OSError as exc:
         reason = "no such file" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc)).lower()
         raise VerifierError(f"{path}: cannot read the configuration ({reason})") from None

@@ -1,4 +1,5 @@
-"""Inputs: expand the paths a user gives (files, directories, -) into the article files to read.
+"""Inputs: expand the paths a user gives (files, directories, -) into the article files to read,
+and open one of them (``open_regular``: regular files only, so a FIFO or a device never blocks).
 
 Also the glob patterns of the configuration (``include``, ``exclude``, a suppression's ``path``):
 POSIX-style and relative to a base directory (the configuration file's). ``*`` and ``?`` match
@@ -10,8 +11,11 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from verifier.errors import InputError
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".mdown", ".html", ".htm", ".xhtml")
 
@@ -140,3 +144,33 @@ def expand_paths(paths: list[str], suffixes: tuple[str, ...] = ARTICLE_SUFFIXES,
         else:
             out.append(path)
     return out
+
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def open_regular(path: str):
+    """``(binary file object, size)`` for the regular file ``path``. Anything else is refused
+    before it is opened (a directory with IsADirectoryError, a FIFO, device or socket with an
+    InputError), and the open itself never waits: a FIFO swapped in meanwhile is refused too.
+    Other OSErrors pass through for the caller to word."""
+    _refuse_irregular(path, os.stat(path))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        _refuse_irregular(path, info)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), info.st_size
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _refuse_irregular(path: str, info: os.stat_result) -> None:
+    if stat.S_ISREG(info.st_mode):
+        return
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(path)
+    kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
+    raise InputError(path, f"not a regular file ({kind})")

@@ -1,6 +1,7 @@
 """Articles: read a file (text, Markdown, HTML) into plain text with a map back to the original.
 
-Owns the ``Article`` model and everything before conversion: reading (size cap, standard input),
+Owns the ``Article`` model and everything before conversion: reading (regular files only, size cap,
+standard input),
 decoding (BOMs, UTF-16 without a BOM, strict UTF-8, legacy single-byte encodings through
 charset-normalizer with cp1252 preferred for Western text) and format detection (``--format``,
 the file extension, else sniffing for HTML). Plain text is the decoded file with universal
@@ -15,12 +16,12 @@ import bisect
 import codecs
 import os
 import re
-import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from verifier.errors import InputError
+from verifier.inputs import open_regular
 from verifier.article.html import html_to_text
 from verifier.article.markdown import markdown_to_text
 from verifier.article.plaintext import Extracted, Marker, parse_marker
@@ -151,13 +152,12 @@ def max_article_bytes() -> int:
 
 
 def _read_file(path: str, limit: int) -> bytes:
+    """A regular file's bytes (a FIFO, device or socket is refused at once, never read)."""
     try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError
-        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
-            raise InputError(path, _too_large(info.st_size, limit))
-        with open(path, "rb") as fh:
+        fh, size = open_regular(path)
+        with fh:
+            if size > limit:
+                raise InputError(path, _too_large(size, limit))
             return _read_bounded(fh, path, limit)
     except OSError as exc:
         raise InputError(path, _os_reason(exc)) from None

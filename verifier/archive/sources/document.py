@@ -15,6 +15,7 @@ from pathlib import Path
 
 from verifier import textnorm
 from verifier.errors import InputError, VerifierError
+from verifier.inputs import open_regular
 
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".srt": "srt",
            ".vtt": "vtt", ".html": "html", ".htm": "html", ".xhtml": "html", ".json": "json"}
@@ -93,14 +94,17 @@ def read_bytes(path: str) -> bytes:
 
 
 def _read_capped(path: str, limit: int) -> bytes:
-    """At most ``limit + 1`` bytes of standard input, or a file no larger than ``limit``."""
+    """At most ``limit + 1`` bytes of standard input, or a regular file no larger than ``limit``
+    (a FIFO, device or socket is refused at once, never read)."""
     try:
         if path == "-":
             return sys.stdin.buffer.read(limit + 1)
-        if os.path.getsize(path) > limit:
-            raise InputError(path, f"file too large ({_size(os.path.getsize(path))}; limit "
-                                   f"{_size(limit)}, set {MAX_BYTES_ENV} to raise it)")
-        return Path(path).read_bytes()
+        fh, size = open_regular(path)
+        with fh:
+            if size > limit:
+                raise InputError(path, f"file too large ({_size(size, limit)}; limit "
+                                       f"{_size(limit)}, set {MAX_BYTES_ENV} to raise it)")
+            return fh.read(limit + 1)
     except IsADirectoryError:
         raise InputError(path, "is a directory") from None
     except FileNotFoundError:
@@ -109,8 +113,12 @@ def _read_capped(path: str, limit: int) -> bytes:
         raise InputError(path, exc.strerror or str(exc)) from None
 
 
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n} bytes"
+def _size(n: int, beside: int | None = None) -> str:
+    """``n`` bytes in MiB (the unit of the limit), or exact when it would read the same as the
+    size ``beside`` it (52428801 bytes against a 50.0 MiB limit)."""
+    if n < 1048576 or (beside is not None and _size(beside) == _size(n)):
+        return f"{n:,} bytes"
+    return f"{n / 1048576:.1f} MiB"
 
 
 def iter_source_files(paths: list[str]):
