@@ -142,7 +142,7 @@ class RetrievalMixin:
         ("Voss" matches "Mara Voss"). A quote of stopwords only is looked up as a phrase.
         """
         with self._errors():
-            version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+            version = self._data_version()
             if version != self._counts_version:  # the archive changed: word counts are stale
                 self._counts, self._counts_version = {}, version
             query = self._quote_query(quote_text)
@@ -154,6 +154,10 @@ class RetrievalMixin:
                 rows = self._ranked_rows(query, limit + RERANK_EXTRA, speaker)
             passages = self._passages(rows)
         return _rerank(passages, quote_text)[:limit]
+
+    def _data_version(self):
+        """Changes by another connection (data_version) or by this one (total_changes)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
 
     def _quote_query(self, text: str) -> str | None:
         """The FTS5 query for a quote: its rare words ORed (rarest first; at most MAX_TERMS,

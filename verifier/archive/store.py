@@ -106,12 +106,17 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, create: bool = False) -> "Archive":
-        """Open the archive at ``path`` (default: ``default_path()``), creating it if asked.
+        """Open the archive at ``path`` (default: ``default_path()``), creating it if asked. A
+        ``postgresql://`` address opens a ``PgArchive`` instead (verifier.archive.postgres): the
+        same operations and answers, on a server.
 
         Raises VerifierError when the path is missing (and not ``create``), is not an SQLite
         database, or is a database of another kind or a newer schema.
         """
         path = os.fspath(path) if path is not None else default_path()
+        if path.startswith(("postgresql://", "postgres://")):   # a shared archive on a server
+            from verifier.archive.postgres.store import PgArchive
+            return PgArchive.open(path, create=create)
         if os.path.isdir(path):
             raise VerifierError(f"{path}: is a directory, not an archive database")
         if not create and not os.path.exists(path):
@@ -468,6 +473,10 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
             else:
                 row.pop("text")
         return row
+
+    def is_empty(self) -> bool:
+        with self._errors():
+            return self.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
 
     def documents(self, limit: int | None = None, speaker: str | None = None,
                   kind: str | None = None) -> list[dict]:

@@ -25,7 +25,8 @@ SOURCE_FORMATS = ("html", "json", "md", "srt", "txt", "vtt")
 def register(subparsers) -> None:
     parser = subparsers.add_parser("archive", help="look after an archive of original sources",
                                    description="Build and query the archive of original statements, "
-                                               "transcripts and captions (an SQLite database).")
+                                               "transcripts and captions (an SQLite database, or a "
+                                               "postgresql:// URL for a shared archive on a server).")
     commands = parser.add_subparsers(dest="archive_command", metavar="ACTION")
     commands.required = True
     _add_parser(commands)
@@ -38,11 +39,12 @@ def register(subparsers) -> None:
                    "document id (or a unique prefix, or its source path)", nargs="+")
     _simple_parser(commands, "stats", stats, "counts: documents, segments, words, speakers")
     _simple_parser(commands, "check", check, "check that every document is whole and indexed")
+    _copy_parser(commands)
 
 
 def _common(parser, formats=("text", "json")) -> None:
     parser.add_argument("--db", default=None, metavar="DB",
-                        help="archive database (default: $VERIFIER_ARCHIVE, then ./verifier.db)")
+                        help="archive database or postgresql:// URL (default: $VERIFIER_ARCHIVE, then ./verifier.db)")
     parser.add_argument("--format", choices=formats, default="text", help="output format")
 
 
@@ -115,6 +117,17 @@ def _search_parser(commands) -> None:
     p.add_argument("--speaker", help="only passages by this speaker")
     p.add_argument("--fts", action="store_true", help="TEXT is an SQLite FTS5 query expression")
     p.set_defaults(func=search)
+
+
+def _copy_parser(commands) -> None:
+    p = commands.add_parser("copy", help="copy an archive to another (SQLite file or PostgreSQL URL)",
+                            description="Copy every document of SRC into DEST (created if need be), oldest "
+                                        "first; documents DEST has already are skipped, so running it "
+                                        "again resumes an interrupted copy.")
+    p.add_argument("source", metavar="SRC", help="archive to copy: a database file or postgresql:// URL")
+    p.add_argument("destination", metavar="DEST", help="archive to copy into (created if it does not exist)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.set_defaults(func=copy)
 
 
 def _simple_parser(commands, name, func, help_text, metavar=None, arg_help=None, nargs=None) -> None:
@@ -299,6 +312,23 @@ def remove(args) -> int:
                 _print(f"removed {doc['id']}  {doc['title'] or ''}")
     if args.format == "json":
         _print(json.dumps(removed, ensure_ascii=False))
+    return 0
+
+
+def copy(args) -> int:
+    from verifier.archive.copy import copy_archive
+    from verifier.archive.store import Archive
+
+    def on_document(status, summary):
+        if args.format == "text" and status == "copied":
+            _print(f"copied    {summary['id']}  {summary['title'] or ''}")
+
+    with Archive.open(args.source) as source, Archive.open(args.destination, create=True) as destination:
+        counts = copy_archive(source, destination, on_document)
+    if args.format == "json":
+        _print(json.dumps(counts))
+    else:
+        _print(f"{counts['copied']} copied, {counts['present']} there already")
     return 0
 
 

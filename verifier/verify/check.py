@@ -178,7 +178,7 @@ def open_archive(location: str | None) -> Archive:
     if os.path.isdir(location):
         return _directory_archive(location)
     archive = Archive.open(location)
-    if not archive.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone():
+    if archive.is_empty():
         raise VerifierError(f"{location}: the archive is empty (add sources with "
                             f"`verifier archive add --db {location} FILE...`)")
     return archive

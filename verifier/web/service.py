@@ -8,6 +8,7 @@ bytes in memory, URLs go through ``verifier.archive.fetch.client`` (its guard re
 from __future__ import annotations
 
 import io
+import os
 import threading
 import zipfile
 from dataclasses import dataclass, field
@@ -78,7 +79,7 @@ class Desk:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: list[Archive] = []
-        Reviews(self.archive().conn).ensure()
+        self.reviews().ensure()
 
     # --------------------------------------------------------------------------- connections
 
@@ -93,7 +94,22 @@ class Desk:
         return archive
 
     def reviews(self) -> Reviews:
-        return Reviews(self.archive().conn)
+        """The editors' decisions: in the archive database, or for an archive on a PostgreSQL
+        server in a local SQLite file (``$VERIFIER_REVIEWS``, default ./verifier-reviews.db)."""
+        archive = self.archive()
+        if getattr(archive, "backend", "sqlite") == "sqlite":
+            return Reviews(archive.conn)
+        conn = getattr(self._local, "reviews", None)
+        if conn is None:
+            import sqlite3
+
+            path = os.environ.get("VERIFIER_REVIEWS") or "verifier-reviews.db"
+            try:
+                conn = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+            except sqlite3.Error as exc:
+                raise VerifierError(f"{path}: cannot open the reviews database ({exc})") from None
+            self._local.reviews = conn
+        return Reviews(conn)
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,33 @@
+"""Shared fixtures: a throwaway PostgreSQL server for the whole session (tests/pgserver.py), and
+``archive_location``, parametrized over both backends, for the tests that must hold on each."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    from pgserver import Server
+
+    server = Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A new empty database on the session's server."""
+    return pg_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def archive_location(request, tmp_path) -> str:
+    """Where a new archive goes: an SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "archive.db")
+    return request.getfixturevalue("pg_url")

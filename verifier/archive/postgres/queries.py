@@ -1,0 +1,245 @@
+"""Retrieval from a PostgreSQL archive: the same candidates, ranks and passages as SQLite's.
+
+``PgQueriesMixin`` gives ``PgArchive`` what verifier.archive.retrieval's ``RetrievalMixin``
+leaves to the database: counting the segments a query matches, ranking them, phrase lookups,
+reading passages and windows, and the word statistics of ``word_bits``. The query itself (which
+words, ANDed or ORed) is planned by the shared ``RetrievalMixin`` as an FTS5 expression and
+translated to a ``tsquery`` over the same terms (verifier.archive.stems); the ranking is FTS5's
+bm25 (k1 1.2, b 0.75), computed here from the positions the ``tsvector`` holds, the segment's
+length and the archive's document frequencies (``term_df``), so both backends rank alike.
+"""
+from __future__ import annotations
+
+import math
+
+from verifier import textnorm
+from verifier.archive.retrieval import (COMMON_DF, DOCUMENT_FIELDS, _passage, _window_passage,
+                                        speaker_clause)
+from verifier.archive.stems import fts_phrases, tsquery
+from verifier.errors import VerifierError
+
+BM25_K1, BM25_B = 1.2, 0.75
+RANK_ROW_CAP = 20_000              # a query matching more segments is not ranked (FTS5: step limit)
+_SEGMENT_COLUMNS = ("s.id, s.document_id, s.position, s.speaker, s.turn, s.start_time, s.end_time,"
+                    " s.char_start, s.char_end, s.text, s.cues")
+_DOC_COLUMNS = ", ".join(f"d.{f} AS doc_{f}" for f in DOCUMENT_FIELDS)
+
+
+def pg_clause(clause: str) -> str:
+    """An SQLite-style clause (``?`` parameters) for psycopg (``%s``)."""
+    return clause.replace("%", "%%").replace("?", "%s")
+
+
+class PgQueriesMixin:
+    """The host provides ``_rows(sql, params)`` (dicts), ``_value(sql, params)``, ``stemmer``,
+    ``_errors()`` and ``path``."""
+
+    # ----------------------------------------------------------------------- counting
+
+    def _data_version(self):
+        return self._value("SELECT value FROM meta WHERE key = 'changes'")
+
+    def _count_uncached(self, query: str) -> int:
+        phrases = fts_phrases(query)
+        if len(phrases) == 1 and query.startswith('"'):
+            terms = self.stemmer.word_terms(phrases[0])
+            if len(terms) == 1:
+                return min(self._term_df([terms[0]]).get(terms[0], 0), COMMON_DF)
+        return self._value("SELECT count(*) FROM (SELECT 1 FROM segments WHERE tsv @@ %s::tsquery LIMIT %s) m",
+                           (tsquery(query, self.stemmer), COMMON_DF))
+
+    def _term_df(self, terms: list[str]) -> dict[str, int]:
+        return {r["term"]: r["doc"] for r in self._rows(
+            "SELECT term, doc FROM term_df WHERE term = ANY(%s)", (list(terms),))}
+
+    # ----------------------------------------------------------------------- ranking
+
+    def _ranked_rows(self, query: str, k: int, speaker: str | None) -> list[tuple[int, float]]:
+        """The ``k`` best (segment id, bm25) for ``query``, as FTS5 ranks them; unranked (the
+        first ``k`` by id) when more than RANK_ROW_CAP segments match."""
+        clause, args = self._speaker(speaker)
+        rows = self._rows(
+            f"SELECT s.id, s.terms, s.tsv::text AS tsv FROM segments s WHERE s.tsv @@ %s::tsquery AND {clause}"
+            f" ORDER BY s.id LIMIT %s", (tsquery(query, self.stemmer), *args, RANK_ROW_CAP + 1))
+        if len(rows) > RANK_ROW_CAP:
+            return [(r["id"], 0.0) for r in rows[:k]]
+        scored = [(r["id"], self._bm25(query, r)) for r in rows]
+        scored.sort(key=lambda r: (-r[1], r[0]))
+        return scored[:k]
+
+    def _bm25(self, query: str, row: dict) -> float:
+        positions = _positions(row["tsv"])
+        n_rows, avg = self._index_totals()
+        score = 0.0
+        for terms, hits in self._phrase_stats(query):
+            tf = _phrase_count(terms, positions)
+            idf = math.log((n_rows - hits + 0.5) / (hits + 0.5))
+            idf = idf if idf > 0 else 1e-6
+            score += idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * row["terms"] / avg))
+        return score
+
+    def _phrase_stats(self, query: str) -> list[tuple[list[str], int]]:
+        """Each phrase of the query: its terms and how many segments have it (bm25's idf)."""
+        key = (query, self._counts_version)
+        cached = getattr(self, "_phrase_cache", None)
+        if cached and cached[0] == key:
+            return cached[1]
+        stats = []
+        for phrase in fts_phrases(query):
+            terms = self.stemmer.word_terms(phrase)
+            if len(terms) == 1:
+                hits = self._term_df(terms).get(terms[0], 0)
+            elif terms:
+                hits = self._value("SELECT count(*) FROM segments WHERE tsv @@ %s::tsquery",
+                                   (tsquery('"' + phrase.replace('"', '""') + '"', self.stemmer),))
+            else:
+                hits = 0
+            stats.append((terms, hits))
+        self._phrase_cache = (key, stats)
+        return stats
+
+    def _index_totals(self) -> tuple[int, float]:
+        """Segments in the index and their mean length in terms (bm25's N and avgdl)."""
+        key = self._counts_version
+        cached = getattr(self, "_totals_cache", None)
+        if cached is None or cached[0] != key:
+            n, total = (self._rows("SELECT count(*) AS n, COALESCE(sum(terms), 0) AS t FROM segments")[0][c]
+                        for c in ("n", "t"))
+            cached = self._totals_cache = (key, (max(n, 1), max(total / max(n, 1), 1e-9)))
+        return cached[1]
+
+    def _phrase_rows(self, text: str, limit: int, speaker: str | None) -> list[tuple[int, float]]:
+        words = [t.norm for t in textnorm.words(text)][:12]
+        clause, args = self._speaker(speaker)
+        query = tsquery('"' + " ".join(words).replace('"', '""') + '"', self.stemmer)
+        rows = self._rows(f"SELECT s.id FROM segments s WHERE s.tsv @@ %s::tsquery AND {clause}"
+                          f" ORDER BY s.id LIMIT %s", (query, *args, limit))
+        return [(r["id"], 1.0) for r in rows]
+
+    def _speaker(self, speaker: str | None) -> tuple[str, list]:
+        if not speaker:
+            return "TRUE", []
+        clause, args = speaker_clause(speaker, "s.speaker")
+        return pg_clause(clause), args
+
+    def search(self, text: str, limit: int = 10, speaker: str | None = None, raw: bool = False):
+        """As ``Archive.search``; ``raw`` takes a PostgreSQL ``websearch_to_tsquery`` expression
+        (quotes for phrases, ``or``, ``-`` to exclude), ranked by ``ts_rank_cd``."""
+        if not raw:
+            return self.candidates(text, limit=limit, speaker=speaker)
+        with self._errors():
+            rows = self._rows("SELECT s.id, ts_rank_cd(s.tsv, q) AS score FROM segments s,"
+                              " websearch_to_tsquery('simple', %s) q WHERE s.tsv @@ q"
+                              " ORDER BY score DESC, s.id LIMIT %s", (_stemmed_websearch(text, self.stemmer), limit))
+            return self._passages([(r["id"], r["score"]) for r in rows])
+
+    # ----------------------------------------------------------------------- passages
+
+    def _passages(self, rows: list[tuple[int, float]]) -> list:
+        if not rows:
+            return []
+        found = {r["id"]: r for r in self._rows(
+            f"SELECT {_SEGMENT_COLUMNS}, {_DOC_COLUMNS} FROM segments s JOIN documents d ON d.id = s.document_id"
+            f" WHERE s.id = ANY(%s)", ([r[0] for r in rows],))}
+        return [_passage([found[i]], score) for i, score in rows if i in found]
+
+    def windows(self, segment_ids: list[int], before: int = 1, after: int = 1) -> list:
+        """As ``Archive.windows``: neighbours by position within the segment's document."""
+        if not segment_ids:
+            return []
+        with self._errors():
+            rows = self._rows(
+                f"SELECT w.center AS _center, {_SEGMENT_COLUMNS}, {_DOC_COLUMNS}"
+                " FROM unnest(%s::bigint[]) AS w(center) JOIN segments c ON c.id = w.center"
+                " JOIN segments s ON s.document_id = c.document_id"
+                " AND s.position BETWEEN c.position - %s AND c.position + %s"
+                " JOIN documents d ON d.id = s.document_id ORDER BY w.center, s.position",
+                (list(segment_ids), max(0, before), max(0, after)))
+        grouped: dict[int, list[dict]] = {}
+        for row in rows:
+            grouped.setdefault(row["_center"], []).append(row)
+        out = []
+        for segment_id in segment_ids:
+            if segment_id not in grouped:
+                raise VerifierError(f"no segment {segment_id} in {self.path}")
+            out.append(_window_passage(grouped[segment_id], segment_id))
+        return out
+
+    def segment(self, segment_id: int):
+        return self.windows([segment_id], 0, 0)[0]
+
+    def window(self, segment_id: int, before: int = 1, after: int = 1):
+        return self.windows([segment_id], before, after)[0]
+
+    # ----------------------------------------------------------------------- word statistics
+
+    def word_bits(self, words: list[str]) -> dict[str, float]:
+        """As ``Archive.word_bits``: log2(N / df) over the same terms, from ``term_df``."""
+        with self._errors():
+            n = self.segment_total()
+            stems = {w: self.stemmer.word_terms(w) for w in dict.fromkeys(words)}
+            df = self._term_df(sorted({t for ts in stems.values() for t in ts}))
+        out = {}
+        for word in words:
+            seen = min((c for c in (df.get(t, 0) for t in stems[word]) if c), default=0)
+            out[word] = math.log2(max(n, 1) / seen) if seen else math.log2(max(n, 1) + 1)
+        return out
+
+    def segment_total(self) -> int:
+        with self._errors():
+            return self._value("SELECT COALESCE(sum(segments), 0) FROM documents")
+
+
+def _positions(tsv: str) -> dict[str, list[int]]:
+    """Term -> positions, from a ``tsvector``'s text form (``'term':1,4 'other':2``)."""
+    out: dict[str, list[int]] = {}
+    i, n = 0, len(tsv)
+    while i < n:
+        if tsv[i] != "'":
+            i += 1
+            continue
+        j, chars = i + 1, []
+        while j < n:
+            if tsv[j] == "'" and j + 1 < n and tsv[j + 1] == "'":
+                chars.append("'")
+                j += 2
+            elif tsv[j] == "\\" and j + 1 < n:
+                chars.append(tsv[j + 1])
+                j += 2
+            elif tsv[j] == "'":
+                break
+            else:
+                chars.append(tsv[j])
+                j += 1
+        k = j + 1
+        if k < n and tsv[k] == ":":
+            end = tsv.find(" ", k)
+            end = n if end < 0 else end
+            out["".join(chars)] = [int(p.rstrip("ABCD")) for p in tsv[k + 1:end].split(",")]
+            k = end
+        i = k
+    return out
+
+
+def _phrase_count(terms: list[str], positions: dict[str, list[int]]) -> int:
+    """How many times the terms occur in sequence (FTS5's phrase frequency)."""
+    if not terms:
+        return 0
+    starts = positions.get(terms[0], [])
+    for offset, term in enumerate(terms[1:], 1):
+        have = set(positions.get(term, []))
+        starts = [p for p in starts if p + offset in have]
+    return len(starts)
+
+
+def _stemmed_websearch(text: str, stemmer) -> str:
+    """A websearch expression with its words replaced by the index's terms (operators kept)."""
+    out = []
+    for token in text.replace('"', ' " ').split():
+        if token in ('"', "or", "OR") or token.startswith("-") and len(token) == 1:
+            out.append(token)
+            continue
+        neg = "-" if token.startswith("-") else ""
+        terms = stemmer.word_terms(token.lstrip("-"))
+        out.append(neg + " ".join(terms) if terms else "")
+    return " ".join(t for t in out if t)

@@ -1,0 +1,89 @@
+"""The archive's words as its SQLite index sees them, for a backend without that index (PostgreSQL).
+
+Both backends must give the same answers, so a PostgreSQL archive indexes the very terms SQLite's
+FTS5 tokenizer (``porter unicode61 remove_diacritics 2``) makes: ``Stemmer`` runs that tokenizer
+in a private in-memory SQLite database and returns each text's terms in order. ``tsvector`` writes
+them as a PostgreSQL ``tsvector`` literal (with positions, so phrases and term frequencies are
+exact), and ``tsquery`` turns the FTS5 queries retrieval builds (quoted strings joined by AND and
+OR, in parentheses) into the equivalent ``tsquery`` literal over those terms.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from verifier.errors import VerifierError
+
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+MAX_POSITION = 16383               # PostgreSQL keeps positions up to this
+
+
+class Stemmer:
+    """FTS5's tokenizer, outside any archive: ``terms(texts)`` -> each text's terms in order."""
+
+    def __init__(self, tokenize: str = TOKENIZE):
+        self.conn = sqlite3.connect(":memory:", check_same_thread=False)
+        self.conn.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{tokenize}')")
+        self.conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)")
+        self._cache: dict[str, list[str]] = {}
+
+    def terms(self, texts: list[str]) -> list[list[str]]:
+        out: list[list[str]] = [[] for _ in texts]
+        conn = self.conn
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO t(rowid, x) VALUES (?, ?)", enumerate(texts, 1))
+        for doc, term in conn.execute("SELECT doc, term FROM v ORDER BY doc, offset"):
+            out[doc - 1].append(term)
+        conn.execute("DELETE FROM t")
+        conn.execute("COMMIT")
+        return out
+
+    def word_terms(self, word: str) -> list[str]:
+        """One word's (or quoted string's) terms, remembered."""
+        if word not in self._cache:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[word] = self.terms([word])[0]
+        return self._cache[word]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def tsvector(terms: list[str]) -> str:
+    """A ``tsvector`` literal of terms at their positions (1-based)."""
+    positions: dict[str, list[int]] = {}
+    for i, term in enumerate(terms, 1):
+        positions.setdefault(term, []).append(min(i, MAX_POSITION))
+    return " ".join(f"{_lexeme(t)}:{','.join(map(str, ps))}" for t, ps in positions.items())
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+_QUERY_TOKEN = re.compile(r'"((?:[^"]|"")*)"|\s*(\(|\)|\bAND\b|\bOR\b)\s*')
+
+
+def fts_phrases(query: str) -> list[str]:
+    """The quoted strings of an FTS5 query, in order."""
+    return [m.group(1).replace('""', '"') for m in _QUERY_TOKEN.finditer(query) if m.group(1) is not None]
+
+
+def tsquery(query: str, stemmer: Stemmer) -> str:
+    """The ``tsquery`` literal of an FTS5 query made of quoted strings, AND, OR and parentheses
+    (what retrieval builds): a string is its terms in sequence (``<->``); a string without terms
+    matches nothing, as in FTS5 (it becomes a term no segment has). "" for an empty query."""
+    out, pos = [], 0
+    for m in _QUERY_TOKEN.finditer(query):
+        if query[pos:m.start()].strip():
+            raise VerifierError(f"cannot translate search expression {query!r}")
+        pos = m.end()
+        if m.group(1) is not None:
+            terms = stemmer.word_terms(m.group(1).replace('""', '"'))
+            out.append("(" + " <-> ".join(map(_lexeme, terms)) + ")" if terms else "'#none#'")
+        else:
+            out.append({"AND": "&", "OR": "|"}.get(m.group(2), m.group(2)))
+    if query[pos:].strip():
+        raise VerifierError(f"cannot translate search expression {query!r}")
+    return " ".join(out)
