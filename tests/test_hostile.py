@@ -1,8 +1,10 @@
 """Hostile and broken input (issue #17), through the real command line: what is not a regular
 file, honest decoding, front matter that cannot explode, sizes in the units they name."""
+import json
 import os
 import socket
 import subprocess
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -118,3 +120,71 @@ def test_source_sizes_are_given_in_mebibytes_and_never_read_the_same(tmp_path):
     with pytest.raises(InputError) as excinfo:
         read_bytes(str(big))
     assert excinfo.value.reason.startswith("file too large (52,428,801 bytes; limit 50.0 MiB")
+
+
+# --------------------------------------------------------------------------- honest decoding
+
+ARTICLE = ("The minister spoke on Tuesday.\n"
+           "“We will rebuild the embankment,” said Mara Voss. “The river will not win.”\n"
+           "Officials said the work would start in March.\n")
+
+
+def broken_utf8(text: str, line: int) -> bytes:
+    """``text`` as UTF-8 with two stray bytes (a cut-off character, a lone continuation byte)
+    at the start of ``line`` (1-based)."""
+    lines = text.encode("utf-8").split(b"\n")
+    lines[line - 1] = b"\xe2\x80 \x9d" + lines[line - 1]
+    return b"\n".join(lines)
+
+
+def test_utf8_with_a_few_bad_bytes_keeps_its_curly_quotes(tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_bytes(broken_utf8(ARTICLE, 3))
+    proc = verifier("quotes", "--format", "json", path)
+    assert proc.returncode == 0
+    assert one_line(proc.stderr) == (f"verifier: warning: {path}: 2 invalid UTF-8 sequences "
+                                     "replaced with \ufffd (the first on line 3)")
+    quotes = json.loads(proc.stdout)["quotes"]
+    assert [q["text"] for q in quotes] == ["We will rebuild the embankment,", "The river will not win."]
+    assert all(q["speaker"] == "Mara Voss" for q in quotes)
+    text = path.read_bytes().decode("utf-8", "replace")
+    assert [text[q["start"] - 1] + text[q["end"]] for q in quotes] == ["“”", "“”"]
+    assert "â€" not in proc.stdout
+
+
+def test_a_source_with_a_few_bad_bytes_is_stored_with_its_curly_quotes(tmp_path):
+    path = tmp_path / "speech.md"
+    path.write_bytes(b"---\nspeaker: Mara Voss\n---\n" + broken_utf8("“We will rebuild,” she said.\n", 1))
+    db = tmp_path / "a.db"
+    proc = verifier("archive", "add", "--db", db, path)
+    assert proc.returncode == 0, proc.stderr
+    assert f"verifier: warning: {path}: 2 invalid UTF-8 sequences replaced" in proc.stderr
+    assert "(the first on line 4)" in proc.stderr
+    [text] = [row[0] for row in sqlite3.connect(db).execute("SELECT text FROM segments")]
+    assert "“We will rebuild,”" in text and "â€" not in text
+
+
+def test_a_legacy_code_page_is_still_read_as_one(tmp_path):
+    from verifier.article.load import load_article
+
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes("“Ça ira,” said the café owner. “Très bien.”\n".encode("cp1252"))
+    article = load_article(str(path))
+    assert article.text.startswith("“Ça ira,” said the café owner.")
+
+
+def test_one_stray_byte_in_ascii_text_is_a_code_page_not_a_replacement(tmp_path, capsys):
+    from verifier.article.load import load_article
+
+    path = tmp_path / "one.txt"
+    path.write_bytes(b"It\x92s late, he said.\n")
+    assert load_article(str(path)).text == "It’s late, he said.\n"
+    assert capsys.readouterr().err == ""
+
+
+def test_lenient_decoding_counts_sequences_not_the_files_own_replacement_characters():
+    from verifier.decoding import lenient_utf8
+
+    data = "“a” \ufffd “b” “c”\r\nnext\rthird ".encode("utf-8") + b"\xff"
+    assert lenient_utf8(data, "x") == "“a” \ufffd “b” “c”\r\nnext\rthird \ufffd"
+    assert lenient_utf8("“valid”".encode("utf-8"), "x") is None

@@ -1,8 +1,8 @@
 """Articles: read a file (text, Markdown, HTML) into plain text with a map back to the original.
 
-Owns the ``Article`` model and everything before conversion: reading (regular files only, size cap,
-standard input),
-decoding (BOMs, UTF-16 without a BOM, strict UTF-8, legacy single-byte encodings through
+Owns the ``Article`` model and everything before conversion: reading (regular files only, size
+cap, standard input), decoding (BOMs, UTF-16 without a BOM, UTF-8, UTF-8 with a few bad bytes
+replaced and a warning (``verifier.decoding``), else legacy single-byte encodings through
 charset-normalizer with cp1252 preferred for Western text) and format detection (``--format``,
 the file extension, else sniffing for HTML). Plain text is the decoded file with universal
 newlines, exactly as ``Path.read_text`` gives it; Markdown goes to ``verifier.article.markdown`` and
@@ -20,6 +20,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from verifier.decoding import lenient_utf8
 from verifier.errors import InputError
 from verifier.inputs import open_regular
 from verifier.article.html import html_to_text
@@ -287,10 +288,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _decode_unmarked(data: bytes, path: str) -> str:
+    """UTF-8; UTF-8 with a few bad bytes replaced (and a warning); else a legacy encoding."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return _decode_legacy(data, path)
+        text = lenient_utf8(data, path)
+        return text if text is not None else _decode_legacy(data, path)
 
 
 def _decode_legacy(data: bytes, path: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from verifier import textnorm
+from verifier.decoding import lenient_utf8
 from verifier.errors import InputError, VerifierError
 from verifier.inputs import open_regular
 
@@ -156,7 +157,8 @@ def detect_format(path: str, fmt: str | None = None) -> str:
 
 
 def decode_text(data: bytes, path: str) -> str:
-    """Text from bytes: BOMs, UTF-8, then a detected legacy encoding; newlines made ``\\n``."""
+    """Text from bytes: BOMs, UTF-8, UTF-8 with a few bad bytes replaced (and a warning), then a
+    detected legacy encoding; newlines made ``\\n``."""
     text = _decode_bom(data)
     if text is None:
         if b"\x00" in data[:4096]:
@@ -164,7 +166,8 @@ def decode_text(data: bytes, path: str) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = _decode_guess(data, path)
+            text = lenient_utf8(data, path)
+            text = text if text is not None else _decode_guess(data, path)
     if _looks_binary(text):
         raise InputError(path, "binary file, not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
