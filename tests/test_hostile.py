@@ -188,3 +188,86 @@ def test_lenient_decoding_counts_sequences_not_the_files_own_replacement_charact
     data = "“a” \ufffd “b” “c”\r\nnext\rthird ".encode("utf-8") + b"\xff"
     assert lenient_utf8(data, "x") == "“a” \ufffd “b” “c”\r\nnext\rthird \ufffd"
     assert lenient_utf8("“valid”".encode("utf-8"), "x") is None
+
+
+# --------------------------------------------------------------------------- structured sources
+
+def alias_bomb(levels: int = 9) -> str:
+    """A "billion laughs": each level a list of nine aliases of the one before (9**9 strings)."""
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{n}: &a{n} [{','.join([f'*a{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return "---\n" + "\n".join(lines) + "\n---\nWe will rebuild the embankment.\n"
+
+
+def peak_rss_mb(*args) -> tuple[subprocess.CompletedProcess, float]:
+    """Run the CLI in a child of a fresh interpreter and return its peak RSS in MB (Linux
+    reports ru_maxrss in KiB), so that nothing this test process ran before counts."""
+    probe = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True, "
+             "text=True, timeout=60); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+             "sys.stderr.write(p.stderr); sys.exit(p.returncode)")
+    proc = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "verifier", *map(str, args)],
+                          capture_output=True, text=True, timeout=90)
+    return proc, int(proc.stdout.split()[-1]) / 1024
+
+
+def test_an_alias_bomb_in_front_matter_is_refused_quickly_in_little_memory(tmp_path):
+    path = tmp_path / "bomb.md"
+    path.write_text(alias_bomb(), encoding="utf-8")
+    assert len(path.read_bytes()) < 500
+    started = time.monotonic()
+    proc, rss = peak_rss_mb("archive", "add", "--db", tmp_path / "a.db", path)
+    assert time.monotonic() - started < 5   # two interpreter starts; the refusal itself:
+    assert proc.returncode == 2
+    assert f"{path}: front matter: aliases (*name) are not allowed (line 3)" in proc.stderr
+    assert rss < 100
+
+
+def test_the_alias_refusal_itself_takes_well_under_a_second():
+    from verifier.archive.sources import parse_source
+    from verifier.errors import InputError
+
+    started = time.monotonic()
+    with pytest.raises(InputError, match="aliases"):
+        parse_source(alias_bomb(12).encode(), "bomb.md", "md", {})
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("front_matter, reason", [
+    ("x: " + "[" * 500 + "]" * 500, "front matter: nested too deeply (line 2)"),
+    ("title: x\nnotes: |\n" + "  word word word\n" * 6000, "front matter: longer than 65,536 characters"),
+    ("date: 2024-02-30\nviews: 3", "front matter: day is out of range for month"),
+    ("base: &b {k: 1}\nother:\n  <<: *b", "front matter: aliases (*name) are not allowed (line 4)"),
+])
+def test_front_matter_that_yaml_would_blow_up_on_is_one_line(front_matter, reason):
+    from verifier.archive.sources import parse_source
+    from verifier.errors import InputError
+
+    with pytest.raises(InputError) as excinfo:
+        parse_source(f"---\n{front_matter}\n---\nWe will rebuild.\n".encode(), "s.md", "md", {})
+    assert excinfo.value.reason == reason
+
+
+def test_front_matter_with_anchors_but_no_aliases_and_nesting_still_reads():
+    from verifier.archive.sources import parse_source
+
+    doc = parse_source(b"---\nspeaker: &s Mara Voss\ntags: [a, {b: [1, 2]}]\n---\nWe will rebuild.\n",
+                       "s.md", "md", {})
+    assert doc.speaker == "Mara Voss" and doc.metadata["tags"] == ["a", {"b": [1, 2]}]
+
+
+def test_json_nested_too_deep_is_refused_before_parsing(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text('{"segments": [{"text": "Hello [{", "x": ' + "[" * 200_000 + "]" * 200_000 + "}]}")
+    proc = verifier("archive", "add", "--db", tmp_path / "a.db", path)
+    assert proc.returncode == 2
+    assert f"{path}: JSON: nested more than 20 deep (line 1)" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_json_brackets_inside_strings_do_not_count_as_nesting():
+    from verifier.archive.sources import parse_source
+
+    text = "We [[[[[[ {{{{{{ " * 10 + 'win \\" [[[['
+    doc = parse_source(json.dumps({"segments": [{"text": text, "speaker": "Mara Voss"}]}).encode(),
+                       "t.json", "json", {})
+    assert doc.segments[0].text == " ".join(text.split())

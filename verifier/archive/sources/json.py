@@ -6,6 +6,7 @@ optionally ``"speaker"``, ``"start"``/``"end"`` (seconds or timecodes) and Whisp
 ``"words"`` ([{word, start}, ...]) kept as per-word cues. A change of speaker starts a new turn;
 diarisation labels such as "SPEAKER_01" or "unknown" name nobody, but a change between them
 still starts one. A document in which nobody is named and all is one turn gets no turns.
+Nesting deeper than ``MAX_DEPTH`` is refused before parsing; the size cap is the sources' own.
 """
 from __future__ import annotations
 
@@ -18,9 +19,14 @@ from verifier.archive.sources.document import Document, SegmentBuilder, apply_me
 _UNNAMED_RE = re.compile(r"(?i)(?:speaker|spk|unknown)[ _-]?\d*|\?+|unknown")
 
 
+MAX_DEPTH = 20   # nesting deeper than this (a transcript needs about four levels) is refused
+
+
 def parse_json(data: bytes, path: str) -> Document:
+    text = decode_text(data, path)
+    _check_depth(text, path)
     try:
-        obj = json.loads(decode_text(data, path))
+        obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(path, f"not valid JSON ({exc.msg}, line {exc.lineno})") from None
     meta = {}
@@ -32,6 +38,26 @@ def parse_json(data: bytes, path: str) -> Document:
     doc = _segments_document(obj, path)
     apply_metadata(doc, meta, path, "JSON")
     return doc
+
+
+_BRACKETS_RE = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
+
+
+def _check_depth(text: str, path: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before parsing (strings skipped), so that no
+    structure is built or copied; unbalanced brackets are left to the parser to report."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for m in _BRACKETS_RE.finditer(text):
+        mark = m.group()
+        if mark in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, m.start()) + 1
+                raise InputError(path, f"JSON: nested more than {MAX_DEPTH} deep (line {line})")
+        elif mark in "]}":
+            depth -= 1
 
 
 def _segments_document(items: list, path: str) -> Document:

@@ -1,8 +1,8 @@
 """Plain-text and Markdown sources (``txt``, ``md``): speeches, statements and transcripts.
 
-Reads an optional YAML front matter block (``---`` ... ``---``) into document metadata, turns a
-Markdown body into plain text (headings kept in the text but not indexed, the first one a default
-title), and cuts the text into segments: one per paragraph (long paragraphs cut at sentence ends,
+Reads an optional YAML front matter block (``---`` ... ``---``; no aliases, size and depth capped)
+into document metadata, turns a Markdown body into plain text (headings kept in the text but not
+indexed, the first one a default title), and cuts the text into segments: one per paragraph (long paragraphs cut at sentence ends,
 or every ``CHUNK_WORDS`` words), within speaker turns when the text reads as a transcript
 (``NAME:`` or ``Name (role):`` labels, which ``parse_label`` tells from "Note:"-style headers).
 """
@@ -63,15 +63,49 @@ def _load_yaml(block: str, path: str):
     simple = _simple_front_matter(block)
     if simple is not None:
         return simple
+    if len(block) > MAX_FRONT_MATTER_CHARS:
+        raise InputError(path, f"front matter: longer than {MAX_FRONT_MATTER_CHARS:,} characters")
     import yaml
 
     try:
-        return yaml.safe_load(block)
+        return yaml.load(block, Loader=_bounded_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or one_line(exc)
         raise InputError(path, f"front matter: {problem}{where}") from None
+    except (ValueError, TypeError, OverflowError) as exc:   # e.g. a date such as 2024-02-30
+        raise InputError(path, f"front matter: {one_line(exc)}") from None
+
+
+MAX_FRONT_MATTER_CHARS = 65536   # YAML front matter longer than this is refused unread
+MAX_FRONT_MATTER_DEPTH = 20      # and so is nesting deeper than this
+
+
+@functools.cache
+def _bounded_loader():
+    """A SafeLoader that cannot explode: an alias (``*name``, the "billion laughs" of nested
+    aliases) or nesting deeper than MAX_FRONT_MATTER_DEPTH stops it while composing, before
+    any object is built or copied."""
+    import yaml
+
+    class BoundedLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
+                                                  self.peek_event().start_mark)
+            if self.depth >= MAX_FRONT_MATTER_DEPTH:
+                raise yaml.composer.ComposerError(None, None, "nested too deeply",
+                                                  self.peek_event().start_mark)
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return BoundedLoader
 
 
 _FM_LINE = re.compile(r"([A-Za-z_][\w -]*?)[ \t]*:(?:[ \t]+(.*?))?[ \t]*")
