@@ -271,3 +271,35 @@ def test_json_brackets_inside_strings_do_not_count_as_nesting():
     doc = parse_source(json.dumps({"segments": [{"text": text, "speaker": "Mara Voss"}]}).encode(),
                        "t.json", "json", {})
     assert doc.segments[0].text == " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- messages, continued
+
+def test_a_subrip_parser_error_is_never_cut_mid_word(tmp_path):
+    path = tmp_path / "bad.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\n00:00:0x,000 --> "
+                    + "garbage " * 12 + "\nWorld\n", encoding="utf-8")
+    proc = verifier("archive", "add", "--db", tmp_path / "a.db", path)
+    assert proc.returncode == 2
+    [message] = [line for line in proc.stderr.splitlines() if "SubRip" in line]
+    reason = message.split("not a valid SubRip file (", 1)[1]
+    assert reason.endswith("…)")
+    import srt
+    with pytest.raises(srt.SRTParseError) as excinfo:
+        list(srt.parse(path.read_text(encoding="utf-8")))
+    full = " ".join(str(excinfo.value).split())
+    kept = reason[:-2]
+    assert kept and full.startswith(kept) and full[len(kept)] in " ,;:("
+
+
+@pytest.mark.parametrize("text, limit, expected", [
+    ("short enough", 20, "short enough"),
+    ("one two three four", 12, "one two…"),
+    ("one two, three", 9, "one two…"),
+    ("unbreakable", 6, "unbre…"),
+])
+def test_shorten_cuts_at_a_space(text, limit, expected):
+    from verifier.archive.sources.document import shorten
+
+    assert shorten(text, limit) == expected
+    assert len(shorten(text, limit)) <= limit

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from verifier.errors import InputError
-from verifier.archive.sources.document import Document, SegmentBuilder, decode_text, display_name, one_line, seconds
+from verifier.archive.sources.document import (Document, SegmentBuilder, decode_text, display_name,
+                                               one_line, seconds, shorten)
 from verifier.archive.sources.text import parse_label
 
 CAPTION_WORDS = 25      # close a segment at a sentence end once it has this many words
@@ -44,7 +45,7 @@ def parse_srt(data: bytes, path: str) -> Document:
     try:
         subs = list(srt.parse(text))
     except (srt.SRTParseError, ValueError) as exc:
-        raise InputError(path, f"not a valid SubRip file ({one_line(exc)[:80]})") from None
+        raise InputError(path, f"not a valid SubRip file ({one_line(exc, 80)})") from None
     _check_leftovers(subs, path)
     cues = [Cue(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in subs]
     return caption_document(_valid_cues(cues, path, "SubRip"), "srt")
@@ -55,7 +56,7 @@ def _check_leftovers(subs, path: str) -> None:
     for sub in subs:
         junk = re.search(r"\n[ \t]*\n[ \t]*(\S[^\n]*)|^[^\n]*-->[^\n]*$", sub.content, re.M)
         if junk:
-            line = (junk.group(1) or junk.group()).strip()[:40]
+            line = shorten((junk.group(1) or junk.group()).strip(), 40)
             raise InputError(path, f"not a valid SubRip file (after cue {sub.index}: cannot read {line!r})")
 
 
@@ -69,7 +70,7 @@ def parse_vtt(data: bytes, path: str) -> Document:
         cues = [Cue(seconds(c.start, path, "cue"), seconds(c.end, path, "cue"),
                     html.unescape(c.text), c.voice) for c in captions]
     except (MalformedFileError, ValueError, AttributeError) as exc:
-        raise InputError(path, f"not a valid WebVTT file ({one_line(exc)[:80]})") from None
+        raise InputError(path, f"not a valid WebVTT file ({one_line(exc, 80)})") from None
     return caption_document(_valid_cues(cues, path, "WebVTT"), "vtt")
 
 

@@ -255,10 +255,18 @@ def _unique(items) -> list:
     return list(dict.fromkeys(items))
 
 
-def one_line(exc: BaseException) -> str:
-    """An exception's message on one line, at most 200 characters."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:200]
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception's message on one line, at most ``limit`` characters, never cut mid-word."""
+    return shorten(" ".join(str(exc).split()) or type(exc).__name__, limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` if it fits in ``limit`` characters, else cut at the last space before that with
+    "…" (a single word longer than the limit is cut)."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[:cut if cut > 0 else limit - 1].rstrip(" ,;:(") + "…"
 
 
 # ----------------------------------------------------------------------------- metadata
