@@ -31,3 +31,13 @@ def archive_location(request, tmp_path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "archive.db")
     return request.getfixturevalue("pg_url")
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def location_for(request, directory: Path) -> str:
+    """A new archive's location on the backend ``request.param`` names (module fixtures)."""
+    if request.param == "sqlite":
+        return str(directory / "archive.db")
+    return request.getfixturevalue("pg_server").new_database()

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import BACKENDS, location_for
 
 from verifier.archive.store import Archive
 from verifier.verify.check import check_article, check_quote, fails, quote_record
@@ -16,10 +17,10 @@ from verifier.verify.occasion import occasion_around
 DATA = Path(__file__).parent / "data" / "check"
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory):
-    db = tmp_path_factory.mktemp("archive") / "a.db"
-    arc = Archive.open(db, create=True)
+@pytest.fixture(scope="module", params=BACKENDS)
+def archive(request, tmp_path_factory):
+    """The check fixtures' archive, on each backend."""
+    arc = Archive.open(location_for(request, tmp_path_factory.mktemp("archive")), create=True)
     arc.add_file(str(DATA / "briefing.txt"))
     arc.add_file(str(DATA / "rollup.srt"), date="2025-04-03", title="Evening news")
     return arc

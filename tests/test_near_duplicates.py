@@ -6,6 +6,7 @@ import random
 import re
 
 import pytest
+from conftest import BACKENDS, location_for
 
 from verifier.archive.store import Archive
 from verifier.quotes.extract import Quote
@@ -25,8 +26,8 @@ def paragraph(rng: random.Random, topic: str) -> str:
 TOPICS = WORDS[300:310]
 
 
-@pytest.fixture(scope="module")
-def crowded(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def crowded(request, tmp_path_factory):
     """40 copies of a 30-paragraph speech, every copy but the first with 3% of its words changed."""
     rng = random.Random(5)
     original = [paragraph(rng, TOPICS[i % len(TOPICS)]) for i in range(30)]
@@ -37,7 +38,7 @@ def crowded(tmp_path_factory):
         (folder / f"copy{n:02d}.md").write_text(f"---\ntitle: Speech, copy {n}\nspeaker: Mara Voss\n"
                                                 f"date: 2025-03-{1 + n % 28:02d}\n---\n\n" + "\n\n".join(paras),
                                                 encoding="utf-8")
-    archive = Archive.open(folder / "archive.db", create=True)
+    archive = Archive.open(location_for(request, folder), create=True)
     archive.add_paths([str(folder)])
     yield archive, original
     archive.close()

@@ -5,6 +5,7 @@ does to the verdict and to the JSON and text views."""
 import math
 
 import pytest
+from conftest import BACKENDS, location_for
 
 from verifier.archive.store import Archive
 from verifier.quotes.extract import Quote
@@ -38,12 +39,13 @@ TOMAS REIK: The harbour fees will be frozen until the new terminal opens in the 
 """
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def archive(request, tmp_path_factory):
+    """The provenance fixtures' archive, on each backend."""
     d = tmp_path_factory.mktemp("prov")
     (d / "briefing.md").write_text(BRIEFING, encoding="utf-8")
     (d / "council.md").write_text(COUNCIL, encoding="utf-8")
-    arc = Archive.open(d / "a.db", create=True)
+    arc = Archive.open(location_for(request, d), create=True)
     for name in ("briefing.md", "council.md"):
         arc.add_file(str(d / name))
     return arc

@@ -70,6 +70,56 @@ def fts_phrases(query: str) -> list[str]:
     return [m.group(1).replace('""', '"') for m in _QUERY_TOKEN.finditer(query) if m.group(1) is not None]
 
 
+def fts_tree(query: str):
+    """The shape of an FTS5 query of quoted strings, AND, OR and parentheses (AND binds tighter):
+    ``("phrase", i)`` for the i-th quoted string, ``("and", [...])``, ``("or", [...])``."""
+    tokens = [m.group(2) or "P" for m in _QUERY_TOKEN.finditer(query)]
+    pos, phrase = 0, 0
+
+    def expr():
+        nonlocal pos
+        items = [term()]
+        while pos < len(tokens) and tokens[pos] == "OR":
+            pos += 1
+            items.append(term())
+        return items[0] if len(items) == 1 else ("or", items)
+
+    def term():
+        nonlocal pos
+        items = [factor()]
+        while pos < len(tokens) and tokens[pos] == "AND":
+            pos += 1
+            items.append(factor())
+        return items[0] if len(items) == 1 else ("and", items)
+
+    def factor():
+        nonlocal pos, phrase
+        if pos < len(tokens) and tokens[pos] == "(":
+            pos += 1
+            node = expr()
+            pos += 1   # ")"
+            return node
+        pos += 1
+        phrase += 1
+        return ("phrase", phrase - 1)
+
+    return expr()
+
+
+def matching_phrases(node, counts: list[int]) -> list[int] | None:
+    """The phrases that count towards a row's rank, given each phrase's count in the row: FTS5
+    counts a phrase only where the part of the query it is in matches (an AND all of whose
+    phrases are there, any matching side of an OR). None if the node does not match."""
+    kind, arg = node
+    if kind == "phrase":
+        return [arg] if counts[arg] else None
+    found = [matching_phrases(child, counts) for child in arg]
+    if kind == "and":
+        return None if any(f is None for f in found) else [i for f in found for i in f]
+    hits = [i for f in found if f is not None for i in f]
+    return hits if any(f is not None for f in found) else None
+
+
 def tsquery(query: str, stemmer: Stemmer) -> str:
     """The ``tsquery`` literal of an FTS5 query made of quoted strings, AND, OR and parentheses
     (what retrieval builds): a string is its terms in sequence (``<->``); a string without terms

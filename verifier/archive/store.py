@@ -98,6 +98,7 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
         self.path = path
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
+        self.backend = "sqlite"
         self._batch_started: float | None = None   # set while add_paths groups documents (ingest)
         self._counts: dict[str, int] = {}  # how many segments match a query word (RetrievalMixin._count)
         self._counts_version: tuple[int, int] | None = None
@@ -517,7 +518,7 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
         return {"documents": documents, "segments": segments, "words": words,
                 "speakers": speakers, "without_speaker": unattributed, "kinds": kinds, "formats": formats,
                 "first_date": first, "last_date": last, "bytes": size, "path": self.path,
-                "schema_version": SCHEMA_VERSION, "fts_tokenize": FTS_TOKENIZE}
+                "schema_version": SCHEMA_VERSION, "fts_tokenize": FTS_TOKENIZE, "backend": "sqlite"}
 
     def without_speaker(self, ids: list[str] | None = None) -> list[str]:
         """Ids of the documents (of ``ids``, or all) in which no segment names its speaker."""

@@ -15,7 +15,7 @@ import math
 from verifier import textnorm
 from verifier.archive.retrieval import (COMMON_DF, DOCUMENT_FIELDS, _passage, _window_passage,
                                         speaker_clause)
-from verifier.archive.stems import fts_phrases, tsquery
+from verifier.archive.stems import fts_phrases, fts_tree, matching_phrases, tsquery
 from verifier.errors import VerifierError
 
 BM25_K1, BM25_B = 1.2, 0.75
@@ -63,16 +63,20 @@ class PgQueriesMixin:
             f" ORDER BY s.id LIMIT %s", (tsquery(query, self.stemmer), *args, RANK_ROW_CAP + 1))
         if len(rows) > RANK_ROW_CAP:
             return [(r["id"], 0.0) for r in rows[:k]]
-        scored = [(r["id"], self._bm25(query, r)) for r in rows]
+        tree = fts_tree(query)
+        scored = [(r["id"], self._bm25(query, tree, r)) for r in rows]
         scored.sort(key=lambda r: (-r[1], r[0]))
         return scored[:k]
 
-    def _bm25(self, query: str, row: dict) -> float:
+    def _bm25(self, query: str, tree, row: dict) -> float:
+        """FTS5's bm25 of a row: over the phrases of the parts of the query that match in it."""
         positions = _positions(row["tsv"])
         n_rows, avg = self._index_totals()
+        stats = self._phrase_stats(query)
+        counts = [_phrase_count(terms, positions) for terms, _ in stats]
         score = 0.0
-        for terms, hits in self._phrase_stats(query):
-            tf = _phrase_count(terms, positions)
+        for i in matching_phrases(tree, counts) or ():
+            (terms, hits), tf = stats[i], counts[i]
             idf = math.log((n_rows - hits + 0.5) / (hits + 0.5))
             idf = idf if idf > 0 else 1e-6
             score += idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * row["terms"] / avg))

@@ -26,12 +26,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
 import threading
 from urllib.parse import urlsplit, urlunsplit
 
-from verifier.archive.ingest import SegmentRows, _preparer, index_texts, prepare_file, segment_rows, unpack
+from verifier.archive.ingest import (SegmentRows, _preparer, fts_text, index_texts, prepare_file, segment_rows,
+                                     unpack)
 from verifier.archive.postgres.queries import PgQueriesMixin, pg_clause
 from verifier.archive.retrieval import RetrievalMixin, speaker_clause
 from verifier.archive.sources import Document, check_overrides, iter_source_files
@@ -40,7 +42,7 @@ from verifier.errors import InputError, VerifierError
 
 SCHEMA_VERSION = 1
 POOL_MAX = int(os.environ.get("VERIFIER_PG_POOL", "10") or 10)   # connections per server, per process
-CONNECT_TIMEOUT_S = 10
+CONNECT_TIMEOUT_S = int(os.environ.get("VERIFIER_PG_CONNECT_TIMEOUT", "10") or 10)
 URL_PREFIXES = ("postgresql://", "postgres://")
 
 _SCHEMA = [
@@ -62,12 +64,25 @@ _SCHEMA = [
     "CREATE INDEX IF NOT EXISTS segments_tsv ON segments USING gin (tsv)",
     "CREATE TABLE IF NOT EXISTS term_df (term text PRIMARY KEY, doc integer NOT NULL)",
     "INSERT INTO meta (key, value) VALUES ('format', 'verifier-archive'), ('changes', '0'),"
-    " ('fts_tokenize', 'porter unicode61 remove_diacritics 2') ON CONFLICT DO NOTHING",
+    " ('fts_tokenize', 'porter unicode61 remove_diacritics 2'), ('fts_text_version', '1') ON CONFLICT DO NOTHING",
 ]
 MIGRATIONS: dict = {}   # version -> list of SQL statements migrating from version - 1
 
 _pools: dict[str, object] = {}
 _pools_lock = threading.Lock()
+_inherited: list = []   # a forked child's copies of its parent's pools: kept, never used or closed
+
+
+def _forget_pools_after_fork() -> None:
+    """A forked process (the batch checker's workers) opens its own connections: the pools it
+    inherited have no threads left, and closing their connections would end the parent's sessions."""
+    global _pools_lock
+    _inherited.extend(_pools.values())
+    _pools.clear()
+    _pools_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pools_after_fork)
 
 
 def is_url(location: str | os.PathLike | None) -> bool:
@@ -84,12 +99,20 @@ def display_url(url: str) -> str:
 
 
 def _pool(url: str):
+    """This process's pool for ``url``, made on first use after one direct connection, so that an
+    unreachable server is told at once with the driver's own reason."""
     try:
+        import psycopg
         from psycopg_pool import ConnectionPool
     except ImportError:
         raise VerifierError("a PostgreSQL archive needs psycopg: pip install 'verifier[postgres]'") from None
+    logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())   # its retries are not the user's
     with _pools_lock:
         if url not in _pools:
+            try:
+                psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
+            except psycopg.Error as exc:
+                raise VerifierError(f"{display_url(url)}: cannot connect to the archive ({_reason(exc)})") from None
             _pools[url] = ConnectionPool(url, min_size=0, max_size=POOL_MAX, open=True, timeout=CONNECT_TIMEOUT_S,
                                          kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S})
         return _pools[url]
@@ -136,6 +159,32 @@ class PgArchive(PgQueriesMixin, RetrievalMixin):
                 raise VerifierError(f"{self.path}: not a verifier archive (a database of another kind)")
             self._create_schema()
         self._migrate()
+        self._check_index_rules()
+
+    def _check_index_rules(self) -> None:
+        """Re-index every segment when the rules for what the index holds changed (as SQLite)."""
+        from verifier.archive import store
+
+        if self.meta("fts_text_version") == store.FTS_TEXT_VERSION:
+            return
+        with self._transaction():
+            self.conn.execute("LOCK TABLE segments IN EXCLUSIVE MODE")
+            if self.meta("fts_text_version") != store.FTS_TEXT_VERSION:
+                self._rebuild_index(store.FTS_TEXT_VERSION)
+
+    def _rebuild_index(self, version: str) -> None:
+        rows = self._rows("SELECT id, text FROM segments ORDER BY id")
+        for i in range(0, len(rows), 5000):
+            batch = rows[i:i + 5000]
+            terms = self.stemmer.terms([fts_text(r["text"]) for r in batch])
+            self.conn.cursor().executemany("UPDATE segments SET terms = %s, tsv = %s::tsvector WHERE id = %s",
+                                           [(len(t), tsvector(t), r["id"]) for r, t in zip(batch, terms)])
+        self.conn.execute("DELETE FROM term_df")
+        self.conn.execute("INSERT INTO term_df (term, doc) SELECT u.lexeme, count(*) FROM segments s,"
+                          " unnest(s.tsv) u GROUP BY 1")
+        self.conn.execute("INSERT INTO meta (key, value) VALUES ('fts_text_version', %s) ON CONFLICT (key)"
+                          " DO UPDATE SET value = EXCLUDED.value", (version,))
+        self.conn.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'changes'")
 
     def _create_schema(self) -> None:
         with self._transaction():
@@ -439,6 +488,13 @@ def _df(terms: list[list[str]]) -> dict[str, int]:
         for t in set(seg_terms):
             counts[t] = counts.get(t, 0) + 1
     return counts
+
+
+def _reason(exc: BaseException) -> str:
+    """What a connection error says went wrong ("Connection refused", "password authentication
+    failed for user ..."), without the driver's hints."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0].rsplit("failed: ", 1)[-1] if lines else type(exc).__name__
 
 
 def _one_line(exc: BaseException) -> str:
