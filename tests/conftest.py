@@ -1,4 +1,4 @@
-"""Shared fixtures: a throwaway PostgreSQL server for the whole session (tests/pgserver.py), and
+"""Shared fixtures: a throwaway PostgreSQL server for the whole session (tests/pg_throwaway.py), and
 ``archive_location``, parametrized over both backends, for the tests that must hold on each."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 @pytest.fixture(scope="session")
 def pg_server():
-    from pgserver import Server
+    from pg_throwaway import Server
 
     server = Server()
     yield server

@@ -1,6 +1,6 @@
 """The archive on PostgreSQL (#15): the same answers as SQLite, through the CLI too, under
 concurrent writers and readers, and copied between the backends. A real throwaway server
-(tests/pgserver.py); the archive, check and provenance suites also run on it (``archive``
+(tests/pg_throwaway.py); the archive, check and provenance suites also run on it (``archive``
 fixtures parametrized over both backends in tests/test_archive.py, test_check.py, ...)."""
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
 """A throwaway PostgreSQL server for the tests and benchmarks: ``initdb`` + ``pg_ctl`` in a
 temporary directory, on a free loopback port, as an unprivileged user (PostgreSQL refuses to run
 as root; when the tests run as root, the server runs as ``nobody``). fsync is off: the data is
-thrown away. Needs Debian's ``postgresql`` package (``.ci/run`` installs it when it is missing).
+thrown away. The server programs: the system's, or those of the ``pgserver`` wheel.
 """
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import shutil
 import socket
@@ -16,13 +17,21 @@ from pathlib import Path
 
 
 def _bindir() -> Path:
-    for candidate in [os.environ.get("PG_BINDIR")] + sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if candidate and (Path(candidate) / "initdb").exists():
-            return Path(candidate)
+    """Where initdb and pg_ctl are: $PG_BINDIR, the system's PostgreSQL (Debian's package), or the
+    server programs that the ``pgserver`` wheel (in the test extra) carries, so that the tests need
+    nothing but Python."""
+    candidates = [os.environ.get("PG_BINDIR")] + sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     found = shutil.which("initdb")
     if found:
-        return Path(found).resolve().parent
-    raise RuntimeError("PostgreSQL's server programs (initdb, pg_ctl) are not installed: apt-get install postgresql")
+        candidates.append(str(Path(found).resolve().parent))
+    spec = importlib.util.find_spec("pgserver")   # located, not imported
+    if spec and spec.origin:
+        candidates.append(str(Path(spec.origin).parent / "pginstall" / "bin"))
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "initdb").exists():
+            return Path(candidate)
+    raise RuntimeError("PostgreSQL's server programs (initdb, pg_ctl) are not installed: "
+                       "pip install -e '.[test]' or apt-get install postgresql")
 
 
 def _free_port() -> int:
