@@ -2,6 +2,7 @@
 
     python benchmarks/bench_archive.py --words 1000000,10000000
     python benchmarks/bench_archive.py --real [DIR]     # the 74 real transcripts (shared/data/real-checks)
+    python benchmarks/bench_archive.py --backend postgresql [--pg-url URL]   # PostgreSQL beside SQLite
 
 For each size it writes transcript files (speaker turns, paragraphs) into a temporary directory,
 ingests them with ``Archive.add_paths`` (read, decode, parse, store with segments and index;
@@ -34,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.evaldata import shared_data  # noqa: E402
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import backends  # noqa: E402
 from verifier import textnorm  # noqa: E402
 from verifier.archive.store import FTS_TOKENIZE, Archive  # noqa: E402
 from verifier.archive.sources import iter_source_files, read_source  # noqa: E402
@@ -195,14 +198,53 @@ def run(total_words: int, args) -> None:
         print(f"archive size: {os.path.getsize(tmp / f'archive{args.rounds - 1}.db') / 1e6:.0f} MB; "
               f"raw FTS5 table: {os.path.getsize(tmp / 'raw0.db') / 1e6:.0f} MB")
         queries = draw_queries(archive, args.queries, random.Random(args.seed))
-        for name, fn in (("candidates", lambda q: archive.candidates(q, limit=20)),
-                         ("search", lambda q: archive.search(q, limit=10))):
-            fn(queries[0][0])
-            times, top1, top20 = time_queries(fn, queries)
-            print(f"{name:10}: median {statistics.median(times):.2f} ms, p95 {percentile(times, 0.95):.2f} ms, "
-                  f"max {max(times):.2f} ms over {len(times)} queries (target < 20 ms); "
-                  f"source segment first {top1:.0%}, in results {top20:.0%}")
+        time_candidates(archive, queries, "sqlite")
+        if args.backend == "postgresql":
+            run_postgres(tmp / "src", words, rate, archive, queries, args)
         archive.close()
+
+
+def time_candidates(archive, queries, label: str) -> None:
+    for name, fn in (("candidates", lambda q: archive.candidates(q, limit=20)),
+                     ("search", lambda q: archive.search(q, limit=10))):
+        fn(queries[0][0])
+        times, top1, top20 = time_queries(fn, queries)
+        print(f"{label:10} {name:10}: median {statistics.median(times):.2f} ms, p95 {percentile(times, 0.95):.2f} ms, "
+              f"max {max(times):.2f} ms over {len(times)} queries (target < 20 ms); "
+              f"source segment first {top1:.0%}, in results {top20:.0%}")
+
+
+def run_postgres(src: Path, words: int, sqlite_rate: float, sqlite_archive, queries, args) -> None:
+    """The same files into a new PostgreSQL database (one round), and the same queries, whose
+    answers are compared with SQLite's by (document, position)."""
+    from backends import postgres_databases
+
+    with postgres_databases(args) as new_database, Archive.open(new_database(), create=True) as pg:
+        start = time.perf_counter()
+        _, errors = pg.add_paths([str(src)])
+        rate = words / (time.perf_counter() - start)
+        assert not errors, errors
+        print(f"postgresql ingest: {rate:,.0f} words/s ({words / rate:.1f}s), {rate / sqlite_rate:.2f}x SQLite's "
+              f"{sqlite_rate:,.0f} words/s in this run; {pg.stats()['bytes'] / 1e6:.0f} MB")
+        pg_queries = [(q, {_id_at(pg, place) for place in places}) for q, places in
+                      [(q, {_place(sqlite_archive, i) for i in ids}) for q, ids in queries]]
+        time_candidates(pg, pg_queries, "postgresql")
+        same = sum(_places(sqlite_archive, q) == _places(pg, q) for q, _ in queries[:50])
+        print(f"postgresql answers: the same candidates as SQLite for {same} of {min(50, len(queries))} queries")
+
+
+def _place(archive, segment_id: int) -> tuple:
+    p = archive.segment(segment_id)
+    return p.document["id"], p.parts[0].position
+
+
+def _id_at(archive, place: tuple) -> int:
+    doc = archive.document(place[0])
+    return next(s["id"] for s in doc["segments"] if s["position"] == place[1])
+
+
+def _places(archive, query: str) -> list:
+    return [(p.document["id"], p.parts[0].position) for p in archive.candidates(query, limit=20)]
 
 
 def run_real(directory: Path, args) -> None:
@@ -236,6 +278,7 @@ def main() -> None:
     parser.add_argument("--real", type=Path, nargs="?", const=True, default=None, metavar="DIR",
                         help="time the ingest of real transcripts instead (default: the shared "
                              "real-checks/archive)")
+    backends.add_arguments(parser)
     args = parser.parse_args()
     if args.real is not None:
         real = shared_data("real-checks/archive") if args.real is True else args.real

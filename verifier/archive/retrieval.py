@@ -168,6 +168,7 @@ class RetrievalMixin:
         words = [w for w in all_words if w not in textnorm.STOPWORDS and (len(w) > 1 or w.isdigit())]
         if not words:
             return None if all_words else ""
+        self._prefetch_counts([fts_string(w) for w in words[:MAX_WORDS]])
         counts = [(self._count(fts_string(w)), i, w) for i, w in enumerate(words[:MAX_WORDS])]
         singles, rows = [], 0
         for n, _, word in sorted(c for c in counts if 0 < c[0] < COMMON_DF):
@@ -187,6 +188,10 @@ class RetrievalMixin:
                 self._counts.clear()
             self._counts[query] = self._count_uncached(query)
         return self._counts[query]
+
+    def _prefetch_counts(self, queries: list[str]) -> None:
+        """Count several queries at once, ahead of ``_count`` (a backend with round trips to a
+        server does; FTS5 in this process need not)."""
 
     def _count_uncached(self, query: str) -> int:
         """In how many segments ``query`` matches, counting no further than COMMON_DF."""

@@ -11,6 +11,7 @@ length and the archive's document frequencies (``term_df``), so both backends ra
 from __future__ import annotations
 
 import math
+import re
 
 from verifier import textnorm
 from verifier.archive.retrieval import (COMMON_DF, DOCUMENT_FIELDS, _passage, _window_passage,
@@ -48,6 +49,19 @@ class PgQueriesMixin:
         return self._value("SELECT count(*) FROM (SELECT 1 FROM segments WHERE tsv @@ %s::tsquery LIMIT %s) m",
                            (tsquery(query, self.stemmer), COMMON_DF))
 
+    def _prefetch_counts(self, queries: list[str]) -> None:
+        """The counts of the one-term words among ``queries``, in one round trip."""
+        single = {}
+        for query in queries:
+            if query not in self._counts:
+                terms = self.stemmer.word_terms(fts_phrases(query)[0]) if query.startswith('"') else []
+                if len(terms) == 1:
+                    single[query] = terms[0]
+        if single:
+            df = self._term_df(sorted(set(single.values())))
+            for query, term in single.items():
+                self._counts[query] = min(df.get(term, 0), COMMON_DF)
+
     def _term_df(self, terms: list[str]) -> dict[str, int]:
         return {r["term"]: r["doc"] for r in self._rows(
             "SELECT term, doc FROM term_df WHERE term = ANY(%s)", (list(terms),))}
@@ -58,19 +72,24 @@ class PgQueriesMixin:
         """The ``k`` best (segment id, bm25) for ``query``, as FTS5 ranks them; unranked (the
         first ``k`` by id) when more than RANK_ROW_CAP segments match."""
         clause, args = self._speaker(speaker)
-        rows = self._rows(
-            f"SELECT s.id, s.terms, s.tsv::text AS tsv FROM segments s WHERE s.tsv @@ %s::tsquery AND {clause}"
-            f" ORDER BY s.id LIMIT %s", (tsquery(query, self.stemmer), *args, RANK_ROW_CAP + 1))
+        wanted = sorted({t for terms, _ in self._phrase_stats(query) for t in terms})
+        # Only the query's terms, with their positions: marked (setweight) and kept (ts_filter)
+        # in C, five times faster than unnesting every segment's vector.
+        found = self._rows(
+            f"SELECT s.id, s.terms, ts_filter(setweight(s.tsv, 'A', %s), '{{a}}')::text AS hits FROM segments s"
+            f" WHERE s.tsv @@ %s::tsquery AND {clause} ORDER BY s.id LIMIT %s",
+            (wanted, tsquery(query, self.stemmer), *args, RANK_ROW_CAP + 1))
+        rows = {r["id"]: {"id": r["id"], "terms": r["terms"], "positions": _positions(r["hits"])} for r in found}
         if len(rows) > RANK_ROW_CAP:
-            return [(r["id"], 0.0) for r in rows[:k]]
+            return [(i, 0.0) for i in sorted(rows)[:k]]
         tree = fts_tree(query)
-        scored = [(r["id"], self._bm25(query, tree, r)) for r in rows]
+        scored = [(i, self._bm25(query, tree, row)) for i, row in rows.items()]
         scored.sort(key=lambda r: (-r[1], r[0]))
         return scored[:k]
 
     def _bm25(self, query: str, tree, row: dict) -> float:
         """FTS5's bm25 of a row: over the phrases of the parts of the query that match in it."""
-        positions = _positions(row["tsv"])
+        positions = row["positions"]
         n_rows, avg = self._index_totals()
         stats = self._phrase_stats(query)
         counts = [_phrase_count(terms, positions) for terms, _ in stats]
@@ -194,35 +213,13 @@ class PgQueriesMixin:
             return self._value("SELECT COALESCE(sum(segments), 0) FROM documents")
 
 
-def _positions(tsv: str) -> dict[str, list[int]]:
-    """Term -> positions, from a ``tsvector``'s text form (``'term':1,4 'other':2``)."""
-    out: dict[str, list[int]] = {}
-    i, n = 0, len(tsv)
-    while i < n:
-        if tsv[i] != "'":
-            i += 1
-            continue
-        j, chars = i + 1, []
-        while j < n:
-            if tsv[j] == "'" and j + 1 < n and tsv[j + 1] == "'":
-                chars.append("'")
-                j += 2
-            elif tsv[j] == "\\" and j + 1 < n:
-                chars.append(tsv[j + 1])
-                j += 2
-            elif tsv[j] == "'":
-                break
-            else:
-                chars.append(tsv[j])
-                j += 1
-        k = j + 1
-        if k < n and tsv[k] == ":":
-            end = tsv.find(" ", k)
-            end = n if end < 0 else end
-            out["".join(chars)] = [int(p.rstrip("ABCD")) for p in tsv[k + 1:end].split(",")]
-            k = end
-        i = k
-    return out
+_LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)':([0-9A-D,]+)")
+
+
+def _positions(text: str) -> dict[str, list[int]]:
+    """Term -> positions, from a ``tsvector``'s text form (``'term':1A,4A 'other':2A``)."""
+    return {re.sub(r"''|\\(.)", lambda m: m.group(1) or "'", lexeme): [int(p.rstrip("ABCD")) for p in pos.split(",")]
+            for lexeme, pos in _LEXEME.findall(text)}
 
 
 def _phrase_count(terms: list[str], positions: dict[str, list[int]]) -> int:
