@@ -2,6 +2,7 @@
 
     python benchmarks/bench_check.py [--words 1000000,10000000] [--quotes 200] [--naive-quotes 20]
                                      [--keep DIR] [--seed 7] [--profile K]
+    python benchmarks/bench_check.py --real --words 10000000 --backend postgresql [--pg-url URL]
 
 For each size it builds a synthetic archive with the text generator of ``bench_archive``
 (``write_corpus``, then ``Archive.add_paths``) in a temporary directory — or, with ``--keep DIR``,
@@ -17,6 +18,9 @@ The naive approach, timed in the same run on the first ``--naive-quotes`` of the
 ``rapidfuzz.fuzz.partial_ratio_alignment(quote, text)`` against the full text of every document
 (all read into memory once, before timing), keeping the best. Speed-up = naive median / indexed
 median. Targets (the issue): under 50 ms per quote at 10M words, and at least 100x the naive speed.
+``--backend postgresql``: the archive is then copied into a new PostgreSQL database (``archive
+copy``; a throwaway server unless ``--pg-url``) and the same quotes are checked there, their p95
+printed beside SQLite's (target: at most 2x) with how many verdicts agree.
 ``--profile K`` re-runs the K slowest quotes under cProfile and prints where the time goes.
 Not a pytest test.
 """
@@ -43,6 +47,8 @@ sys.path.insert(0, str(HERE))
 
 from bench_archive import TextGenerator, percentile, write_corpus  # noqa: E402  (puts the repo on sys.path)
 from rapidfuzz import fuzz  # noqa: E402
+
+import backends  # noqa: E402
 
 from benchmarks.evaldata import shared_data  # noqa: E402
 from verifier import textnorm  # noqa: E402
@@ -285,7 +291,7 @@ def run(total_words: int, args, matcher: SpeakerMatcher, vocab: list[str]) -> st
         archive = open_archive(total_words, args, Path(tmp))
         stats = archive.stats()
         print(f"archive: {stats.get('documents', 0):,} documents, {stats.get('segments', 0):,} segments, "
-              f"{stats.get('words', 0):,} words, {os.path.getsize(archive.path) / 1e6:.0f} MB")
+              f"{stats.get('words', 0):,} words, {stats.get('bytes', 0) / 1e6:.0f} MB")
         rng = random.Random(args.seed)
         quotes = draw_quotes(archive.conn, args.quotes + WARMUP, vocab, rng)
         warmup, quotes = quotes[:WARMUP], quotes[WARMUP:]
@@ -322,10 +328,36 @@ def run(total_words: int, args, matcher: SpeakerMatcher, vocab: list[str]) -> st
             naive_line = f", naive {n_med:.0f} ms, speed-up {speedup:.0f}x"
         print(f"target: < {TARGET_MS:.0f} ms per quote — median {'meets' if med < TARGET_MS else 'MISSES'} it, "
               f"p95 {'meets' if p95 < TARGET_MS else 'MISSES'} it")
+        if args.backend == "postgresql":
+            pg_line = run_postgres(archive, warmup, quotes, results, matcher, args)
+            naive_line += pg_line
         if args.profile:
             profile(results, args.profile, archive, matcher)
         archive.close()
     return f"SUMMARY {label} words: median {med:.1f} ms, p95 {p95:.1f} ms{naive_line}"
+
+
+def run_postgres(archive, warmup, quotes, sqlite_results, matcher, args) -> str:
+    """The same archive copied into a new PostgreSQL database (``archive copy``), and the same
+    quotes checked there: per-quote times beside SQLite's, and whether the verdicts agree."""
+    from backends import postgres_databases
+    from verifier.archive.copy import copy_archive
+
+    with postgres_databases(args) as new_database, Archive.open(new_database(), create=True) as pg:
+        start = time.perf_counter()
+        counts = copy_archive(archive, pg)
+        words = archive.stats()["words"]
+        elapsed = time.perf_counter() - start
+        print(f"\npostgresql: copied {counts['copied']:,} documents in {elapsed:.0f}s ({words / elapsed:,.0f} words/s)")
+        time_indexed(warmup, pg, matcher)
+        results = time_indexed(quotes, pg, matcher)
+        med, p95, top = stats_ms([r.ms for r in results])
+        s_med, s_p95, _ = stats_ms([r.ms for r in sqlite_results])
+        same = sum(a.verdict == b.verdict for a, b in zip(results, sqlite_results))
+        print(f"postgresql check_quote: median {med:.1f} ms, p95 {p95:.1f} ms, max {top:.1f} ms; SQLite in this run: "
+              f"median {s_med:.1f} ms, p95 {s_p95:.1f} ms; p95 ratio {p95 / s_p95:.2f} (target <= 2); "
+              f"the same verdict for {same} of {len(results)} quotes")
+    return f", postgresql median {med:.1f} ms, p95 {p95:.1f} ms ({p95 / s_p95:.2f}x)"
 
 
 def load() -> str:
@@ -344,6 +376,7 @@ def main() -> None:
     parser.add_argument("--real", type=Path, nargs="?", const=True, default=None, metavar="DIR",
                         help="archives of copies of real transcripts (default: the shared real-checks/archive), "
                              "each later copy with about 3%% of its words changed")
+    backends.add_arguments(parser)
     parser.add_argument("--profile", type=int, default=0, metavar="K",
                         help="cProfile the K slowest quotes of each size (default 0: no profile)")
     args = parser.parse_args()

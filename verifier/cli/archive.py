@@ -115,7 +115,7 @@ def _search_parser(commands) -> None:
     p.add_argument("text", nargs="+", metavar="TEXT", help="words to look for (e.g. a quote)")
     p.add_argument("--limit", type=_positive, default=10, help="at most this many passages (10)")
     p.add_argument("--speaker", help="only passages by this speaker")
-    p.add_argument("--fts", action="store_true", help="TEXT is an SQLite FTS5 query expression")
+    p.add_argument("--fts", action="store_true", help="TEXT is a query expression: SQLite FTS5 syntax, or websearch syntax on PostgreSQL")
     p.set_defaults(func=search)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 
 from verifier import textnorm
 from verifier.archive.retrieval import (COMMON_DF, DOCUMENT_FIELDS, _passage, _window_passage,
@@ -20,6 +21,7 @@ from verifier.archive.stems import fts_phrases, fts_tree, matching_phrases, tsqu
 from verifier.errors import VerifierError
 
 BM25_K1, BM25_B = 1.2, 0.75
+VERSION_TTL_S = 0.5                # how stale another process's writes may be seen (caches)
 RANK_ROW_CAP = 20_000              # a query matching more segments is not ranked (FTS5: step limit)
 _SEGMENT_COLUMNS = ("s.id, s.document_id, s.position, s.speaker, s.turn, s.start_time, s.end_time,"
                     " s.char_start, s.char_end, s.text, s.cues")
@@ -38,7 +40,23 @@ class PgQueriesMixin:
     # ----------------------------------------------------------------------- counting
 
     def _data_version(self):
-        return self._value("SELECT value FROM meta WHERE key = 'changes'")
+        """The archive's count of committed writes: read again at most every VERSION_TTL_S (so a
+        check's many lookups cost one round trip), and at once after this archive wrote."""
+        now = time.monotonic()
+        if self._version_read is None or now - self._version_read[0] > VERSION_TTL_S:
+            self._version_read = (now, self._value("SELECT value FROM meta WHERE key = 'changes'"))
+        return self._version_read[1]
+
+    def _cached(self, key, compute):
+        """``compute()``, remembered until the archive changes."""
+        version = self._data_version()
+        if self._cache_version != version:
+            self._cache, self._cache_version = {}, version
+        if key not in self._cache:
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def _count_uncached(self, query: str) -> int:
         phrases = fts_phrases(query)
@@ -63,8 +81,15 @@ class PgQueriesMixin:
                 self._counts[query] = min(df.get(term, 0), COMMON_DF)
 
     def _term_df(self, terms: list[str]) -> dict[str, int]:
-        return {r["term"]: r["doc"] for r in self._rows(
-            "SELECT term, doc FROM term_df WHERE term = ANY(%s)", (list(terms),))}
+        """In how many segments each term occurs (0: none), remembered until the archive changes."""
+        missing = [t for t in dict.fromkeys(terms) if ("df", t) not in self._cache or
+                   self._cache_version != self._data_version()]
+        if missing:
+            found = {r["term"]: r["doc"] for r in self._rows(
+                "SELECT term, doc FROM term_df WHERE term = ANY(%s)", (missing,))}
+            for t in missing:
+                self._cached(("df", t), lambda t=t: found.get(t, 0))
+        return {t: self._cache[("df", t)] for t in terms}
 
     # ----------------------------------------------------------------------- ranking
 
@@ -210,7 +235,7 @@ class PgQueriesMixin:
 
     def segment_total(self) -> int:
         with self._errors():
-            return self._value("SELECT COALESCE(sum(segments), 0) FROM documents")
+            return self._cached("segments", lambda: self._value("SELECT COALESCE(sum(segments), 0) FROM documents"))
 
 
 _LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)':([0-9A-D,]+)")

@@ -132,6 +132,9 @@ class PgArchive(PgQueriesMixin, RetrievalMixin):
         self.stemmer = Stemmer()
         self._counts: dict[str, int] = {}
         self._counts_version = None
+        self._cache: dict = {}               # PgQueriesMixin._cached
+        self._cache_version = None
+        self._version_read = None            # (when, value) of the write count
 
     # ------------------------------------------------------------------------- opening
 
@@ -188,6 +191,7 @@ class PgArchive(PgQueriesMixin, RetrievalMixin):
         self.conn.execute("INSERT INTO meta (key, value) VALUES ('fts_text_version', %s) ON CONFLICT (key)"
                           " DO UPDATE SET value = EXCLUDED.value", (version,))
         self.conn.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'changes'")
+        self._version_read = None
 
     def _create_schema(self) -> None:
         with self._transaction():
@@ -375,6 +379,7 @@ class PgArchive(PgQueriesMixin, RetrievalMixin):
             if sign < 0:
                 self.conn.execute("DELETE FROM term_df WHERE doc <= 0 AND term = ANY(%s)", (keys,))
         self.conn.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'changes'")
+        self._version_read = None   # this archive's own write is seen at once
 
     def _delete(self, doc_id: str) -> None:
         counts = {r["term"]: r["n"] for r in self._rows(
