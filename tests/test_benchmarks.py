@@ -51,3 +51,19 @@ def test_bench_startup_prints_each_command_beside_bare_python():
     assert [line.split(" median")[0].strip() for line in lines[1:]] == [
         "python -c pass", "verifier --help", "verifier quotes opposition-reply.txt"]
     assert all("x bare python" in line for line in lines[1:])
+
+
+def test_bench_concurrency_counts_every_distinct_file_once(pg_server):
+    out = run("bench_concurrency.py", "--writers", "3", "--files", "12", "--checkers", "2", "--seconds", "4",
+              "--pg-url", pg_server.url())
+    assert out.returncode == 0, out.stdout + out.stderr
+    summary = out.stdout.splitlines()[-1]
+    assert "distinct=18 documents=18" in summary and "failed=0 OK" in summary
+
+
+def test_bench_archive_runs_on_postgresql_beside_sqlite(pg_server):
+    out = run("bench_archive.py", "--words", "20000", "--rounds", "1", "--queries", "20",
+              "--backend", "postgresql", "--pg-url", pg_server.url())
+    assert out.returncode == 0, out.stderr
+    assert "postgresql ingest:" in out.stdout and "x SQLite's" in out.stdout
+    assert "the same candidates as SQLite for 20 of 20 queries" in out.stdout
