@@ -52,14 +52,19 @@ class Stemmer:
 
 def tsvector(terms: list[str]) -> str:
     """A ``tsvector`` literal of terms at their positions (1-based)."""
-    positions: dict[str, list[int]] = {}
+    positions: dict[str, list[str]] = {}
     for i, term in enumerate(terms, 1):
-        positions.setdefault(term, []).append(min(i, MAX_POSITION))
-    return " ".join(f"{_lexeme(t)}:{','.join(map(str, ps))}" for t, ps in positions.items())
+        if term in positions:
+            positions[term].append(str(min(i, MAX_POSITION)))
+        else:
+            positions[term] = [str(min(i, MAX_POSITION))]
+    return " ".join([_lexeme(t) + ":" + ",".join(ps) for t, ps in positions.items()])
 
 
 def _lexeme(term: str) -> str:
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+    if "'" in term or "\\" in term:
+        term = term.replace("\\", "\\\\").replace("'", "''")
+    return "'" + term + "'"
 
 
 _QUERY_TOKEN = re.compile(r'"((?:[^"]|"")*)"|\s*(\(|\)|\bAND\b|\bOR\b)\s*')
