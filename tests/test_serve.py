@@ -589,3 +589,28 @@ def test_checks_run_at_most_check_threads_at_once_and_the_rest_wait(app, client)
     for t in threads:
         t.join(30)
     assert statuses == [200] * 6 and peak[0] == service.CHECK_THREADS
+
+
+def test_the_desk_on_a_postgresql_archive_checks_alike_and_keeps_reviews_locally(db, pg_url, tmp_path, monkeypatch):
+    """`verifier serve --archive postgresql://…` (#15): the same check object as on SQLite; review
+    decisions in the local SQLite file $VERIFIER_REVIEWS."""
+    with Archive.open(pg_url, create=True) as archive:
+        _, errors = archive.add_paths([str(FIXTURES / "archive")])
+        assert not errors
+    monkeypatch.setenv("VERIFIER_REVIEWS", str(tmp_path / "reviews.db"))
+    with TestClient(create_app(pg_url, fetcher_factory=_mock_fetcher), base_url=BASE, follow_redirects=False) as c:
+        r = c.post("/api/check", json={"text": STORY, "format": "txt"})
+        assert r.status_code == 200 and r.json() == _expected_record(db, STORY)
+        csrf = _csrf(c)
+        location = c.post("/check", data={"text": STORY, "csrf": csrf}).headers["location"]
+        page = c.get(location)
+        quote_id = re.search(r'name="quote_id" value="([0-9a-f]{12})"', page.text).group(1)
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+        r = c.post(f"{location}/review", data={"csrf": csrf, "quote_id": quote_id, "decision": "accepted",
+                                               "comment": "", "reviewer": "Ana Ruiz"})
+        assert r.status_code == 303
+        digest = location.rsplit("/", 1)[1]
+        assert c.get(f"/api/reviews/{digest}").json()["reviews"][quote_id]["decision"] == "accepted"
+    import sqlite3
+    with sqlite3.connect(tmp_path / "reviews.db") as conn:
+        assert conn.execute("SELECT decision FROM review_decisions").fetchall() == [("accepted",)]
