@@ -283,16 +283,8 @@ class RetrievalMixin:
                 " JOIN documents d ON d.id = s.document_id ORDER BY w.center, s.id",
                 (*segment_ids, max(0, before), max(0, after)))
             names = [c[0] for c in cursor.description]
-            grouped: dict[int, list[dict]] = {}
-            for r in cursor:
-                row = dict(zip(names, r))
-                grouped.setdefault(row["_center"], []).append(row)
-        out = []
-        for segment_id in segment_ids:
-            if segment_id not in grouped:
-                raise VerifierError(f"no segment {segment_id} in {self.path}")
-            out.append(_window_passage(grouped[segment_id], segment_id))
-        return out
+            rows = [dict(zip(names, r)) for r in cursor]
+        return window_passages(rows, segment_ids, self.path)
 
     def window(self, segment_id: int, before: int = 1, after: int = 1) -> Passage:
         """Segment ``segment_id`` with up to ``before``/``after`` neighbours of the same document,
@@ -315,6 +307,20 @@ def speaker_clause(speaker: str, column: str) -> tuple[str, list[str]]:
         return "1", []
     expr = f"(' ' || lower(replace(replace(coalesce({column}, ''), '.', ''), '\"', ' ')) || ' ')"
     return "(" + " AND ".join(f"{expr} LIKE ?" for _ in words) + ")", [f"% {w} %" for w in words]
+
+
+def window_passages(rows: list[dict], segment_ids: list[int], where: str) -> list[Passage]:
+    """The window of each of ``segment_ids`` from the rows of all (``_center``: whose window a
+    row belongs to; in order within each)."""
+    grouped: dict[int, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["_center"], []).append(row)
+    out = []
+    for segment_id in segment_ids:
+        if segment_id not in grouped:
+            raise VerifierError(f"no segment {segment_id} in {where}")
+        out.append(_window_passage(grouped[segment_id], segment_id))
+    return out
 
 
 def _window_passage(rows: list[dict], segment_id: int) -> Passage:

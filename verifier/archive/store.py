@@ -28,7 +28,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -39,7 +38,8 @@ from verifier import __version__, textnorm
 from verifier.errors import InputError, VerifierError
 from verifier.archive.ingest import (IngestMixin, SegmentRows, fts_text, index_texts, prepare_file, segment_rows,
                              unpack)
-from verifier.archive.retrieval import RetrievalMixin, speaker_clause
+from verifier.archive.retrieval import RetrievalMixin
+from verifier.archive.documents import DocumentsMixin
 from verifier.archive.vocabulary import VocabularyMixin
 from verifier.archive.sources import Document, check_overrides, iter_source_files
 
@@ -87,7 +87,7 @@ class AddResult:
                 "replaced": self.replaced}
 
 
-class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
+class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
     """An open archive database. Use ``Archive.open(path, create=...)``; close when done.
 
     The store is here; ``add_paths`` comes from IngestMixin (verifier.archive.ingest), ``search``,
@@ -440,27 +440,6 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
 
     # ------------------------------------------------------------------------- documents
 
-    def _document_row(self, doc_id: str) -> dict | None:
-        cur = self.conn.execute("SELECT id, title, segments, words FROM documents WHERE id = ?", (doc_id,))
-        row = cur.fetchone()
-        return dict(zip([c[0] for c in cur.description], row)) if row else None
-
-    def resolve(self, ref: str) -> str:
-        """The id of the document ``ref`` names: an id, a unique id prefix or a source path."""
-        with self._errors():
-            if self._document_row(ref):
-                return ref
-            rows = [r[0] for r in self.conn.execute(
-                "SELECT id FROM documents WHERE source_path = ? ORDER BY added DESC", (os.path.abspath(ref),))]
-            if not rows and re.fullmatch(r"[0-9a-f]{4,}", ref):
-                rows = [r[0] for r in self.conn.execute(
-                    "SELECT id FROM documents WHERE id >= ? AND id < ? || 'g'", (ref, ref))]
-        if len(rows) > 1 and not os.path.exists(ref):
-            raise VerifierError(f"{ref}: ambiguous document id ({len(rows)} documents start with it)")
-        if not rows:
-            raise VerifierError(f"{ref}: no such document in {self.path}")
-        return rows[0]
-
     def document(self, ref: str, segments: bool = True) -> dict:
         """A document's fields (``metadata`` and ``speakers`` decoded), with its segments."""
         doc_id = self.resolve(ref)
@@ -475,31 +454,15 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
                 row.pop("text")
         return row
 
+    def _query(self, sql: str, params=()) -> list[dict]:
+        """Rows of a query as dicts (DocumentsMixin's portable SQL)."""
+        cur = self.conn.execute(sql, params)
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
     def is_empty(self) -> bool:
         with self._errors():
             return self.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
-
-    def documents(self, limit: int | None = None, speaker: str | None = None,
-                  kind: str | None = None) -> list[dict]:
-        """Summaries of the documents, newest first."""
-        where, params = [], []
-        if speaker:
-            clause, args = speaker_clause(speaker, "speakers")
-            where.append(clause)
-            params += args
-        if kind:
-            where.append("kind = ?")
-            params.append(kind.lower())
-        sql = ("SELECT id, title, speaker, speakers, date, url, kind, outlet, language, format,"
-               " source_path, added, segments, words FROM documents"
-               + (" WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY date IS NULL, date DESC, added DESC"
-               + (" LIMIT ?" if limit else ""))
-        with self._errors():
-            rows = list(self.db.query(sql, params + ([limit] if limit else [])))
-        for row in rows:
-            row["speakers"] = json.loads(row["speakers"] or "[]")
-        return rows
 
     def stats(self) -> dict:
         """Counts and facts about the archive (documents, segments, words, speakers, ...)."""
@@ -519,17 +482,6 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin):
                 "speakers": speakers, "without_speaker": unattributed, "kinds": kinds, "formats": formats,
                 "first_date": first, "last_date": last, "bytes": size, "path": self.path,
                 "schema_version": SCHEMA_VERSION, "fts_tokenize": FTS_TOKENIZE, "backend": "sqlite"}
-
-    def without_speaker(self, ids: list[str] | None = None) -> list[str]:
-        """Ids of the documents (of ``ids``, or all) in which no segment names its speaker."""
-        sql = ("SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM segments s"
-               " WHERE s.document_id = d.id AND s.speaker IS NOT NULL AND s.speaker != '')")
-        with self._errors():
-            found = [r[0] for r in self.conn.execute(sql)]
-        if ids is None:
-            return found
-        wanted = set(ids)
-        return [i for i in found if i in wanted]
 
     def check(self) -> list[str]:
         """Consistency problems (empty when the archive is sound): every document has all its

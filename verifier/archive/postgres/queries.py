@@ -15,10 +15,8 @@ import re
 import time
 
 from verifier import textnorm
-from verifier.archive.retrieval import (COMMON_DF, DOCUMENT_FIELDS, _passage, _window_passage,
-                                        speaker_clause)
+from verifier.archive.retrieval import COMMON_DF, DOCUMENT_FIELDS, _passage, speaker_clause, window_passages
 from verifier.archive.stems import fts_phrases, fts_tree, matching_phrases, tsquery
-from verifier.errors import VerifierError
 
 BM25_K1, BM25_B = 1.2, 0.75
 VERSION_TTL_S = 0.5                # how stale another process's writes may be seen (caches)
@@ -120,7 +118,7 @@ class PgQueriesMixin:
         counts = [_phrase_count(terms, positions) for terms, _ in stats]
         score = 0.0
         for i in matching_phrases(tree, counts) or ():
-            (terms, hits), tf = stats[i], counts[i]
+            hits, tf = stats[i][1], counts[i]
             idf = math.log((n_rows - hits + 0.5) / (hits + 0.5))
             idf = idf if idf > 0 else 1e-6
             score += idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * row["terms"] / avg))
@@ -203,15 +201,7 @@ class PgQueriesMixin:
                 " AND s.position BETWEEN c.position - %s AND c.position + %s"
                 " JOIN documents d ON d.id = s.document_id ORDER BY w.center, s.position",
                 (list(segment_ids), max(0, before), max(0, after)))
-        grouped: dict[int, list[dict]] = {}
-        for row in rows:
-            grouped.setdefault(row["_center"], []).append(row)
-        out = []
-        for segment_id in segment_ids:
-            if segment_id not in grouped:
-                raise VerifierError(f"no segment {segment_id} in {self.path}")
-            out.append(_window_passage(grouped[segment_id], segment_id))
-        return out
+        return window_passages(rows, segment_ids, self.path)
 
     def segment(self, segment_id: int):
         return self.windows([segment_id], 0, 0)[0]

@@ -28,14 +28,14 @@ import hashlib
 import json
 import logging
 import os
-import re
 import threading
 from urllib.parse import urlsplit, urlunsplit
 
 from verifier.archive.ingest import (SegmentRows, _preparer, fts_text, index_texts, prepare_file, segment_rows,
                                      unpack)
-from verifier.archive.postgres.queries import PgQueriesMixin, pg_clause
-from verifier.archive.retrieval import RetrievalMixin, speaker_clause
+from verifier.archive.documents import DocumentsMixin
+from verifier.archive.postgres.queries import PgQueriesMixin
+from verifier.archive.retrieval import RetrievalMixin
 from verifier.archive.sources import Document, check_overrides, iter_source_files
 from verifier.archive.stems import Stemmer, tsvector
 from verifier.errors import InputError, VerifierError
@@ -121,7 +121,7 @@ def _pool(url: str):
         return _pools[url]
 
 
-class PgArchive(PgQueriesMixin, RetrievalMixin):
+class PgArchive(PgQueriesMixin, RetrievalMixin, DocumentsMixin):
     """An open PostgreSQL archive. Use ``PgArchive.open(url, create=...)``; close when done."""
 
     backend = "postgresql"
@@ -253,6 +253,10 @@ class PgArchive(PgQueriesMixin, RetrievalMixin):
             return []
         names = [c.name for c in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def _query(self, sql: str, params=()) -> list[dict]:
+        """``_rows`` for portable SQL with ``?`` parameters (DocumentsMixin)."""
+        return self._rows(sql.replace("?", "%s"), params)
 
     def _value(self, sql: str, params=()):
         row = self.conn.execute(sql, params).fetchone()
@@ -401,24 +405,6 @@ class PgArchive(PgQueriesMixin, RetrievalMixin):
 
     # ------------------------------------------------------------------------- documents
 
-    def _document_row(self, doc_id: str) -> dict | None:
-        rows = self._rows("SELECT id, title, segments, words FROM documents WHERE id = %s", (doc_id,))
-        return rows[0] if rows else None
-
-    def resolve(self, ref: str) -> str:
-        with self._errors():
-            if self._document_row(ref):
-                return ref
-            rows = [r["id"] for r in self._rows(
-                "SELECT id FROM documents WHERE source_path = %s ORDER BY added DESC", (os.path.abspath(ref),))]
-            if not rows and re.fullmatch(r"[0-9a-f]{4,}", ref):
-                rows = [r["id"] for r in self._rows("SELECT id FROM documents WHERE id LIKE %s", (ref + "%",))]
-        if len(rows) > 1 and not os.path.exists(ref):
-            raise VerifierError(f"{ref}: ambiguous document id ({len(rows)} documents start with it)")
-        if not rows:
-            raise VerifierError(f"{ref}: no such document in {self.path}")
-        return rows[0]
-
     def document(self, ref: str, segments: bool = True) -> dict:
         from verifier.archive.store import _segment_json
 
@@ -439,32 +425,6 @@ class PgArchive(PgQueriesMixin, RetrievalMixin):
     def is_empty(self) -> bool:
         with self._errors():
             return self._value("SELECT count(*) FROM (SELECT 1 FROM documents LIMIT 1) d") == 0
-
-    def documents(self, limit: int | None = None, speaker: str | None = None, kind: str | None = None) -> list[dict]:
-        where, params = [], []
-        if speaker:
-            clause, args = speaker_clause(speaker, "speakers")
-            where.append(pg_clause(clause))
-            params += args
-        if kind:
-            where.append("kind = %s")
-            params.append(kind.lower())
-        sql = ("SELECT id, title, speaker, speakers, date, url, kind, outlet, language, format,"
-               " source_path, added, segments, words FROM documents"
-               + (" WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY date IS NULL, date DESC, added DESC" + (" LIMIT %s" if limit else ""))
-        with self._errors():
-            rows = self._rows(sql, params + ([limit] if limit else []))
-        for row in rows:
-            row["speakers"] = json.loads(row["speakers"] or "[]")
-        return rows
-
-    def without_speaker(self, ids: list[str] | None = None) -> list[str]:
-        with self._errors():
-            found = [r["id"] for r in self._rows(
-                "SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM segments s"
-                " WHERE s.document_id = d.id AND s.speaker IS NOT NULL AND s.speaker != '')")]
-        return found if ids is None else [i for i in found if i in set(ids)]
 
     def stats(self) -> dict:
         with self._errors():
