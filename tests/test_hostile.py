@@ -303,3 +303,54 @@ def test_shorten_cuts_at_a_space(text, limit, expected):
 
     assert shorten(text, limit) == expected
     assert len(shorten(text, limit)) <= limit
+
+
+# --------------------------------------------------------------------------- linear extraction
+
+def _seconds(text: str) -> float:
+    from verifier.quotes.extract import extract_quotes
+
+    started = time.perf_counter()
+    extract_quotes(text)
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize("unit", [
+    "Officials from Kessel Bend, Dorn and Halloway met Mara Voss and Ilse Marten. “Fine,” the mayor said. ",
+    "The minister, Mara Voss, spoke in Kessel Bend. “We will rebuild,” she said. The mayor agreed. ",
+])
+def test_extraction_time_grows_linearly_with_the_quotes(unit):
+    small = unit * (20_000 // len(unit))
+    large = unit * (4 * 20_000 // len(unit))
+    ratio = _seconds(large) / min(_seconds(small), _seconds(small))
+    assert ratio < 7, ratio   # 4 when linear; these were 8 to 14 when quadratic
+
+
+def test_only_the_latest_speakers_rank_a_pronoun():
+    from verifier.quotes import extract
+
+    extractor = extract._Extractor("“We win,” Mara Voss said. " * (extract.SPEAKERS_LOOK_BACK + 50))
+    extractor.run()
+    before = extractor._speakers_before(len(extractor.text))
+    assert len(before) == extract.SPEAKERS_LOOK_BACK
+    assert before[-1][0] == extractor.quotes[-1].speaker_mention["start"]
+    assert extractor._speakers_before(0) == []
+
+
+def test_a_candidates_features_read_a_bounded_number_of_mentions():
+    from verifier.quotes.entities import Entity, Mention
+
+    entity = Entity("Mara Voss", "person", _mentions=[Mention(at, 0, 0) for at in range(0, 1000, 10)])
+    assert [m.at for m in entity.before(55)] == [0, 10, 20, 30, 40, 50]
+    assert [m.at for m in entity.before(55, 2)] == [40, 50]
+    assert entity.last_before(55).at == 50
+    assert entity.mention_at(50).at == 50 and entity.mention_at(55) is None
+
+
+def test_bench_hostile_prints_the_times_and_the_ratio():
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_hostile.py"), "--pairs", "50", "200",
+                           "--line-mb", "0.01"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "200 quote pairs" in proc.stdout and "0.01 MB single line" in proc.stdout
+    assert "ratio 200/50 pairs:" in proc.stdout

@@ -69,8 +69,18 @@ class Entity:
             self._mentions = [self._describe(at) for at in self.positions]
         return self._mentions
 
-    def before(self, at: int) -> list[Mention]:
-        return self.mentions[:bisect.bisect_left(self.mentions, at, key=_at)]
+    def before(self, at: int, limit: int | None = None) -> list[Mention]:
+        """The mentions before ``at``, in order; with ``limit``, only that many of the last."""
+        k = bisect.bisect_left(self.mentions, at, key=_at)
+        return self.mentions[max(0, k - limit) if limit else 0:k]
+
+    def last_before(self, at: int) -> Mention:
+        """The last mention before ``at`` (there must be one)."""
+        return self.mentions[bisect.bisect_left(self.mentions, at, key=_at) - 1]
+
+    def mention_at(self, at: int) -> Mention | None:
+        k = bisect.bisect_left(self.mentions, at, key=_at)
+        return self.mentions[k] if k < len(self.mentions) and self.mentions[k].at == at else None
 
 
 class EntityTable:
@@ -79,6 +89,7 @@ class EntityTable:
     def __init__(self, people: People, tokens: list[Token], sentences: Sentences, paragraph_starts: list[int]):
         self._tokens, self._starts = tokens, [t.start for t in tokens]
         self._sentences, self._paras = sentences, paragraph_starts
+        self._breaks: list[int] | None = None   # tokens that cannot open a subject (``_opens``)
         self.entities: list[Entity] = []
         self._by_name: dict[str, Entity] = {}
         for person in people.people:
@@ -103,7 +114,7 @@ class EntityTable:
         """A quote's speaker, named (or, with ``pronoun``, referred to) at ``at``: a mention that
         counts for the pronouns after it."""
         entity = self._by_name.get(name) or self._new(name)
-        mention = next((m for m in entity.mentions if m.at == at), None)
+        mention = entity.mention_at(at)
         if mention is None:
             mention = self._mention(at, one_word=pronoun)
             bisect.insort(entity.mentions, mention, key=_at)
@@ -114,7 +125,7 @@ class EntityTable:
     def note_pronoun(self, name: str, at: int) -> None:
         """A pronoun outside quotations resolved to ``name``: a mention in the chain."""
         entity = self._by_name.get(name) or self._new(name)
-        if all(m.at != at for m in entity.mentions):
+        if entity.mention_at(at) is None:
             bisect.insort(entity.mentions, self._mention(at, one_word=True), key=_at)
             bisect.insort(entity.positions, at)
 
@@ -135,8 +146,7 @@ class EntityTable:
         last = toks[j - 1] if j > i else None
         sent_start = self._sentences.bounds(at)[0]
         k = bisect.bisect_left(self._starts, sent_start)
-        opens = all(t.is_cap or not t.is_word or t.lower.rstrip(".") in TITLES or t.lower in ROLE_NOUNS
-                    for t in toks[k:i])
+        opens = self._opens(k, i)
         j = _past_aside(toks, j)
         nxt = toks[j] if j < len(toks) else None
         verb_follows = nxt is not None and nxt.is_word and not nxt.is_cap and nxt.lower not in PREPOSITIONS \
@@ -149,6 +159,15 @@ class EntityTable:
                        speech=_speech_verb_after(toks, j) or _speech_verb_before(toks, i),
                        early=i - k <= 4, full=j - i >= 2,
                        possessive=last is not None and last.text.endswith(("’s", "'s", "’", "'")))
+
+    def _opens(self, k: int, i: int) -> bool:
+        """Whether tokens ``k`` to ``i`` (the sentence before a mention) are all capitalised,
+        marks, titles or role nouns: one bisect into the tokens that are none of those, found
+        once, however long the sentence."""
+        if self._breaks is None:
+            self._breaks = [j for j, t in enumerate(self._tokens) if not _may_open(t)]
+        b = bisect.bisect_left(self._breaks, k)
+        return b == len(self._breaks) or self._breaks[b] >= i
 
     def _count_pronouns(self) -> None:
         """A he/she outside quotations counts toward the person mentioned last before it in
@@ -192,6 +211,10 @@ class EntityTable:
     def mentioned_before(self, at: int) -> list[Entity]:
         """Entities with a mention before ``at``."""
         return [e for e in self.entities if e.positions and e.positions[0] < at]
+
+
+def _may_open(t: Token) -> bool:
+    return t.is_cap or not t.is_word or t.lower.rstrip(".") in TITLES or t.lower in ROLE_NOUNS
 
 
 def _past_aside(toks: list[Token], j: int) -> int:

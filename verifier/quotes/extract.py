@@ -8,6 +8,7 @@ quote in the paragraph after its speaker was introduced).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ STATEMENT, TERM = "statement", "term"
 AFTER_WINDOW = 240
 BEFORE_WINDOW = 400
 BEFORE_TOKENS = 80
+SPEAKERS_LOOK_BACK = 256   # the attributed quotes before a mention that rank its candidates
 
 
 @dataclass
@@ -111,6 +113,8 @@ class _Extractor:
         self.resolver = Resolver(self.entities, weights)
         self.quotes: list[Quote] = []
         self._mid_sentence: set[int] = set()   # quotes with words before them in their sentence
+        self._speakers: list[tuple[int, str]] = []   # (mention start, name) of named statements,
+        self._speaker_quote_starts: list[int] = []   # and where each of their quotes starts
 
     def run(self) -> list[Quote]:
         para_index = 0
@@ -118,6 +122,7 @@ class _Extractor:
             while para_index + 1 < len(self.paragraphs) and self.paragraphs[para_index][1] <= span.start:
                 para_index += 1
             self.quotes.append(self._quote(n, span, para_index))
+            self._note_speaker(self.quotes[-1])
         self._fill_unattributed()
         for quote in self.quotes:
             if quote.speaker and is_description(quote.speaker):
@@ -271,7 +276,7 @@ class _Extractor:
         close_at = self.text.find(span.close_mark, span.end) + len(span.close_mark) if span.closed else span.end
         end = min(self.paragraphs[para][1], close_at + AFTER_WINDOW)
         nxt = n + 1
-        while nxt < len(self.spans) and self._inline_title(self.spans[nxt]):
+        while nxt < len(self.spans) and self.spans[nxt].start <= end and self._inline_title(self.spans[nxt]):
             nxt += 1   # “…,” Bill East, wearing “Ted Cruz” pins, said: read on past the short title
         if nxt < len(self.spans):
             end = min(end, max(close_at, self.spans[nxt].start - 1))
@@ -400,10 +405,16 @@ class _Extractor:
             return None   # the speaker's own words, not the article's: no antecedent here
         return self.resolver.resolve([pronoun], at, self._speakers_before(at))
 
+    def _note_speaker(self, q: Quote) -> None:
+        if q.kind == STATEMENT and q.speaker and q.speaker_mention and not is_description(q.speaker):
+            self._speakers.append((q.speaker_mention["start"], q.speaker))
+            self._speaker_quote_starts.append(q.start)
+
     def _speakers_before(self, at: int) -> list[tuple[int, str]]:
-        return [(q.speaker_mention["start"], q.speaker) for q in self.quotes
-                if q.kind == STATEMENT and q.speaker and q.speaker_mention and q.start < at
-                and not is_description(q.speaker)]
+        """(mention start, name) of the last SPEAKERS_LOOK_BACK named statements that start
+        before ``at``, in order: a bounded look-back, however many quotes the article has."""
+        k = bisect.bisect_left(self._speaker_quote_starts, at)
+        return self._speakers[max(0, k - SPEAKERS_LOOK_BACK):k]
 
     def _resolve_description(self, words: list[Token], at: int, as_written: str | None = None) -> str | None:
         text = " ".join((as_written or " ".join(w.text for w in words)).split())

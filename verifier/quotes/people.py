@@ -172,7 +172,8 @@ class People:
                           if p.name.split()[0].lower() == words[0].lower()]
         if not candidates:
             return (len(words) == 1 and self.expand_acronym(words[0])) or " ".join(words)
-        best = max(candidates, key=lambda p: (p.first_at <= at, _count_before(p, at), -p.first_at))
+        best = candidates[0] if len(candidates) == 1 else \
+            max(candidates, key=lambda p: (p.first_at <= at, _count_before(p, at), -p.first_at))
         return best.name if len(best.name.split()) >= len(words) else " ".join(words)
 
     def knows_word(self, word: str) -> bool:

@@ -4,7 +4,9 @@ Owns the features of a (mention, entity) pair and the learned weights that score
 description is resolved to the best-scoring compatible entity mentioned before it; with no entity
 scoring above ``MIN_PROBABILITY`` it stays unresolved (a wrong name is worse than none: it turns a
 quote into a misattribution). The weights are a logistic regression fitted on hand-labelled
-articles by ``benchmarks/fit_resolution.py`` and shipped in ``resolution_weights.json``.
+articles by ``benchmarks/fit_resolution.py`` and shipped in ``resolution_weights.json``. The
+features read a candidate's latest ``MENTIONS_LOOK_BACK`` mentions, so that a mention costs the
+same however often the article has named someone before.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from verifier.quotes.people import role_head
 
 MIN_PROBABILITY = 0.2  # below this, no entity is named
 POOL = 10              # candidates ranked per mention
+MENTIONS_LOOK_BACK = 64   # a candidate's mentions the features read: the latest this many
 
 # Pronoun -> what it can stand for: gender ("m", "f"), a group or body ("p"), a thing or body ("n").
 PRONOUN_SENSE = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "they": "p", "them": "p",
@@ -109,7 +112,7 @@ class Resolver:
         sense = PRONOUN_SENSE.get(words[0]) if len(words) == 1 else None
         pool = [e for e in self.table.mentioned_before(at) if _compatible(e, sense, words)]
         if len(pool) > POOL:   # the most recently mentioned: an antecedent further back is rare
-            pool = sorted(pool, key=lambda e: e.before(at)[-1].at)[-POOL:]
+            pool = sorted(pool, key=lambda e: e.last_before(at).at)[-POOL:]
         if sense is None:
             head = role_head(words)
             given = [e for e in pool if head in e.heads]
@@ -131,7 +134,7 @@ class _Context:
         self.head = role_head(words) if self.description else ""
         self.keys = [w for w in words if w not in DETERMINERS]
         self.sentence, self.paragraph = table.sentence_of(at), table.paragraph_of(at)
-        self.before = {id(e): e.before(at) for e in pool}
+        self.before = {id(e): e.before(at, MENTIONS_LOOK_BACK) for e in pool}
         last = {k: b[-1].at for k, b in self.before.items()}
         self.recency = {k: r for r, k in enumerate(sorted(last, key=last.get, reverse=True))}
         order = []
@@ -202,8 +205,8 @@ class _Context:
             "last_speech": float(last.speech),
             "latest_subject": float(self.latest_subject == id(e)),
             "latest_speech": float(self.latest_speech == id(e)),
-            "introduced_here": float(before[0].paragraph == self.paragraph),
-            "introduced_before": float(before[0].paragraph == self.paragraph - 1),
+            "introduced_here": float(e.mentions[0].paragraph == self.paragraph),
+            "introduced_before": float(e.mentions[0].paragraph == self.paragraph - 1),
             "last_early": float(last.early),
             "last_full": float(last.full),
             "speech_recent": float(any(m.speech and self.sentence - m.sentence <= 3 for m in before)),
