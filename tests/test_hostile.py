@@ -354,3 +354,85 @@ def test_bench_hostile_prints_the_times_and_the_ratio():
     assert proc.returncode == 0, proc.stderr
     assert "200 quote pairs" in proc.stdout and "0.01 MB single line" in proc.stdout
     assert "ratio 200/50 pairs:" in proc.stdout
+
+
+# --------------------------------------------------------------------------- a budget per input
+
+HOSTILE = "“We win,” he said. " * 16_000
+
+
+def test_quotes_stops_an_input_over_its_budget_and_goes_on_with_the_others(tmp_path):
+    hostile, good = tmp_path / "hostile.txt", tmp_path / "good.txt"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    good.write_text(QUOTE, encoding="utf-8")
+    proc = verifier("quotes", "--format", "json", hostile, good, timeout=60,
+                    env={**os.environ, "VERIFIER_CPU_BUDGET": "0.5"})
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == (f"verifier: {hostile}: took more than 0.5 s of CPU, the budget for "
+                                     "one input (set VERIFIER_CPU_BUDGET to change it)")
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert records[0]["path"] == str(hostile) and "budget" in records[0]["error"]
+    assert records[1]["path"] == str(good) and records[1]["quotes"][0]["text"] == "We win,"
+    assert proc.seconds < 10
+
+
+def test_check_stops_an_input_over_its_budget_and_checks_the_others(tmp_path):
+    db = tmp_path / "a.db"
+    speech = tmp_path / "speech.txt"
+    speech.write_text("We win, and we will rebuild the embankment.\n", encoding="utf-8")
+    assert verifier("archive", "add", "--db", db, "--speaker", "Mara Voss", speech).returncode == 0
+    hostile, good = tmp_path / "hostile.txt", tmp_path / "good.txt"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    good.write_text("“We will rebuild the embankment,” Mara Voss said.\n", encoding="utf-8")
+    proc = verifier("check", "--no-config", "--archive", db, "--format", "json", hostile, good, timeout=60,
+                    env={**os.environ, "VERIFIER_CPU_BUDGET": "0.5"})
+    assert proc.returncode == 2, proc.stderr
+    assert f"{hostile}: took more than 0.5 s of CPU" in proc.stderr and "Traceback" not in proc.stderr
+    assert str(good) in proc.stdout and "verified" in proc.stdout
+
+
+def test_the_budget_is_per_thread_cpu_and_a_bad_setting_is_one_line(monkeypatch):
+    from verifier import budget
+    from verifier.errors import VerifierError
+
+    with budget.budget("slow.txt", 0.05):
+        time.sleep(0.1)       # waiting costs no CPU
+        budget.spend()
+        with pytest.raises(budget.OverBudget, match="slow.txt: took more than 0.05 s"):
+            while True:
+                budget.spend()
+    budget.spend()            # outside a budget: nothing
+    monkeypatch.setenv(budget.ENV, "soon")
+    with pytest.raises(VerifierError, match="VERIFIER_CPU_BUDGET='soon' is not a number"):
+        budget.budget_seconds()
+
+
+def test_the_desk_answers_422_for_an_article_over_budget_and_others_meanwhile(tmp_path, monkeypatch):
+    import threading
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from verifier.archive.store import Archive
+    from verifier.web import create_app
+
+    monkeypatch.setenv("VERIFIER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("VERIFIER_TOKEN", raising=False)
+    monkeypatch.setenv("VERIFIER_CPU_BUDGET", "1")
+    db = str(tmp_path / "desk.db")
+    Archive.open(db, create=True).close()
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as client:
+        answers = {}
+        hostile = threading.Thread(target=lambda: answers.update(
+            hostile=client.post("/api/check", json={"text": HOSTILE})))
+        hostile.start()
+        time.sleep(0.2)
+        started = time.monotonic()
+        other = client.post("/api/check", json={"text": QUOTE})
+        other_seconds = time.monotonic() - started
+        hostile.join(30)
+        assert answers["hostile"].status_code == 422
+        assert "took more than 1 s of CPU" in answers["hostile"].json()["error"]
+        assert other.status_code == 200 and other_seconds < 1, other_seconds
+        assert client.post("/api/check", json={"text": QUOTE}).status_code == 200   # the worker is free

@@ -39,8 +39,12 @@ class ArticleReader:
             try:
                 yield load_article(path, self.args.input_format)
             except InputError as exc:
-                print(f"verifier: {exc}", file=sys.stderr)
-                if self.json_out is not None:
-                    write_json_line(error_record(path, exc.reason), self.json_out)
-                self.errors.append((path, exc.reason))
+                self.report(path, exc)
+
+    def report(self, path: str, exc: InputError) -> None:
+        """One line on standard error (and an error record) for an input that failed."""
+        print(f"verifier: {exc}", file=sys.stderr)
+        if self.json_out is not None:
+            write_json_line(error_record(path, exc.reason), self.json_out)
+        self.errors.append((path, exc.reason))
 

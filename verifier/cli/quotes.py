@@ -17,11 +17,18 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from verifier.budget import budget
+    from verifier.errors import InputError
     from verifier.quotes.extract import extract_quotes
     from verifier.quotes.listing import place, quotes_record, quotes_text
     reader = ArticleReader(args)
     for article in reader:
-        quotes = extract_quotes(article.text, double_apostrophes=args.double_apostrophes)
+        try:
+            with budget(article.path):
+                quotes = extract_quotes(article.text, double_apostrophes=args.double_apostrophes)
+        except InputError as exc:
+            reader.report(article.path, exc)
+            continue
         place(article, quotes)
         if args.format == "json":
             write_json_line(quotes_record(article, quotes), sys.stdout)

@@ -12,6 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from verifier.budget import spend
 from verifier.quotes.attribution import (Attribution, attribution_after, attribution_before, dash_attribution,
                                   participle_lead_subject, sentence_subject, speaker_who_spoke, strip_parentheticals,
                                   term_lead)
@@ -121,6 +122,7 @@ class _Extractor:
         for n, span in enumerate(self.spans):
             while para_index + 1 < len(self.paragraphs) and self.paragraphs[para_index][1] <= span.start:
                 para_index += 1
+            spend()   # the input's CPU budget, if it has one
             self.quotes.append(self._quote(n, span, para_index))
             self._note_speaker(self.quotes[-1])
         self._fill_unattributed()

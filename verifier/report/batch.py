@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from verifier.archive.store import Archive
 from verifier.article.load import load_article
+from verifier.budget import budget
 from verifier.verify.check import ArticleResult, check_article
 from verifier.config import Suppression, apply_suppressions
 from verifier.errors import InputError, VerifierError
@@ -178,10 +179,11 @@ class _Checker:
         path, article = task
         o = self.options
         try:
-            if article is None:
-                article = load_article(path, o.input_format)
-            article.date = article.date or o.date
-            checked = check_article(article, self.archive, self.matcher, double_apostrophes=o.double_apostrophes)
+            with budget(path):
+                if article is None:
+                    article = load_article(path, o.input_format)
+                article.date = article.date or o.date
+                checked = check_article(article, self.archive, self.matcher, double_apostrophes=o.double_apostrophes)
             apply_suppressions(article, checked, o.suppressions)
             return ArticleResult(path, article, checked)
         except InputError as exc:

@@ -21,6 +21,7 @@ from verifier.verify.occasion import Occasion, occasion_around
 from verifier.verify.provenance import Indirect, gather, judge_provenance
 from verifier.verify.verdicts import FAIL_LEVELS, SEVERITY, VERDICTS, fails  # noqa: F401
 from verifier.verify.match import Alignment, QuoteForm, find_alignments, parse_quote
+from verifier.budget import spend
 from verifier.quotes.extract import STATEMENT, Quote, extract_quotes
 from verifier.quotes.speakers import SpeakerMatcher
 
@@ -76,6 +77,7 @@ def check_article(article: Article, archive: Archive, matcher: SpeakerMatcher | 
     for quote in extract_quotes(article.text, **extract_options):
         if quote.kind != STATEMENT:
             continue
+        spend()
         aliased = _name_the_person(quote, matcher)
         quote.line, quote.column = article.position(quote.start)
         quote.end_line, quote.end_column = article.position(max(quote.start, quote.end - 1))

@@ -1,7 +1,8 @@
 """The JSON API for newsroom tools (see ``OPENAPI``, served at /openapi.json).
 
 Errors are ``{"error": "message"}`` with 400 (malformed request, unreadable article or source),
-401 (no token), 403 (cross-site), 404, 413 (too large) or 502 (the web source could not be had).
+401 (no token), 403 (cross-site), 404, 413 (too large), 422 (an article over its CPU budget,
+``verifier.budget``) or 502 (the web source could not be had).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 
 from verifier import __version__
+from verifier.budget import OverBudget
 from verifier.errors import InputError, VerifierError
 from verifier.archive.fetch.client import FetchError, Refused
 from verifier.archive.reviews import HASH_RE
@@ -45,6 +47,8 @@ async def check(request):
         raise HTTPException(400, '"text" is empty')
     try:
         checked = await run_check(request, _desk(request).check, text.encode("utf-8"), "article", fmt or "txt")
+    except OverBudget as exc:
+        raise HTTPException(422, exc.reason) from None
     except InputError as exc:
         raise HTTPException(400, exc.reason) from None
     except VerifierError as exc:

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from verifier.budget import OverBudget
 from verifier.errors import VerifierError
 from verifier.report.formats.html import render as render_report
 from verifier.archive.reviews import HASH_RE
@@ -112,7 +113,8 @@ async def check(request):
     except VerifierError as exc:
         recent = await run_in_threadpool(lambda: desk.reviews().recent_articles())
         message = str(exc)
-        return _html(request, lambda csrf: render.home_page(csrf, recent, message, text, fmt or "", url), 400)
+        status = 422 if isinstance(exc, OverBudget) else 400
+        return _html(request, lambda csrf: render.home_page(csrf, recent, message, text, fmt or "", url), status)
     return RedirectResponse(f"/article/{checked.digest}", status_code=303)
 
 

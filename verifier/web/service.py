@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from verifier.archive.store import Archive
 from verifier.article.load import Article, parse_article
 from verifier.verify.check import ArticleResult, CheckedQuote, check_article
+from verifier.budget import budget
 from verifier.errors import InputError, VerifierError
 from verifier.archive.reviews import Reviews, article_hash
 from verifier.quotes.speakers import SpeakerMatcher
@@ -137,8 +138,9 @@ class Desk:
         return article, article.format, stored
 
     def check(self, data: bytes, name: str, fmt: str | None = None, remember: bool = False) -> Checked:
-        article, stored_format, stored_text = self.read_article(data, name, fmt)
-        checked = check_article(article, self.archive(), SpeakerMatcher(self.aliases))
+        with budget(name):
+            article, stored_format, stored_text = self.read_article(data, name, fmt)
+            checked = check_article(article, self.archive(), SpeakerMatcher(self.aliases))
         result = Checked(name, article, checked, article_hash(article.text), stored_format, stored_text)
         if remember:
             self.reviews().save_article(result.digest, name, stored_format, stored_text, article.title)
