@@ -436,3 +436,55 @@ def test_the_desk_answers_422_for_an_article_over_budget_and_others_meanwhile(tm
         assert "took more than 1 s of CPU" in answers["hostile"].json()["error"]
         assert other.status_code == 200 and other_seconds < 1, other_seconds
         assert client.post("/api/check", json={"text": QUOTE}).status_code == 200   # the worker is free
+
+
+# --------------------------------------------------------------------------- clean shutdown
+
+def test_serve_stops_on_sigterm_within_seconds_even_mid_check(tmp_path):
+    import signal
+    import threading
+    import urllib.request
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_serve_browser import free_port
+
+    env = {**os.environ, "VERIFIER_CACHE": str(tmp_path / "cache"), "VERIFIER_CPU_BUDGET": "600"}
+    env.pop("VERIFIER_TOKEN", None)
+    db = tmp_path / "desk.db"
+    speech = tmp_path / "speech.txt"
+    speech.write_text("We win, and we will rebuild the embankment.\n", encoding="utf-8")
+    assert verifier("archive", "add", "--db", db, "--speaker", "Mara Voss", speech).returncode == 0
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "verifier", "serve", "--archive", str(db), "--port", str(port),
+                             "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 40
+        while True:
+            try:
+                urllib.request.urlopen(base + "/", timeout=2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the desk did not start"
+                time.sleep(0.1)
+        body = json.dumps({"text": "“We win,” he said. " * 40_000}).encode()
+        request = urllib.request.Request(base + "/api/check", data=body, headers={"Content-Type": "application/json"})
+        threading.Thread(target=lambda: _ignore_errors(urllib.request.urlopen, request, timeout=60),
+                         daemon=True).start()
+        time.sleep(1.5)   # the check is under way
+        assert proc.poll() is None
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+        assert time.monotonic() - started < 5
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _ignore_errors(fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+    except OSError:
+        pass

@@ -4,7 +4,8 @@ The app itself is ``verifier.web.create_app``; this module only starts a server 
 process, or with ``workers`` > 1 in that many worker processes sharing the listening socket (checks
 are CPU-bound Python: threads of one process share one core). Each worker opens the archive itself
 (SQLite in WAL mode: many readers, writes serialised); the settings reach it through
-``$VERIFIER_SERVE_CONFIG``.
+``$VERIFIER_SERVE_CONFIG``. On SIGTERM or Ctrl-C it stops within ``SHUTDOWN_SECONDS``, even
+with a check under way (its worker thread is abandoned, not awaited).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ __all__ = ["ServeConfig", "create_app", "serve", "app_from_environment"]
 
 CONFIG_ENV = "VERIFIER_SERVE_CONFIG"
 _SHARED_FIELDS = ("archive", "host", "port", "token", "max_body", "aliases", "archive_label")
+SHUTDOWN_SECONDS = 2   # on SIGTERM, requests in flight get this long, then the server stops
 
 
 def serve(config: ServeConfig, log_level: str = "info", workers: int = 1) -> None:
@@ -25,7 +27,8 @@ def serve(config: ServeConfig, log_level: str = "info", workers: int = 1) -> Non
 
     options = dict(host=config.host, port=config.port, log_level=log_level, server_header=False,
                    proxy_headers=False, forwarded_allow_ips="", access_log=True,
-                   h11_max_incomplete_event_size=64 * 1024)
+                   h11_max_incomplete_event_size=64 * 1024,
+                   timeout_graceful_shutdown=SHUTDOWN_SECONDS)
     if workers <= 1:
         uvicorn.run(create_app(config=config), **options)
         return
