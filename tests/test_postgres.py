@@ -200,3 +200,20 @@ def test_concurrent_writers_and_checkers(tmp_path, pg_url):
     with Archive.open(pg_url) as archive:
         assert archive.stats()["documents"] == len(set(f for s in sets for f in s))
         assert archive.check() == []
+
+
+def test_forward_migrations_run_once_in_order(pg_url, monkeypatch):
+    from verifier.archive.postgres import store as pg_store
+
+    Archive.open(pg_url, create=True).close()
+    monkeypatch.setattr(pg_store, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(pg_store, "MIGRATIONS", {
+        2: ["CREATE TABLE notes (id integer)"],
+        3: ["INSERT INTO notes (id) SELECT max(version) FROM verifier_schema"]})
+    for _ in range(2):   # the second open finds nothing to do
+        with Archive.open(pg_url) as archive:
+            assert archive._value("SELECT max(version) FROM verifier_schema") == 3
+            assert [r["id"] for r in archive._rows("SELECT id FROM notes")] == [2]
+    monkeypatch.setattr(pg_store, "SCHEMA_VERSION", 4)
+    with pytest.raises(VerifierError, match="no migration from archive schema 3"):
+        Archive.open(pg_url)
