@@ -3,14 +3,19 @@ extraction, the caption and front-matter parsers and JSON sources. No exception 
 ``InputError`` escapes, every offset lies inside the input, and each example takes bounded time.
 A small example budget keeps them in the normal suite."""
 import json
+import os
+import tempfile
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+# hypothesis keeps caches in .hypothesis/ of the working directory: keep the checkout clean
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "verifier-hypothesis"))
 
-from verifier.archive.sources import parse_source
-from verifier.article.load import parse_article
-from verifier.errors import InputError
-from verifier.quotes.extract import extract_quotes
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from verifier.archive.sources import parse_source  # noqa: E402
+from verifier.article.load import parse_article  # noqa: E402
+from verifier.errors import InputError  # noqa: E402
+from verifier.quotes.extract import extract_quotes  # noqa: E402
 
 FAST = settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow], derandomize=True,
                 database=None)
