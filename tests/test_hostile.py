@@ -488,3 +488,24 @@ def _ignore_errors(fn, *args, **kwargs):
         fn(*args, **kwargs)
     except OSError:
         pass
+
+
+def test_the_desk_refuses_an_alias_bomb_upload_at_once(tmp_path, monkeypatch):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from verifier.archive.store import Archive
+    from verifier.web import create_app
+
+    monkeypatch.setenv("VERIFIER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("VERIFIER_TOKEN", raising=False)
+    db = str(tmp_path / "desk.db")
+    Archive.open(db, create=True).close()
+    with TestClient(create_app(db), base_url="http://127.0.0.1:8000") as client:
+        started = time.monotonic()
+        r = client.post("/api/archive/add", files={"file": ("bomb.md", alias_bomb(12).encode(), "text/markdown")})
+        assert time.monotonic() - started < 1
+        assert r.status_code == 400 and "aliases (*name) are not allowed" in r.json()["error"]
+        assert client.post("/api/check", json={"text": QUOTE}).status_code == 200
