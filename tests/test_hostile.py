@@ -509,3 +509,24 @@ def test_the_desk_refuses_an_alias_bomb_upload_at_once(tmp_path, monkeypatch):
         assert time.monotonic() - started < 1
         assert r.status_code == 400 and "aliases (*name) are not allowed" in r.json()["error"]
         assert client.post("/api/check", json={"text": QUOTE}).status_code == 200
+
+
+def test_four_thousand_quote_pairs_are_listed_in_seconds(tmp_path):
+    path = tmp_path / "pairs.txt"
+    path.write_text("“We win,” he said. " * 4_000, encoding="utf-8")
+    proc = verifier("quotes", "--format", "json", path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)["quotes"]) == 4_000
+    assert proc.seconds < 10   # 41 s when extraction was quadratic
+
+
+def test_a_five_megabyte_single_line_ends_in_seconds_with_one_line(tmp_path):
+    unit = ("The minister, Mara Voss, spoke in Kessel Bend on Tuesday. “We will rebuild the embankment,” "
+            "she said. The mayor agreed, and the council met. ")
+    path = tmp_path / "line.txt"
+    path.write_text((unit * (5_000_000 // len(unit) + 1))[:5_000_000], encoding="utf-8")
+    proc = verifier("quotes", path, timeout=120, env={**os.environ, "VERIFIER_CPU_BUDGET": "3"})
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == (f"verifier: {path}: took more than 3 s of CPU, the budget for one input "
+                                     "(set VERIFIER_CPU_BUDGET to change it)")
+    assert proc.seconds < 20
