@@ -14,7 +14,7 @@ PACKAGE = ROOT / "verifier"
 # The stages in the order data flows through them; a module may import its own stage, an
 # earlier one and the shared modules at module level, never a later stage.
 STAGES = ("article", "quotes", "archive", "verify", "report", "web", "cli")
-SHARED = {"__init__", "__main__", "config", "errors", "textnorm", "records", "lazy", "inputs"}
+SHARED = {"__init__", "__main__", "config", "errors", "textnorm", "records", "lazy", "inputs", "decoding", "budget"}
 ENTRY = "verifier.__main__"  # `python -m verifier`: above every stage, it starts the command line
 FIXTURE_ARTICLE = ROOT / "fixtures" / "articles" / "opposition-reply.txt"
 
