@@ -179,7 +179,8 @@ def test_concurrent_writers_and_checkers(tmp_path, pg_url):
         path.write_text(f"MARA VOSS: Statement {i} on the harbour levy and ferry number {i * 7}.\n\n"
                         f"TEODOR BRANN: Reply {i}: the levy {i} stays until the pier is safe.\n", encoding="utf-8")
         files.append(str(path))
-    assert Archive.open(pg_url, create=True).close() is None
+    with Archive.open(pg_url, create=True) as archive:   # a check of an empty archive is an error
+        archive.add_file(files[0])                          # by design: one file is there first
     sets = [files[k * 12:k * 12 + 36] for k in range(4)]   # overlapping thirds
     article = tmp_path / "story.md"
     article.write_text("“The levy 3 stays until the pier is safe,” Teodor Brann said.\n", encoding="utf-8")
