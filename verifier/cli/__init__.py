@@ -23,7 +23,7 @@ def build_parser(commands: tuple[str, ...] = COMMAND_MODULES) -> argparse.Argume
         prog="verifier",
         description="Find the quotes in news articles and check them against an archive of originals.",
     )
-    parser.add_argument("--version", action="version", version=f"verifier {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"verifier {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     import importlib
@@ -36,6 +36,9 @@ def build_parser(commands: tuple[str, ...] = COMMAND_MODULES) -> argparse.Argume
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(_named_command(argv))
+    if not argv:   # a bare `verifier`: what it can do, not an error
+        parser.print_help()
+        return 0
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -371,8 +371,9 @@ def _print(line: str) -> None:
 def _table(columns: list[str], rows: list[list[str]]) -> None:
     """A rich table on a terminal, tab-separated lines otherwise."""
     if sys.stdout.isatty():
-        from rich.console import Console
         from rich.table import Table
+
+        from verifier.report.batch import text_console
 
         table = Table(show_lines=False)
         for name in columns:
@@ -380,7 +381,7 @@ def _table(columns: list[str], rows: list[list[str]]) -> None:
             table.add_column(name, no_wrap=fixed, justify="right" if name in ("segments", "words") else "left")
         for row in rows:
             table.add_row(*row)
-        Console().print(table)
+        text_console(sys.stdout, soft_wrap=False).print(table)
         return
     print("\t".join(columns))
     for row in rows:

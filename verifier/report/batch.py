@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import multiprocessing
+import os
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -74,10 +75,14 @@ def check_paths(paths: list[str], options: Options, jobs: int, archive: Archive 
 
 
 def text_console(out, **settings):
-    """The rich Console the text report is printed with, writing to ``out``."""
+    """The rich Console the text report is printed with, writing to ``out``. ``$NO_COLOR`` (set
+    and not empty, as no-color.org says) means plain text: no colour, and no bold, dim or
+    strikethrough either (rich alone keeps those)."""
     from rich.console import Console
 
-    return Console(file=out, highlight=False, soft_wrap=True, **settings)
+    if os.environ.get("NO_COLOR"):
+        settings["color_system"] = None
+    return Console(file=out, **{"highlight": False, "soft_wrap": True, **settings})
 
 
 def _pooled(tasks: list, options: Options, jobs: int):

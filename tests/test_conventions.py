@@ -1,0 +1,41 @@
+"""Small command-line conventions (#16): ``-V``, a bare ``verifier`` shows help, ``NO_COLOR`` is
+plain text."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from verifier import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    return subprocess.run([sys.executable, "-m", "verifier", *args], capture_output=True, text=True,
+                          env={**environment, **env}, timeout=120)
+
+
+def test_dash_capital_v_prints_the_version():
+    for flag in ("-V", "--version"):
+        out = cli(flag)
+        assert out.returncode == 0 and out.stdout.strip() == f"verifier {__version__}"
+
+
+def test_a_bare_verifier_prints_help_and_exits_0():
+    out = cli()
+    assert out.returncode == 0 and out.stderr == ""
+    assert out.stdout.startswith("usage: verifier") and "check" in out.stdout and "archive" in out.stdout
+
+
+def test_no_color_means_plain_text_even_on_a_forced_terminal():
+    args = ("check", "--archive", str(ROOT / "fixtures" / "archive"), "--fail-on", "never",
+            str(ROOT / "fixtures" / "articles" / "estmark-energy.md"))
+    styled = cli(*args, FORCE_COLOR="1")
+    plain = cli(*args, FORCE_COLOR="1", NO_COLOR="1")
+    assert styled.returncode == plain.returncode == 0
+    assert "\x1b[" in styled.stdout and "\x1b[" not in plain.stdout
+    assert "misquote" in plain.stdout
+    assert cli(*args, FORCE_COLOR="1", NO_COLOR="").stdout == styled.stdout   # empty: not set
