@@ -39,3 +39,25 @@ def test_no_color_means_plain_text_even_on_a_forced_terminal():
     assert "\x1b[" in styled.stdout and "\x1b[" not in plain.stdout
     assert "misquote" in plain.stdout
     assert cli(*args, FORCE_COLOR="1", NO_COLOR="").stdout == styled.stdout   # empty: not set
+
+
+def test_the_archive_directory_own_sources_are_not_checked_as_drafts(tmp_path):
+    """A hook passes every changed file, transcripts in the repository's archive directory
+    included: those are originals, not drafts (#16)."""
+    import shutil
+
+    repo = tmp_path / "newsroom"
+    shutil.copytree(ROOT / "fixtures" / "archive", repo / "archive")
+    (repo / "drafts").mkdir()
+    (repo / "drafts" / "clean.md").write_text(
+        "“Today the government is publishing the Northern Grid plan,” Mara Voss said.\n", encoding="utf-8")
+    (repo / "pyproject.toml").write_text('[tool.verifier]\narchive = "archive"\nexclude = ["drafts/skip-*"]\n',
+                                         encoding="utf-8")
+    (repo / "drafts" / "skip-me.md").write_text("“We never said that,” Mara Voss said.\n", encoding="utf-8")
+    changed = [str(p.relative_to(repo)) for p in sorted(repo.rglob("*")) if p.is_file() and p.suffix in (".md", ".txt", ".html")]
+    assert any(c.startswith("archive/") for c in changed)
+    out = subprocess.run([sys.executable, "-m", "verifier", "check", "--format", "json", *changed], cwd=repo,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    checked = [__import__("json").loads(line)["path"] for line in out.stdout.splitlines() if line.strip()]
+    assert checked == ["drafts/clean.md"]

@@ -8,6 +8,7 @@ and writes the report, and sets the exit status. The checking itself — in work
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from typing import TYPE_CHECKING
@@ -79,7 +80,7 @@ def run(args) -> int:
     options = Options(archive.path, args.input_format, s.double_apostrophes, s.aliases, args.date,
                       s.suppressions(), render=s.format if streaming else None,
                       console=_console_settings(console) if console is not None else {})
-    paths = expand_paths(args.paths, filters=s.filters())
+    paths = _not_archived(expand_paths(args.paths, filters=s.filters()), location)
     kept: list[ArticleResult] = []  # every result for the other formats; verdicts only when streaming
     failed = failing = False
     for result, rendered in check_paths(paths, options, s.jobs, archive):
@@ -103,6 +104,16 @@ def run(args) -> int:
                                           "fail_on": s.fail_on}))
     out.flush()
     return 2 if failed else int(failing)
+
+
+def _not_archived(paths: list[str], location: str | None) -> list[str]:
+    """The drafts, without the archive's own sources: when the archive is a directory of source
+    files (in the repository, say), files under it are originals, not articles — a pre-commit hook
+    passing every changed file must not check a transcript against itself."""
+    if not location or not os.path.isdir(location):
+        return paths
+    root = os.path.join(os.path.realpath(location), "")
+    return [p for p in paths if p == "-" or not os.path.realpath(p).startswith(root)]
 
 
 def _totals(results: list[ArticleResult]) -> str:
