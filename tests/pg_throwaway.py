@@ -31,7 +31,7 @@ def _bindir() -> Path:
         if candidate and (Path(candidate) / "initdb").exists():
             return Path(candidate)
     raise RuntimeError("PostgreSQL's server programs (initdb, pg_ctl) are not installed: "
-                       "pip install -e '.[test]' or apt-get install postgresql")
+                       "pip install -e '.[test]' (Linux x86-64, macOS) or apt-get install postgresql")
 
 
 def _free_port() -> int:
