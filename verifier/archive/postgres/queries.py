@@ -45,16 +45,21 @@ class PgQueriesMixin:
             self._version_read = (now, self._value("SELECT value FROM meta WHERE key = 'changes'"))
         return self._version_read[1]
 
-    def _cached(self, key, compute):
-        """``compute()``, remembered until the archive changes."""
+    def _fresh_cache(self) -> dict:
+        """The per-archive cache, emptied when the archive changed."""
         version = self._data_version()
         if self._cache_version != version:
             self._cache, self._cache_version = {}, version
-        if key not in self._cache:
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            self._cache[key] = compute()
-        return self._cache[key]
+        elif len(self._cache) > 200_000:
+            self._cache.clear()
+        return self._cache
+
+    def _cached(self, key, compute):
+        """``compute()``, remembered until the archive changes."""
+        cache = self._fresh_cache()
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
 
     def _count_uncached(self, query: str) -> int:
         phrases = fts_phrases(query)
@@ -80,14 +85,13 @@ class PgQueriesMixin:
 
     def _term_df(self, terms: list[str]) -> dict[str, int]:
         """In how many segments each term occurs (0: none), remembered until the archive changes."""
-        missing = [t for t in dict.fromkeys(terms) if ("df", t) not in self._cache or
-                   self._cache_version != self._data_version()]
+        cache = self._fresh_cache()
+        missing = [t for t in dict.fromkeys(terms) if ("df", t) not in cache]
         if missing:
             found = {r["term"]: r["doc"] for r in self._rows(
                 "SELECT term, doc FROM term_df WHERE term = ANY(%s)", (missing,))}
-            for t in missing:
-                self._cached(("df", t), lambda t=t: found.get(t, 0))
-        return {t: self._cache[("df", t)] for t in terms}
+            cache.update({("df", t): found.get(t, 0) for t in missing})
+        return {t: cache[("df", t)] for t in terms}
 
     # ----------------------------------------------------------------------- ranking
 
@@ -126,33 +130,24 @@ class PgQueriesMixin:
 
     def _phrase_stats(self, query: str) -> list[tuple[list[str], int]]:
         """Each phrase of the query: its terms and how many segments have it (bm25's idf)."""
-        key = (query, self._counts_version)
-        cached = getattr(self, "_phrase_cache", None)
-        if cached and cached[0] == key:
-            return cached[1]
-        stats = []
-        for phrase in fts_phrases(query):
-            terms = self.stemmer.word_terms(phrase)
-            if len(terms) == 1:
-                hits = self._term_df(terms).get(terms[0], 0)
-            elif terms:
-                hits = self._value("SELECT count(*) FROM segments WHERE tsv @@ %s::tsquery",
-                                   (tsquery('"' + phrase.replace('"', '""') + '"', self.stemmer),))
-            else:
-                hits = 0
-            stats.append((terms, hits))
-        self._phrase_cache = (key, stats)
-        return stats
+        return self._cached(("phrases", query), lambda: [self._phrase_stat(p) for p in fts_phrases(query)])
+
+    def _phrase_stat(self, phrase: str) -> tuple[list[str], int]:
+        terms = self.stemmer.word_terms(phrase)
+        if len(terms) == 1:
+            return terms, self._term_df(terms)[terms[0]]
+        if not terms:
+            return terms, 0
+        return terms, self._value("SELECT count(*) FROM segments WHERE tsv @@ %s::tsquery",
+                                  (tsquery('"' + phrase.replace('"', '""') + '"', self.stemmer),))
 
     def _index_totals(self) -> tuple[int, float]:
         """Segments in the index and their mean length in terms (bm25's N and avgdl)."""
-        key = self._counts_version
-        cached = getattr(self, "_totals_cache", None)
-        if cached is None or cached[0] != key:
-            n, total = (self._rows("SELECT count(*) AS n, COALESCE(sum(terms), 0) AS t FROM segments")[0][c]
-                        for c in ("n", "t"))
-            cached = self._totals_cache = (key, (max(n, 1), max(total / max(n, 1), 1e-9)))
-        return cached[1]
+        def totals():
+            row = self._rows("SELECT count(*) AS n, COALESCE(sum(terms), 0) AS t FROM segments")[0]
+            n = max(row["n"], 1)
+            return n, max(row["t"] / n, 1e-9)
+        return self._cached("totals", totals)
 
     def _phrase_rows(self, text: str, limit: int, speaker: str | None) -> list[tuple[int, float]]:
         words = [t.norm for t in textnorm.words(text)][:12]

@@ -37,6 +37,7 @@ from verifier.archive.documents import DocumentsMixin
 from verifier.archive.postgres.queries import PgQueriesMixin
 from verifier.archive.retrieval import RetrievalMixin
 from verifier.archive.sources import Document, check_overrides, iter_source_files
+from verifier.archive.sources.document import one_line
 from verifier.archive.stems import Stemmer, tsvector
 from verifier.errors import InputError, VerifierError
 
@@ -144,7 +145,7 @@ class PgArchive(PgQueriesMixin, RetrievalMixin, DocumentsMixin):
         try:
             conn = pool.getconn()
         except Exception as exc:   # psycopg_pool.PoolTimeout, OperationalError: cannot connect
-            raise VerifierError(f"{display_url(url)}: cannot connect to the archive ({_one_line(exc)})") from None
+            raise VerifierError(f"{display_url(url)}: cannot connect to the archive ({one_line(exc)})") from None
         archive = cls(url, conn, pool)
         try:
             with archive._errors():
@@ -240,7 +241,7 @@ class PgArchive(PgQueriesMixin, RetrievalMixin, DocumentsMixin):
         try:
             yield
         except psycopg.Error as exc:
-            raise VerifierError(f"{self.path}: archive error: {_one_line(exc)}") from None
+            raise VerifierError(f"{self.path}: archive error: {one_line(exc)}") from None
 
     @contextlib.contextmanager
     def _transaction(self):
@@ -473,9 +474,3 @@ def _reason(exc: BaseException) -> str:
     failed for user ..."), without the driver's hints."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return lines[0].rsplit("failed: ", 1)[-1] if lines else type(exc).__name__
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
