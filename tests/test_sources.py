@@ -334,3 +334,44 @@ def test_folded_plain_values_are_read_as_yaml_reads_them(block):
 ])
 def test_folded_values_yaml_reads_otherwise_are_left_to_yaml(block):
     assert _simple_front_matter(block) is None
+
+
+# --- cheaper parsing of long transcripts (#14) -----------------------------------------------------
+
+import random  # noqa: E402
+
+from verifier import textnorm  # noqa: E402
+from verifier.archive.sources.text import counted_segments, find_turns, markdown_text  # noqa: E402
+
+_PIECES = ("the river rose again and we said no. Mara Voss said: yes! (inaudible) [applause] **bold** "
+           "_it_ `code` <b>x</b> [link](http://x) [a][b] 1. - > # dr. Smith 3.5% don't “quoted.” "
+           "(END VIDEO CLIP) Q: MARA VOSS: Teodor Brann (mayor): ? !").split(" ")
+_GAPS = [" "] * 6 + ["  ", "\n", "\n\n", " \n", "\t", "\u00a0", "\n   ", "\n> ", "\n- ", "\n```\n", "\n---\n"]
+
+
+def _random_text(rng: random.Random) -> str:
+    return "".join(rng.choice(_PIECES) + (rng.choice(_GAPS) if rng.random() < 0.3 else " ")
+                   for _ in range(rng.choice((5, 60, 150, 400, 1500))))
+
+
+def test_segment_word_counts_are_the_words_of_the_segments():
+    """The count made while cutting long paragraphs is what splitting the segments gives."""
+    rng = random.Random(14)
+    for _ in range(200):
+        text = _random_text(rng)
+        segments, words = counted_segments(text)
+        assert words == textnorm.count_words(" ".join(s.text for s in segments))
+
+
+def test_labels_are_found_at_line_starts_only():
+    text = "MARA VOSS: We will build it.\nnot a label: here\nTEODOR BRANN: No.\n  ILSE KARTANO: Yes."
+    assert [(t.name, text[t.label_start:t.start]) for t in find_turns(text)] == [
+        ("Mara Voss", "MARA VOSS:"), ("Teodor Brann", "TEODOR BRANN:"), ("Ilse Kartano", "  ILSE KARTANO:")]
+
+
+def test_plain_lines_pass_through_markdown_untouched_and_marked_ones_do_not():
+    body = "Plain prose, kept as it is.\n## A heading\nA [link](http://x) and **bold** text.\n    indented"
+    text, headings = markdown_text(body)
+    assert text.split("\n") == ["Plain prose, kept as it is.", "A heading", "", "A link and bold text.",
+                                " indented"]   # at most three spaces of indent go
+    assert [text[a:b] for a, b in headings] == ["A heading"]

@@ -86,6 +86,19 @@ def normalize(word: str) -> str:
     return word
 
 
+def has_directions(text: str) -> bool:
+    """Whether ``text`` has a stage direction: ``DIRECTION_RE.search`` without running the regex
+    over every character (each kind of direction opens with "[", "(" or "\u266a", and those are
+    few: str.find skips to them)."""
+    for opener in "[(\u266a":
+        at = text.find(opener)
+        while at != -1:
+            if DIRECTION_RE.match(text, at):
+                return True
+            at = text.find(opener, at + 1)
+    return False
+
+
 def directions(text: str) -> list[tuple[int, int]]:
     """Spans of stage directions ("[applause]", "(inaudible)", "(CROSSTALK)") in ``text``."""
     return [m.span() for m in DIRECTION_RE.finditer(text)]

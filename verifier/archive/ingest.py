@@ -3,21 +3,19 @@
 ``prepare_file`` reads and parses one file into a Document with its id (``document_id``: from
 the content hash and the metadata flags) and the text the index gets for each segment
 (``index_texts``/``fts_text``: without stage directions). ``IngestMixin`` gives ``Archive``
-(verifier.archive.store) ``add_paths``: files are prepared in forked worker processes when there is
-enough to read (``_preparer``; chunks of files per task, each document sent back as
-``SegmentRows``: plain rows unpickle ten times faster than Segment objects), while this process
-stores them, several documents to a transaction (never one document across two); results and
-errors are reported in input order once what precedes them is committed.
+(verifier.archive.store) ``add_paths``: when there is enough to read, files are prepared by forked
+worker processes and, whenever storing leaves it idle, by this process too (``_preparer``, through
+verifier.archive.sharedwork; each document sent back as ``SegmentRows``: plain rows unpickle ten
+times faster than Segment objects), while this process stores them, several documents to a
+transaction (never one document across two); results and errors are reported in input order once
+what precedes them is committed.
 """
 from __future__ import annotations
 
-import collections
-import concurrent.futures
 import contextlib
 import hashlib
 import json
 import os
-import pickle
 import time
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -33,8 +31,7 @@ BATCH_SECONDS = 1.0                # add_paths: commit at least this often
 PARSE_WORKERS = 4                  # add_paths: at most this many parsing processes ...
 PARALLEL_MIN_BYTES = 1 << 20       # ... used only when there is at least this much to read
 WORKER_NICENESS = 5                # ... at a lower priority than the process writing
-CHUNK_BYTES = 256 << 10            # a worker task reads about this much (fewer round trips) ...
-CHUNK_FILES = 16                   # ... in at most this many files
+WINDOW_PER_WORKER = 4              # files prepared ahead of storing, per process preparing
 
 
 def document_id(content_hash: str, fmt: str, overrides: dict) -> str:
@@ -45,8 +42,10 @@ def document_id(content_hash: str, fmt: str, overrides: dict) -> str:
 
 def index_texts(doc: Document) -> tuple[list[str], int]:
     """What the index gets for each segment, and the document's word count."""
-    if textnorm.DIRECTION_RE.search(doc.text):
+    if textnorm.has_directions(doc.text):
         texts = [fts_text(s.text) for s in doc.segments]
+    elif doc.words is not None:   # counted by the reader, over the same texts
+        return [s.text for s in doc.segments], doc.words
     else:
         texts = [s.text for s in doc.segments]
     return texts, textnorm.count_words(" ".join(texts))
@@ -121,14 +120,10 @@ class IngestMixin:
             report.flush()
         return report.results, report.errors
 
-    def _wait_briefly(self, future) -> bool:
-        """Whether ``future`` is done, waiting for it no longer than the open batch may last."""
-        if future.done():
-            return True
+    def _wait_briefly(self, outcome) -> bool:
+        """Whether ``outcome`` is ready, waiting for it no longer than the open batch may last."""
         remaining = BATCH_SECONDS - (time.monotonic() - self._batch_started)
-        if isinstance(future, _ChunkPart) and remaining > 0 and self.conn.in_transaction:
-            concurrent.futures.wait([future.future], timeout=remaining)
-        return future.done()
+        return outcome.wait(remaining if self.conn.in_transaction else 0)
 
     @contextlib.contextmanager
     def _batch(self):
@@ -170,64 +165,6 @@ class _Reporter:
         self.pending.clear()
 
 
-_KNOWN: set = set()
-
-
-def _worker_init(known: set) -> None:
-    global _KNOWN
-    _KNOWN = known
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(WORKER_NICENESS)
-
-
-def _worker_prepare(paths: list[str], fmt, force, overrides) -> bytes:
-    # Pickled here and unpickled in the writing thread (``_ChunkPart``), not by the executor's
-    # result thread, which would compete with it for the GIL (measured: ~15% faster ingest).
-    outcomes = [_compact(prepare_file(path, fmt, force, overrides, _KNOWN)) for path in paths]
-    return pickle.dumps(outcomes, pickle.HIGHEST_PROTOCOL)
-
-
-class _Chunk:
-    """The files one worker task prepares, and their outcomes once it is done (unpickled once)."""
-
-    def __init__(self, paths: list[str], future: concurrent.futures.Future):
-        self.paths, self.future, self._outcomes = paths, future, None
-
-    def outcome(self, index: int):
-        if self._outcomes is None:
-            self._outcomes = pickle.loads(self.future.result())
-        return self._outcomes[index]
-
-
-class _ChunkPart:
-    """One file's outcome in a chunk: what ``add_paths`` waits for and unpacks."""
-
-    def __init__(self, chunk: _Chunk, index: int):
-        self.chunk, self.index = chunk, index
-        self.future = chunk.future
-
-    def done(self) -> bool:
-        return self.future.done()
-
-    def result(self):
-        return self.chunk.outcome(self.index)
-
-
-def _chunks(files: list[str], sizes: dict[str, int], max_bytes: int = CHUNK_BYTES,
-            max_files: int = CHUNK_FILES):
-    """Consecutive files grouped so that one worker task reads about ``max_bytes``; the first
-    chunks are smaller (1, 2, 4, … files), so that storing starts early."""
-    chunk, size, limit = [], 0, 1
-    for path in files:
-        chunk.append(path)
-        size += sizes.get(path, 0)
-        if size >= max_bytes or len(chunk) >= min(limit, max_files):
-            yield chunk
-            chunk, size, limit = [], 0, limit * 2
-    if chunk:
-        yield chunk
-
-
 def _compact(outcome):
     """What ``prepare_file`` returned, made small and quick to unpickle for the trip back from a
     worker: the segments as plain rows (a segment's text is a slice of the document's text), and
@@ -258,12 +195,12 @@ def segment_rows(segments) -> list[tuple]:
 
 
 class _Later:
-    """A computation done when its result is asked for (the in-process preparer)."""
+    """A file prepared in this process when its outcome is asked for."""
 
     def __init__(self, fn, *args):
         self.fn, self.args = fn, args
 
-    def done(self) -> bool:
+    def wait(self, timeout: float) -> bool:
         # Computed here, in this process: asking for it waits on nobody, so the open batch need
         # not be committed first (committing before every file made 1 FTS5 segment per document).
         return True
@@ -272,46 +209,48 @@ class _Later:
         return self.fn(*self.args)
 
 
+class _Shared:
+    """A file of a SharedWork (verifier.archive.sharedwork): prepared by a worker or here."""
+
+    def __init__(self, work, index: int):
+        self.work, self.index = work, index
+
+    def wait(self, timeout: float) -> bool:
+        return self.work.wait(self.index, timeout)
+
+    def result(self):
+        return self.work.result(self.index)
+
+
 @contextlib.contextmanager
 def _preparer(files: list[str], options: tuple):
-    """(path, future of prepare_file) for each file, in order: in worker processes when there is
-    enough to read to pay for starting them, else one at a time in this process."""
+    """(path, its outcome to come: ``wait(timeout)``, ``result()``) for each file, in order:
+    shared between worker processes and this one when there is enough to read to pay for
+    starting them, else one at a time in this process."""
     import multiprocessing
 
     fmt, force, overrides, known = options
     cpus = os.cpu_count() or 1
-    # A worker per CPU, at a lower priority than this process, which writes: writing is the
-    # bottleneck when documents are many and small, parsing when they are long transcripts.
-    workers = min(PARSE_WORKERS, cpus)
-    sizes = {f: os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f)}
-    size = sum(sizes.values())
+    size = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
+
+    def here(path):
+        return prepare_file(path, fmt, force, overrides, known)
+
     # Only "fork" starts workers without re-running the program's __main__; the workers never
     # touch the inherited database connection (and leave through os._exit).
     if (cpus < 2 or len(files) < 4 or size < PARALLEL_MIN_BYTES or "-" in files
             or "fork" not in multiprocessing.get_all_start_methods()):
-        yield ((f, _Later(prepare_file, f, fmt, force, overrides, known)) for f in files)
+        yield ((f, _Later(here, f)) for f in files)
         return
-    pool = concurrent.futures.ProcessPoolExecutor(workers, multiprocessing.get_context("fork"),
-                                                  initializer=_worker_init, initargs=(known,))
+    from verifier.archive.sharedwork import SharedWork
+
+    # A worker per other CPU, at a lower priority than this process, which writes and, whenever
+    # writing leaves it idle, prepares files too: writing is the bottleneck when documents are
+    # many and small, parsing when they are long transcripts.
+    workers = max(1, min(PARSE_WORKERS, cpus - 1))
+    work = SharedWork(files, lambda path: _compact(here(path)), here, workers,
+                      window=WINDOW_PER_WORKER * (workers + 1), niceness=WORKER_NICENESS)
     try:
-        yield _lookahead(_chunks(files, sizes),
-                         lambda paths: pool.submit(_worker_prepare, paths, fmt, force, overrides),
-                         depth=4 * workers)
+        yield ((f, _Shared(work, i)) for i, f in enumerate(files))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _lookahead(chunks, submit, depth: int):
-    """(file, its outcome to come) in order, keeping ``depth`` chunks in work ahead."""
-    pending = collections.deque()
-    for paths in chunks:
-        pending.append(_Chunk(paths, submit(paths)))
-        if len(pending) > depth:
-            yield from _parts(pending.popleft())
-    while pending:
-        yield from _parts(pending.popleft())
-
-
-def _parts(chunk: _Chunk):
-    for index, path in enumerate(chunk.paths):
-        yield path, _ChunkPart(chunk, index)
+        work.close()

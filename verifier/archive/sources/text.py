@@ -21,13 +21,14 @@ PARAGRAPH_WORDS = 120   # a paragraph longer than this is cut at sentence ends .
 CHUNK_WORDS = 60        # ... into pieces of about this many words
 
 _GAP_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")   # one or more blank lines
-_SKIP_CHUNK_RE = re.compile(r"(?:\S+\s+){%d}" % (CHUNK_WORDS - 1))   # to a piece's last word
+_SKIP_CHUNK_RE = re.compile(r"(?:\S++\s++){%d}" % (CHUNK_WORDS - 1))   # to a piece's last word
 _SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
 
 
 def parse_text(data: bytes, path: str) -> Document:
     meta, body = split_front_matter(decode_text(data, path), path)
-    doc = Document(text=body, segments=text_segments(body), format="txt")
+    segments, words = counted_segments(body)
+    doc = Document(text=body, segments=segments, format="txt", words=words)
     apply_metadata(doc, meta, path, "front matter")
     return doc
 
@@ -35,7 +36,8 @@ def parse_text(data: bytes, path: str) -> Document:
 def parse_markdown(data: bytes, path: str) -> Document:
     meta, body = split_front_matter(decode_text(data, path), path)
     text, headings = markdown_text(body)
-    doc = Document(text=text, segments=text_segments(text, skip=set(headings)), format="md")
+    segments, words = counted_segments(text, skip=set(headings))
+    doc = Document(text=text, segments=segments, format="md", words=words)
     if headings and not meta.get("title"):
         doc.title = text[headings[0][0]:headings[0][1]]
     apply_metadata(doc, meta, path, "front matter")
@@ -183,21 +185,37 @@ def _simple_scalar(raw: str):
 
 def text_segments(text: str, skip: set | None = None) -> list[Segment]:
     """Segments of a text: speaker turns if it is a transcript, else paragraphs."""
+    return counted_segments(text, skip)[0]
+
+
+def counted_segments(text: str, skip: set | None = None) -> tuple[list[Segment], int]:
+    """``text_segments``, and how many whitespace-separated words the segments have (what the
+    index counts when the text has no stage directions; counted as a by-product of cutting long
+    paragraphs, which has counted most of them)."""
     skip_starts = {s for s, _ in (skip or ())}
-    directions = textnorm.DIRECTION_RE.search(text) is not None
+    directions = textnorm.has_directions(text)
     turns = find_turns(text)
     names = resolve_speakers([t.name for t in turns if t.name])
     regions = [(0, turns[0].label_start if turns else len(text), None, None)]
     regions += [(t.start, t.end, names.get(t.name) if t.name else None, n) for n, t in enumerate(turns)]
-    return [Segment(text[s:e], s, e, speaker, turn=number)
-            for start, end, speaker, number in regions
-            for s, e in paragraphs(text, start, end)
-            if s not in skip_starts and indexable(text[s:e], directions)]
+    segments, words = [], 0
+    for start, end, speaker, number in regions:
+        for s, e, n in _pieces(text, start, end):
+            piece = text[s:e]
+            if s not in skip_starts and indexable(piece, directions):
+                segments.append(Segment(piece, s, e, speaker, turn=number))
+                words += _words(piece) if n is None else n
+    return segments, words
 
 
 def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Spans of the paragraphs (runs of non-blank lines, trimmed) in ``text[start:end]``,
     long ones cut at sentence ends."""
+    return [(s, e) for s, e, _ in _pieces(text, start, end)]
+
+
+def _pieces(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, int | None]]:
+    """``paragraphs`` as (start, end, words), the words counted where a cut counted them (else None)."""
     end = len(text) if end is None else end
     spans, pos = [], start
     for gap in _GAP_RE.finditer(text, start, end):
@@ -216,44 +234,51 @@ def _add_paragraph(text: str, s: int, e: int, spans: list) -> None:
 
 
 def _words(text: str) -> int:
-    """Roughly how many words (whitespace-separated); enough to decide where to cut."""
+    """How many words (whitespace-separated)."""
     return len(text.split())
 
 
-def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
+def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int, int | None]]:
     if text.count(" ", s, e) + text.count("\n", s, e) < PARAGRAPH_WORDS:   # the usual case, fast
-        return [(s, e)]
+        return [(s, e, None)]
     # A piece ends at the first sentence end after its CHUNK_WORDS-th word starts: the regex
     # engine jumps that many words ahead and searches from there, one step per piece (a Python
     # step per sentence was a third of the ingest of unbroken transcripts).
+    # Each piece is (start, end, words): the words the jump skipped plus those after it.
     pieces, piece_start = [], s
     while (skip := _SKIP_CHUNK_RE.match(text, piece_start, e)) is not None:
         m = _SENTENCE_END_RE.search(text, skip.end(), e)
+        end = e if m is None else m.start(1)
+        pieces.append((piece_start, end, CHUNK_WORDS - 1 + _words(text[skip.end():end])))
         if m is None:
             break
-        pieces.append((piece_start, m.start(1)))
         piece_start = m.end(1)
-    pieces.append((piece_start, e))
-    if len(pieces) > 1 and _words(text[pieces[-1][0]:e]) < CHUNK_WORDS // 3:
-        pieces[-2:] = [(pieces[-2][0], e)]
-    return [cut for a, b in pieces for cut in _cut_words(text, a, b)]
+    else:
+        pieces.append((piece_start, e, _words(text[piece_start:e])))
+    if len(pieces) > 1 and pieces[-1][2] < CHUNK_WORDS // 3:
+        (start, _, words), (_, end, more) = pieces[-2:]
+        pieces[-2:] = [(start, end, words + more)]
+    return [cut for piece in pieces for cut in _cut_words(text, *piece)]
 
 
-def _cut_words(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """A piece with no sentence ends to cut at is cut every CHUNK_WORDS words."""
-    if _words(text[s:e]) <= 2 * PARAGRAPH_WORDS:
-        return [(s, e)]
+def _cut_words(text: str, s: int, e: int, words: int) -> list[tuple[int, int, int | None]]:
+    """A piece (of ``words`` words) with no sentence ends to cut at is cut every CHUNK_WORDS words."""
+    if words <= 2 * PARAGRAPH_WORDS:
+        return [(s, e, words)]
     gaps = [m.start() for m in re.finditer(r"\s+", text[s:e])][CHUNK_WORDS - 1::CHUNK_WORDS]
     bounds = [s] + [s + g for g in gaps] + [e]
-    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in zip(bounds, bounds[1:])
+    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b, None) for a, b in zip(bounds, bounds[1:])
             if text[a:b].strip()]
 
 
 # ----------------------------------------------------------------------------- speaker turns
 
-_LABEL_RE = re.compile(
-    r"^[ \t]*+(?:>>[ \t]*+)?(?P<name>[^\W\d_][^:\n()\[\]]{0,60}+)"
-    r"(?:\((?P<role>[^()\n]{1,80}+)\)[ \t]*+)?:(?=\s|$)", re.M)
+_LABEL = (r"(?P<label>[ \t]*+(?:>>[ \t]*+)?(?P<name>[^\W\d_][^:\n()\[\]]{0,60}+)"
+          r"(?:\((?P<role>[^()\n]{1,80}+)\)[ \t]*+)?:(?=\s|$))")
+# A label opens a line. Searched for as "a newline, then a label" (the regex engine skips to each
+# newline; "^" in multiline mode tries every character) and, apart, at the very start.
+_LABEL_RE = re.compile(_LABEL, re.M)
+_LABEL_AFTER_NEWLINE_RE = re.compile(r"\n" + _LABEL, re.M)
 META_LABELS = {"note", "notes", "nb", "source", "sources", "update", "updated", "editor",
                "editor's", "transcript", "date", "time", "location", "place", "venue", "subject",
                "title", "re", "fwd", "attn", "contact", "media", "summary", "background",
@@ -282,17 +307,25 @@ class Turn:
 
 def find_turns(text: str) -> list[Turn]:
     """Speaker turns in a transcript, or [] when ``text`` does not read as one."""
-    labels = [(m, parse_label(m.group("name"), m.group("role"))) for m in _LABEL_RE.finditer(text)]
+    labels = [(m, parse_label(m.group("name"), m.group("role"))) for m in _label_matches(text)]
     labels = [(m, lab) for m, lab in labels if lab is not None]
     if sum(1 for m, _ in labels if m.group("name").isupper()) >= 2:
         labels = [(m, lab) for m, lab in labels if m.group("name").isupper()]
-    if not labels or (len(labels) == 1 and text[:labels[0][0].start()].strip()):
+    if not labels or (len(labels) == 1 and text[:labels[0][0].start("label")].strip()):
         return []
     turns = []
     for i, (m, (name, role)) in enumerate(labels):
-        end = labels[i + 1][0].start() if i + 1 < len(labels) else len(text)
-        turns.append(Turn(name, role, m.start(), m.end(), end))
+        end = labels[i + 1][0].start("label") if i + 1 < len(labels) else len(text)
+        turns.append(Turn(name, role, m.start("label"), m.end(), end))
     return turns
+
+
+def _label_matches(text: str):
+    """Matches of a speaker label at the start of each line (the label is the "label" group)."""
+    first = _LABEL_RE.match(text)
+    if first:
+        yield first
+    yield from _LABEL_AFTER_NEWLINE_RE.finditer(text)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -316,12 +349,13 @@ def parse_label(raw: str, role: str | None) -> tuple[str, str | None] | None:
 
 # ----------------------------------------------------------------------------- markdown
 
-_MD_INLINE = [   # (the strings the pattern cannot match without one of, pattern, replacement)
-    (("<!--",), re.compile(r"<!--.*?-->", re.S), ""),
+_MD_MARKS = "<![*_`"   # what every inline pattern needs one of: most lines have none
+_MD_INLINE = [   # (marks the pattern needs all of, in one of these sets; pattern; replacement)
+    (("<!",), re.compile(r"<!--.*?-->", re.S), ""),
     (("![",), re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
-    (("](",), re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),
-    (("][",), re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),
-    (("**", "__"), re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (("[",), re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),
+    (("[",), re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),
+    (("*", "_"), re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
     (("*",), re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),
     (("_",), re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
     (("`",), re.compile(r"`([^`\n]+)`"), r"\1"),
@@ -330,12 +364,19 @@ _MD_INLINE = [   # (the strings the pattern cannot match without one of, pattern
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
 _MD_DROP = re.compile(r"^ {0,3}(?:([-*_])(?:[ \t]*\1){2,}[ \t]*|\[[^\]]+\]:[ \t]+\S.*)$")
 _MD_PREFIX = re.compile(r"^ {0,3}(?:>[ \t]?)*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+)?")
+# What a line that a block rule (fence, rule, heading, list, quote, indent, link definition) can
+# change starts with; an empty line is kept as it is too.
+_MD_BLOCK_STARTS = frozenset(" \t>#-*+_[`~0123456789")
 
 
 def markdown_text(body: str) -> tuple[str, list[tuple[int, int]]]:
     """Plain text of a Markdown body and the spans of its headings (which are not speech)."""
     out, headings, length, fenced = [], [], 0, False
     for line in body.split("\n"):
+        if not fenced and line[:1] not in _MD_BLOCK_STARTS and not _has_marks(line):
+            out.append(line)   # a line of plain prose (most of a transcript): kept as it is
+            length += len(line) + 1
+            continue
         if re.match(r" {0,3}(```|~~~)", line):
             fenced = not fenced
             continue
@@ -351,13 +392,19 @@ def markdown_text(body: str) -> tuple[str, list[tuple[int, int]]]:
     return "\n".join(out), headings
 
 
-_MD_MARKS = re.compile(r"[<!\[*_`]")   # what every inline pattern needs: most lines have none
+def _has_marks(line: str) -> bool:
+    """Whether ``line`` has a character that every inline pattern needs (most lines have none;
+    str's "in" is many times quicker than a regex character class here)."""
+    return "<" in line or "!" in line or "[" in line or "*" in line or "_" in line or "`" in line
 
 
 def _md_inline(line: str) -> str:
-    if not _MD_MARKS.search(line):
+    # Which marks the line has, found once (one quick scan each): a pattern runs only when the
+    # marks it needs are there (the text it changes keeps the marks of the later patterns).
+    marks = {mark for mark in _MD_MARKS if mark in line}
+    if not marks:
         return line
-    for needed, pattern, repl in _MD_INLINE:
-        if any(n in line for n in needed):
+    for needs, pattern, repl in _MD_INLINE:
+        if any(marks.issuperset(need) for need in needs):
             line = pattern.sub(repl, line)
     return line
