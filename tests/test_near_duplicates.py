@@ -70,3 +70,39 @@ def test_a_verbatim_quote_is_verified_against_the_exact_copy(crowded):
     judgement = check_quote(Quote(start=0, end=len(quote), text=quote, speaker="Mara Voss"), archive,
                             SpeakerMatcher())
     assert judgement.verdict == "verified"
+
+
+def test_copies_do_not_fill_every_place(crowded):
+    """Passages that score exactly alike for a quote (copies of one paragraph) count once: the
+    few candidates a quote is aligned with hold the quote's own paragraph, not six of its copies."""
+    archive, original = crowded
+    found = 0
+    for para in original:
+        quote = " ".join(para.split()[3:25])
+        passages = archive.candidates(quote, limit=6, copies=2)
+        scores = [round(p.score, 9) for p in passages]
+        assert all(scores.count(s) <= 2 for s in scores) and len(set(scores)) <= 6
+        found += any(quote in p.text for p in passages)
+    assert found >= 0.9 * len(original)
+
+
+def test_a_verbatim_quote_of_every_paragraph_is_verified(crowded):
+    archive, original = crowded
+    matcher = SpeakerMatcher()
+    verdicts = [check_quote(Quote(start=0, end=len(q), text=q, speaker="Mara Voss"), archive, matcher).verdict
+                for q in (" ".join(p.split()[2:22]) for p in original)]
+    assert verdicts.count("verified") >= 0.9 * len(original)
+
+
+def test_word_counts_come_from_the_vocabulary_copy_and_agree_with_the_index(crowded):
+    """The counts that decide which words are rare are read for all of a quote's words at once
+    (from the archive's copy of the index's statistics), and are what the index itself counts."""
+    archive, original = crowded
+    words = sorted(set(original[3].split()[:12]))
+    queries = ['"' + w.strip(".") + '"' for w in words]
+    archive._counts.clear()
+    archive._prefetch_counts(queries)
+    if archive.backend == "sqlite":
+        assert all(q in archive._counts for q in queries)
+    prefetched = {q: archive._counts[q] for q in queries if q in archive._counts}
+    assert prefetched and all(archive._count_uncached(q) == n for q, n in prefetched.items())

@@ -74,7 +74,16 @@ def fold(word: str) -> str:
     if word.isascii():
         return word
     word = unicodedata.normalize("NFKD", word.translate(_FOLD))
-    return "".join(ch for ch in word if not unicodedata.combining(ch))
+    # Combining marks are never ASCII: only the other characters are looked at (a long text with
+    # a few curly quotes is not walked character by character).
+    return _NON_ASCII_RE.sub(_drop_combining, word)
+
+
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+
+
+def _drop_combining(match: re.Match) -> str:
+    return "".join(ch for ch in match.group() if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=200_000)
@@ -111,7 +120,8 @@ def strip_directions(text: str) -> str:
 
 def words(text: str, skip_directions: bool = False) -> list[Token]:
     """The words of ``text`` with their offsets; optionally leaving out stage directions."""
-    tokens = [Token(normalize(m.group()), m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    new = tuple.__new__   # what Token(...) calls, without its Python-level constructor
+    tokens = [new(Token, (normalize(m.group()), *m.span())) for m in WORD_RE.finditer(text)]
     if skip_directions and tokens:
         spans = directions(text)
         if spans:
@@ -196,9 +206,9 @@ def canonical_words(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     i = 0
     while i < len(tokens):
-        norm = tokens[i].norm
-        if norm not in _SPECIAL and "'" not in norm and not norm[-1:] == "%" and not norm[:1].isdigit():
-            out.append(Token(canonical(norm), tokens[i].start, tokens[i].end))  # the common case
+        plain = _plain_canonical(tokens[i].norm)
+        if plain is not None:   # the common case: one word for one word
+            out.append(tokens[i] if plain == tokens[i].norm else tokens[i]._replace(norm=plain))
             i += 1
             continue
         j, value = _number_run(tokens, i)
@@ -224,6 +234,15 @@ def canonical_words(tokens: list[Token]) -> list[Token]:
 
 
 _SPECIAL = frozenset([*_UNITS, *_TENS, *_SCALES, "per", "cannot"])
+
+
+@lru_cache(maxsize=200_000)
+def _plain_canonical(norm: str) -> str | None:
+    """``canonical(norm)`` for a word that stands for itself alone; None for one that may be part
+    of a number, a contraction or a percentage (``canonical_words`` looks at its neighbours)."""
+    if norm in _SPECIAL or "'" in norm or norm[-1:] == "%" or norm[:1].isdigit():
+        return None
+    return canonical(norm)
 _CONTRACTED = {"won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not"),
                "ain't": ("am", "not"), "cannot": ("can", "not"), "let's": ("let", "us")}
 _SUFFIXES = {"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am"}

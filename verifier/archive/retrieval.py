@@ -24,7 +24,7 @@ MAX_WORDS = 40                     # candidates: look at most at this many words
 MAX_TERMS = 8                      # ... query at most this many of them,
 ROW_BUDGET = 3000                  # ... whose segments add up to at most this many,
 COMMON_DF = 300                    # ... each in fewer segments than this (else: "common")
-RERANK_EXTRA = 10                  # candidates: re-rank this many more than asked for
+RERANK_POOL = 100                  # candidates: the best this many by bm25 are re-ranked by wording
 CONJUNCTION_DF = 100               # common words are ANDed until fewer segments than this have them all
 QUERY_STEP_LIMIT = 1_000_000       # a query running more SQLite VM steps is cut short (about 0.1 s
                                    # on an idle 2020s core; counted in steps, not seconds, so that
@@ -115,8 +115,9 @@ def timecode(seconds: float | None) -> str | None:
 
 class RetrievalMixin:
     """The queries of ``Archive``. The host provides ``conn`` (sqlite3), ``db`` (sqlite-utils),
-    ``path``, ``_errors()`` (SQLite errors as VerifierErrors) and the word-count cache
-    ``_counts``/``_counts_version`` (see ``candidates``)."""
+    ``path``, ``_errors()`` (SQLite errors as VerifierErrors), the word-count cache
+    ``_counts``/``_counts_version`` (see ``candidates``) and ``_prefetch_counts(queries)``, which
+    may fill that cache for several one-word queries at once, ahead of ``_count``."""
 
     def search(self, text: str, limit: int = 10, speaker: str | None = None,
                raw: bool = False) -> list[Passage]:
@@ -132,14 +133,20 @@ class RetrievalMixin:
                 raise VerifierError(f"bad search expression {text!r}: {exc}") from None
             return self._passages(rows)
 
-    def candidates(self, quote_text: str, limit: int = 20, speaker: str | None = None) -> list[Passage]:
+    def candidates(self, quote_text: str, limit: int = 20, speaker: str | None = None,
+                   copies: int | None = None) -> list[Passage]:
         """Segments most likely to contain ``quote_text``, best first, through the index only.
 
         The FTS5 query ORs the quote's rarest words (stopwords dropped; at most MAX_TERMS, whose
         index entries add up to at most ROW_BUDGET rows), plus pairs of the next rarest ANDed
-        together; bm25 ranks, then the best few are re-ranked by how much of the quote's wording
-        (words, and word pairs in order) each has. ``speaker``: only passages by that person
-        ("Voss" matches "Mara Voss"). A quote of stopwords only is looked up as a phrase.
+        together; bm25 ranks, then the best RERANK_POOL are re-ranked by how much of the quote's
+        wording (words, and word pairs in order) each has, reading only their texts, and only
+        the best ``limit`` are read whole. (A pool that large keeps the exact passage among the
+        candidates when an archive holds many near-copies of a transcript, which bm25 ranks
+        alike.) ``speaker``: only passages by that person ("Voss" matches "Mara Voss"). A quote
+        of stopwords only is looked up as a phrase. ``copies``: segments that score exactly alike
+        (copies of one passage, for this quote) count once toward ``limit``, and at most this many
+        of them are kept, so that near-copies of one transcript cannot fill every place.
         """
         with self._errors():
             version = self._data_version()
@@ -151,9 +158,16 @@ class RetrievalMixin:
             elif not query:
                 return []
             else:
-                rows = self._ranked_rows(query, limit + RERANK_EXTRA, speaker)
-            passages = self._passages(rows)
-        return _rerank(passages, quote_text)[:limit]
+                rows = self._ranked_rows(query, RERANK_POOL, speaker)
+            rows = _rerank(rows, self._segment_texts([i for i, _ in rows]), quote_text)
+            return self._passages(rows[:limit] if copies is None else _distinct(rows, limit, copies))
+
+    def _segment_texts(self, ids: list[int]) -> dict[int, str]:
+        """The text of each of these segments."""
+        if not ids:
+            return {}
+        return dict(self.conn.execute(f"SELECT id, text FROM segments WHERE id IN ({','.join('?' * len(ids))})",
+                                      ids))
 
     def _data_version(self):
         """Changes by another connection (data_version) or by this one (total_changes)."""
@@ -177,7 +191,7 @@ class RetrievalMixin:
             singles.append(fts_string(word))
             rows += n
         common = [fts_string(w) for n, _, w in sorted(counts) if n >= COMMON_DF]   # the least common first
-        if len(singles) < 2 and common:
+        if len(singles) < 3 and common:
             singles.append(self._conjunction(common))
         return " OR ".join(singles)
 
@@ -188,10 +202,6 @@ class RetrievalMixin:
                 self._counts.clear()
             self._counts[query] = self._count_uncached(query)
         return self._counts[query]
-
-    def _prefetch_counts(self, queries: list[str]) -> None:
-        """Count several queries at once, ahead of ``_count`` (a backend with round trips to a
-        server does; FTS5 in this process need not)."""
 
     def _count_uncached(self, query: str) -> int:
         """In how many segments ``query`` matches, counting no further than COMMON_DF."""
@@ -366,25 +376,54 @@ def _parsed_metadata(text: str) -> dict:
     return found if isinstance(found, dict) else {}
 
 
-_STEM_RE = re.compile(r"[^\W_]+")
+_STEM_RE = re.compile(r"([^\W_]{1,5})[^\W_]*")          # a word (letters, digits), its first five kept
+_ASCII_STEM_RE = re.compile(r"([a-z0-9]{1,5})[a-z0-9]*")   # the same in folded ASCII text, quicker
 
 
 def _stems(text: str) -> list[str]:
     """Crude stems (first five letters, folded) of every word, for re-ranking."""
-    return [w[:5] for w in _STEM_RE.findall(textnorm.fold(text))]
+    folded = textnorm.fold(text)
+    return (_ASCII_STEM_RE if folded.isascii() else _STEM_RE).findall(folded)
 
 
-def _rerank(passages: list[Passage], quote: str) -> list[Passage]:
-    """Order by bm25 weighted by how much of the quote each passage has: the share of its
-    content words, and the share of its word pairs in the same order (phrases)."""
+@lru_cache(maxsize=8192)
+def _stem_line(text: str) -> str:
+    """A segment text's stems, each between spaces (" we will build it "): a stem, or a pair of
+    consecutive stems, is in the text when it is a substring (remembered: the same segments,
+    and near-copies of them, come back for quote after quote)."""
+    return " " + " ".join(_stems(text)) + " "
+
+
+def _distinct(rows: list[tuple[int, float]], limit: int, copies: int) -> list[tuple[int, float]]:
+    """The best rows with at most ``copies`` of each score and at most ``limit`` scores (``rows``
+    best first: rows scoring alike are next to each other)."""
+    out, last, kept, scores = [], None, 0, 0
+    for row in rows:
+        score = round(row[1], 9)
+        if score != last:
+            if scores == limit:
+                break
+            last, kept, scores = score, 0, scores + 1
+        if kept < copies:
+            out.append(row)
+            kept += 1
+    return out
+
+
+def _rerank(rows: list[tuple[int, float]], texts: dict[int, str], quote: str) -> list[tuple[int, float]]:
+    """(segment id, score) ordered by bm25 weighted by how much of the quote each segment has:
+    the share of its content words, and the share of its word pairs in the same order (phrases)."""
     quote_stems = _stems(quote)
-    wanted = {w[:5] for w in textnorm.content_words(quote)}
-    pairs = set(zip(quote_stems, quote_stems[1:]))
-    if len(passages) < 2 or not (wanted or pairs):
-        return passages
-    for p in passages:
-        have = _stems(p.text)
-        words = len(wanted & set(have)) / len(wanted) if wanted else 1.0
-        order = len(pairs & set(zip(have, have[1:]))) / len(pairs) if pairs else 1.0
-        p.score *= 0.2 + 0.4 * words + 0.4 * order
-    return sorted(passages, key=lambda p: -p.score)
+    wanted = [f" {w} " for w in {w[:5] for w in textnorm.content_words(quote)}]
+    pairs = [f" {a} {b} " for a, b in set(zip(quote_stems, quote_stems[1:]))]
+    if len(rows) < 2 or not (wanted or pairs):
+        return rows
+    out = []
+    for segment_id, score in rows:
+        if segment_id not in texts:
+            continue
+        line = _stem_line(texts[segment_id])
+        words = sum(w in line for w in wanted) / len(wanted) if wanted else 1.0
+        order = sum(p in line for p in pairs) / len(pairs) if pairs else 1.0
+        out.append((segment_id, score * (0.2 + 0.4 * words + 0.4 * order)))
+    return sorted(out, key=lambda r: -r[1])

@@ -40,11 +40,16 @@ class Stemmer:
 
     def word_terms(self, word: str) -> list[str]:
         """One word's (or quoted string's) terms, remembered."""
-        if word not in self._cache:
+        return self.words_terms([word])[word]
+
+    def words_terms(self, words: list[str]) -> dict[str, list[str]]:
+        """Each word's terms, remembered; those not yet known found in one pass."""
+        missing = [w for w in dict.fromkeys(words) if w not in self._cache]
+        if missing:
             if len(self._cache) > 50_000:
                 self._cache.clear()
-            self._cache[word] = self.terms([word])[0]
-        return self._cache[word]
+            self._cache.update(zip(missing, self.terms(missing)))
+        return {w: self._cache[w] for w in words}
 
     def close(self) -> None:
         self.conn.close()

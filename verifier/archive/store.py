@@ -48,7 +48,7 @@ from verifier.archive.sources import Document, check_overrides, iter_source_file
 from verifier.archive.ingest import (BATCH_SECONDS, PARALLEL_MIN_BYTES, PARSE_WORKERS,  # noqa: F401
                              document_id)
 from verifier.archive.retrieval import (COMMON_DF, DOCUMENT_FIELDS, MAX_TERMS, MAX_WORDS,  # noqa: F401
-                                QUERY_TIME_LIMIT_S, RERANK_EXTRA, ROW_BUDGET, Passage,
+                                QUERY_TIME_LIMIT_S, RERANK_POOL, ROW_BUDGET, Passage,
                                 PassagePart, timecode)
 
 SCHEMA_VERSION = 1

@@ -3,8 +3,10 @@
 ``VocabularyMixin`` gives ``Archive`` ``word_bits``: for each word, log2(segments / segments
 holding it), read from FTS5's own statistics (an ``fts5vocab`` table over the segment index), so
 a stock phrase of this archive counts little and a rare word much. Words are stemmed exactly as
-the index stems them (by a scratch FTS5 table with the same tokenizer), so "winning" is looked up
-as the index holds it.
+the index stems them (by the same tokenizer in a private in-memory database: verifier.archive.stems,
+so that looking words up writes nothing to the archive's connection), so "winning" is looked up as
+the index holds it. ``_prefetch_counts`` answers ``candidates`` how many segments hold each of a
+quote's words from the same counts.
 
 FTS5 counts a term's documents by walking its whole list of rows, which for a common word in a
 large archive takes milliseconds; so the counts are copied once into a plain table
@@ -17,12 +19,10 @@ from __future__ import annotations
 
 import math
 
+from verifier.archive.stems import Stemmer, fts_phrases
+
 DEFAULT_TOKENIZE = "porter unicode61 remove_diacritics 2"  # what archives without a record use
-_SETUP = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.verifier_vocab USING fts5vocab(main, segments_fts, row)",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.verifier_stems USING fts5(word, tokenize='{tokenize}')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.verifier_stems_i USING fts5vocab(temp, verifier_stems, instance)",
-)
+_VOCABULARY = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.verifier_vocab USING fts5vocab(main, segments_fts, row)"
 
 
 class VocabularyMixin:
@@ -57,8 +57,35 @@ class VocabularyMixin:
             missing = [w for w in dict.fromkeys(words) if w not in self._bits]
             if missing:
                 self._bits.update(self._lookup(missing))
-                self._bits_version = self._version()  # the scratch table's writes change nothing
         return {w: self._bits[w] for w in words}
+
+    def _prefetch_counts(self, queries: list[str]) -> None:
+        """For ``candidates``: how many segments hold each one-term word among ``queries`` (FTS5
+        strings), capped as ``_count`` caps it, from ``term_df`` in one lookup, when that copy is
+        fresh (counting through FTS5 walks each word's rows: milliseconds for a common word)."""
+        from verifier.archive.retrieval import COMMON_DF
+
+        with self._errors():
+            self._fresh_vocabulary()
+            if self._counts_table != "term_df":
+                return
+            words = {query: fts_phrases(query)[0] for query in queries if query not in self._counts}
+            terms = self._stemmer().words_terms(list(words.values()))
+            single = {query: terms[word][0] for query, word in words.items() if len(terms[word]) == 1}
+            if not single:
+                return
+            wanted = sorted(set(single.values()))
+            df = dict(self.conn.execute(f"SELECT term, doc FROM term_df WHERE term IN ({','.join('?' * len(wanted))})",
+                                        wanted).fetchall())
+        for query, term in single.items():
+            self._counts[query] = min(df.get(term, 0), COMMON_DF)
+
+    def _stemmer(self) -> Stemmer:
+        """The index's tokenizer in a private database (the archive's own connection unchanged)."""
+        if getattr(self, "_word_stemmer", None) is None:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_tokenize'").fetchone()
+            self._word_stemmer = Stemmer((row[0] if row else DEFAULT_TOKENIZE).replace("'", ""))
+        return self._word_stemmer
 
     def segment_total(self) -> int:
         """How many segments the archive has (the N of ``word_bits``)."""
@@ -79,10 +106,7 @@ class VocabularyMixin:
         self._bits_version = self._version()
 
     def _setup_vocabulary(self) -> None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_tokenize'").fetchone()
-        tokenize = (row[0] if row else DEFAULT_TOKENIZE).replace("'", "")
-        for sql in _SETUP:
-            self.conn.execute(sql.format(tokenize=tokenize))
+        self.conn.execute(_VOCABULARY)
 
     def _stamp(self) -> str:
         """What the archive holds, cheaply: the last segment id, the documents and their segments."""
@@ -96,7 +120,7 @@ class VocabularyMixin:
         return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
 
     def _lookup(self, words: list[str]) -> dict[str, float]:
-        stems = self._stems(words)
+        stems = self._stemmer().words_terms(words)
         wanted = sorted({s for ss in stems.values() for s in ss})
         df: dict[str, int] = {}
         for i in range(0, len(wanted), 500):
@@ -112,15 +136,3 @@ class VocabularyMixin:
             seen = min((c for c in counts if c), default=0)
             out[word] = math.log2(n / seen) if seen else math.log2(n + 1)
         return out
-
-    def _stems(self, words: list[str]) -> dict[str, list[str]]:
-        """Each word's stems as the index's tokenizer makes them."""
-        conn = self.conn
-        conn.execute("DELETE FROM temp.verifier_stems")
-        conn.executemany("INSERT INTO temp.verifier_stems(rowid, word) VALUES (?, ?)",
-                         list(enumerate(words, 1)))
-        stems: dict[str, list[str]] = {}
-        for row, term in conn.execute("SELECT doc, term FROM temp.verifier_stems_i ORDER BY doc, offset"):
-            stems.setdefault(words[row - 1], []).append(term)
-        conn.execute("DELETE FROM temp.verifier_stems")
-        return stems

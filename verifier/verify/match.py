@@ -9,7 +9,7 @@ whole. What the differences mean is for ``verifier.verify.judge``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -21,7 +21,8 @@ from verifier.textnorm import STOPWORDS, Token, canonical_words, spelled_number,
 ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
 BRACKET = re.compile(r"\[([^\[\]]{0,80})\]")
 WILDCARD = "\ue000"  # stands for a bracketed insertion; matches no source word
-CANDIDATES = 6
+CANDIDATES = 6   # passages a quote is aligned with: the best this many that differ, ...
+COPIES = 2       # ... each with at most this many copies (segments that score alike)
 
 
 @dataclass
@@ -127,39 +128,64 @@ def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) 
         return []
     spread = 2 if len(form.fragments) > 1 or len(form.words) > 40 else 1
     out: dict[tuple, Alignment] = {}
-    found_in = archive.candidates(form.search_text, limit=limit)
-    for cand, passage in zip(found_in, archive.windows([c.segment_id for c in found_in], spread, spread)):
+    found_in = archive.candidates(form.search_text, limit=limit, copies=COPIES)
+    # A copy (a passage scoring exactly as the one before it) is aligned in its own segment only:
+    # where the words are is known from the first, and the copy is there for its other source.
+    leaders = [c.segment_id for c, before in zip(found_in, [None, *found_in]) if not _same_score(c, before)]
+    windows = dict(zip(leaders, archive.windows(leaders, spread, spread)))
+    aligned: dict[tuple, list] = {}   # a window already aligned (the same text) is not aligned again
+    for cand in found_in:
+        passage = windows.get(cand.segment_id, cand)
         own = next((p.offset for p in passage.parts if p.segment_id == cand.segment_id), 0)
-        source = SourceWords(passage_words(passage))
-        found = align(form, passage, source=source)
-        tries = [found]
-        if found is None or found.start < own:  # also the candidate's own occurrence
-            tries.append(align(form, passage, own, source))
-        for found in tries:
+        key = (passage.text, own, tuple(p.offset for p in passage.parts))
+        if key not in aligned:
+            aligned[key] = _align_window(form, passage, own)
+        for found in aligned[key]:
             if found:  # the same words found from two neighbouring candidates count once
-                key = (passage.document.get("id"), passage.document_offset(found.start))
-                if key not in out or found.score > out[key].score:
-                    out[key] = found
+                found = replace(found, passage=passage)
+                place = (passage.document.get("id"), passage.document_offset(found.start))
+                if place not in out or found.score > out[place].score:
+                    out[place] = found
     return sorted(out.values(), key=lambda a: -a.score)
+
+
+def _same_score(passage: Passage, other: Passage | None) -> bool:
+    return other is not None and round(passage.score, 9) == round(other.score, 9)
+
+
+def _align_window(form: QuoteForm, passage: Passage, own: int) -> list[Alignment | None]:
+    """The quote aligned in a candidate's window: its best place, and also its place in the
+    candidate's own segment (``own``: where it starts) when the best lies before it."""
+    source = SourceWords(passage_words(passage))
+    found = align(form, passage, source=source)
+    if found is None or found.start < own:
+        return [found, align(form, passage, own, source)]
+    return [found]
 
 
 def passage_words(passage: Passage) -> list[Token]:
     """The canonical words of a passage, stage directions left out (segment by segment, so that
     neighbouring candidates share the work)."""
     if not passage.parts:
-        return list(_text_words(passage.text))
+        return _shifted(_text_words(passage.text), 0)
     out: list[Token] = []
     for n, part in enumerate(passage.parts):
         end = passage.parts[n + 1].offset - 1 if n + 1 < len(passage.parts) else len(passage.text)
-        shift = part.offset
-        tokens = _text_words(passage.text[shift:end])
-        out.extend(tokens if not shift else (Token(t.norm, t.start + shift, t.end + shift) for t in tokens))
+        out.extend(_shifted(_text_words(passage.text[part.offset:end]), part.offset))
     return out
 
 
+def _shifted(words: tuple[tuple, ...], shift: int) -> list[Token]:
+    new = tuple.__new__
+    return [new(Token, (norm, start + shift, end + shift)) for norm, start, end in words]
+
+
 @lru_cache(maxsize=4096)
-def _text_words(text: str) -> tuple[Token, ...]:
-    return tuple(canonical_words(words(text, skip_directions=True)))
+def _text_words(text: str) -> tuple[tuple, ...]:
+    """A segment's canonical words as plain (norm, start, end) tuples: remembered as plain tuples,
+    which the garbage collector stops tracking (Token objects, a tuple subclass, it would walk at
+    every full collection: 80 ms with a few thousand segments remembered)."""
+    return tuple(tuple(t) for t in canonical_words(words(text, skip_directions=True)))
 
 
 class SourceWords:
@@ -168,8 +194,10 @@ class SourceWords:
 
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
-        self.vocab: dict[str, str] = {}
-        self.chars = "".join(_char(self.vocab, t.norm) for t in tokens)
+        norms = [t.norm for t in tokens]
+        # a character per distinct word, in order of first use: what _char gives them one by one
+        self.vocab: dict[str, str] = dict(zip(dict.fromkeys(norms), map(_code, range(len(norms)))))
+        self.chars = "".join(map(self.vocab.__getitem__, norms))
 
 
 def align(form: QuoteForm, passage: Passage, start_at: int = 0,
@@ -228,8 +256,13 @@ def _trailing_repeat(frag: list) -> int:
 
 def _char(vocab: dict[str, str], word: str) -> str:
     if word not in vocab:
-        vocab[word] = chr(0x4E00 + len(vocab)) if len(vocab) < 0x5000 else chr(0x10000 + len(vocab))
+        vocab[word] = _code(len(vocab))
     return vocab[word]
+
+
+def _code(n: int) -> str:
+    """The character standing for the ``n``-th distinct word of an alignment."""
+    return chr(0x4E00 + n) if n < 0x5000 else chr(0x10000 + n)
 
 
 def _windows(q: str, src: str, pos: int) -> list[tuple[int, int]]:

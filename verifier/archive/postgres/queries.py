@@ -72,12 +72,10 @@ class PgQueriesMixin:
 
     def _prefetch_counts(self, queries: list[str]) -> None:
         """The counts of the one-term words among ``queries``, in one round trip."""
-        single = {}
-        for query in queries:
-            if query not in self._counts:
-                terms = self.stemmer.word_terms(fts_phrases(query)[0]) if query.startswith('"') else []
-                if len(terms) == 1:
-                    single[query] = terms[0]
+        words = {query: fts_phrases(query)[0] for query in queries
+                 if query not in self._counts and query.startswith('"')}
+        terms = self.stemmer.words_terms(list(words.values()))
+        single = {query: terms[word][0] for query, word in words.items() if len(terms[word]) == 1}
         if single:
             df = self._term_df(sorted(set(single.values())))
             for query, term in single.items():
@@ -175,6 +173,12 @@ class PgQueriesMixin:
             return self._passages([(r["id"], r["score"]) for r in rows])
 
     # ----------------------------------------------------------------------- passages
+
+    def _segment_texts(self, ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        return {r["id"]: r["text"] for r in self._rows("SELECT id, text FROM segments WHERE id = ANY(%s)",
+                                                       (list(ids),))}
 
     def _passages(self, rows: list[tuple[int, float]]) -> list:
         if not rows:
