@@ -24,7 +24,8 @@ MAX_WORDS = 40                     # candidates: look at most at this many words
 MAX_TERMS = 8                      # ... query at most this many of them,
 ROW_BUDGET = 3000                  # ... whose segments add up to at most this many,
 COMMON_DF = 300                    # ... each in fewer segments than this (else: "common")
-RERANK_POOL = 100                  # candidates: the best this many by bm25 are re-ranked by wording
+RERANK_POOL = 100                  # candidates: the best this many by bm25 are re-ranked by wording,
+RERANK_STEP = 25                   # ... their texts read this many at a time
 CONJUNCTION_DF = 100               # common words are ANDed until fewer segments than this have them all
 QUERY_STEP_LIMIT = 1_000_000       # a query running more SQLite VM steps is cut short (about 0.1 s
                                    # on an idle 2020s core; counted in steps, not seconds, so that
@@ -159,8 +160,22 @@ class RetrievalMixin:
                 return []
             else:
                 rows = self._ranked_rows(query, RERANK_POOL, speaker)
-            rows = _rerank(rows, self._segment_texts([i for i, _ in rows]), quote_text)
+            rows = self._reranked(rows, quote_text, limit, copies)
             return self._passages(rows[:limit] if copies is None else _distinct(rows, limit, copies))
+
+    def _reranked(self, rows: list[tuple[int, float]], quote: str, limit: int, copies: int | None):
+        """``rows`` (best bm25 first) re-ranked by wording, reading their texts a few dozen at a
+        time: once no row left could reach the best ``limit`` (its bm25, the most a re-ranked
+        score can be, is below them), the rest is never read."""
+        rerank = _Rerank(quote)
+        if not rerank.needed or len(rows) < 2:
+            return rows
+        for at in range(0, len(rows), RERANK_STEP):
+            chunk = rows[at:at + RERANK_STEP]
+            rerank.add(chunk, self._segment_texts([i for i, _ in chunk]))
+            if at + RERANK_STEP < len(rows) and rows[at + RERANK_STEP][1] < rerank.bar(limit, copies):
+                break
+        return rerank.ranked()
 
     def _segment_texts(self, ids: list[int]) -> dict[int, str]:
         """The text of each of these segments."""
@@ -270,10 +285,12 @@ class RetrievalMixin:
         if not rows:
             return []
         ids = [r[0] for r in rows]
-        found = {r["id"]: r for r in self.db.query(
+        cursor = self.conn.execute(
             f"SELECT s.*, {', '.join('d.' + f + ' AS doc_' + f for f in DOCUMENT_FIELDS)}"
             f" FROM segments s JOIN documents d ON d.id = s.document_id"
-            f" WHERE s.id IN ({','.join('?' * len(ids))})", ids)}
+            f" WHERE s.id IN ({','.join('?' * len(ids))})", ids)
+        names = [c[0] for c in cursor.description]
+        found = {r["id"]: r for r in (dict(zip(names, row)) for row in cursor)}
         return [_passage([found[i]], score) for i, score in rows if i in found]
 
     def segment(self, segment_id: int) -> Passage:
@@ -410,20 +427,31 @@ def _distinct(rows: list[tuple[int, float]], limit: int, copies: int) -> list[tu
     return out
 
 
-def _rerank(rows: list[tuple[int, float]], texts: dict[int, str], quote: str) -> list[tuple[int, float]]:
-    """(segment id, score) ordered by bm25 weighted by how much of the quote each segment has:
-    the share of its content words, and the share of its word pairs in the same order (phrases)."""
-    quote_stems = _stems(quote)
-    wanted = [f" {w} " for w in {w[:5] for w in textnorm.content_words(quote)}]
-    pairs = [f" {a} {b} " for a, b in set(zip(quote_stems, quote_stems[1:]))]
-    if len(rows) < 2 or not (wanted or pairs):
-        return rows
-    out = []
-    for segment_id, score in rows:
-        if segment_id not in texts:
-            continue
-        line = _stem_line(texts[segment_id])
-        words = sum(w in line for w in wanted) / len(wanted) if wanted else 1.0
-        order = sum(p in line for p in pairs) / len(pairs) if pairs else 1.0
-        out.append((segment_id, score * (0.2 + 0.4 * words + 0.4 * order)))
-    return sorted(out, key=lambda r: -r[1])
+class _Rerank:
+    """Rows scored by bm25 weighted by how much of the quote each segment has: the share of its
+    content words, and the share of its word pairs in the same order (phrases)."""
+
+    def __init__(self, quote: str):
+        quote_stems = _stems(quote)
+        self.wanted = [f" {w} " for w in {w[:5] for w in textnorm.content_words(quote)}]
+        self.pairs = [f" {a} {b} " for a, b in set(zip(quote_stems, quote_stems[1:]))]
+        self.needed = bool(self.wanted or self.pairs)
+        self.scored: list[tuple[int, float]] = []
+
+    def add(self, rows: list[tuple[int, float]], texts: dict[int, str]) -> None:
+        wanted, pairs = self.wanted, self.pairs
+        for segment_id, score in rows:
+            if segment_id in texts:
+                line = _stem_line(texts[segment_id])
+                words = sum(w in line for w in wanted) / len(wanted) if wanted else 1.0
+                order = sum(p in line for p in pairs) / len(pairs) if pairs else 1.0
+                self.scored.append((segment_id, score * (0.2 + 0.4 * words + 0.4 * order)))
+
+    def bar(self, limit: int, copies: int | None) -> float:
+        """The score a row must beat to enter the best ``limit`` (distinct scores when ``copies``)."""
+        scores = sorted({round(s, 9) for _, s in self.scored} if copies else (s for _, s in self.scored),
+                        reverse=True)
+        return scores[limit - 1] - 1e-9 if len(scores) >= limit else float("-inf")
+
+    def ranked(self) -> list[tuple[int, float]]:
+        return sorted(self.scored, key=lambda r: -r[1])

@@ -59,6 +59,7 @@ FTS_TEXT_VERSION = "1"             # bump when textnorm.strip_directions changes
 ARCHIVE_ENV = "VERIFIER_ARCHIVE"
 DEFAULT_ARCHIVE = "verifier.db"
 BUSY_TIMEOUT_S = 60.0
+MMAP_BYTES = 256 << 20
 
 # version -> function migrating an archive from version - 1; run in one transaction each.
 MIGRATIONS: dict = {}
@@ -196,6 +197,9 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
         elif kind != "archive":
             raise VerifierError(f"{self.path}: not a verifier archive (an SQLite database of another kind)")
         self.conn.execute("PRAGMA synchronous = NORMAL")
+        # Pages read through a memory map, not a system call and a copy each: a check reads many
+        # scattered pages of a large archive (segment texts, windows, index pages).
+        self.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         self._check_version()
 
     def _kind(self) -> str:
