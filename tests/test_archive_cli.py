@@ -167,7 +167,7 @@ def documents_in(db: Path) -> int:
 
 def test_ingest_killed_halfway_leaves_whole_documents_and_a_rerun_completes(tmp_path):
     src, db = tmp_path / "src", tmp_path / "a.db"
-    total = 1200
+    total = 3000
     make_sources(src, total, 1500, "k")     # a few seconds of work: several commits
     cmd = [sys.executable, "-m", "verifier", "archive", "add", "--db", str(db), "-q", str(src)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)

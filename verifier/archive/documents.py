@@ -13,7 +13,10 @@ from verifier.errors import VerifierError
 
 
 class DocumentsMixin:
-    """The host provides ``_query(sql, params)``, ``_errors()`` and ``path``."""
+    """The host provides ``_query(sql, params)``, ``_errors()``, ``path`` and ``SEGMENTS_OF_D``: the
+    SQL condition that segment ``s`` belongs to document ``d`` that its indexes answer quickly."""
+
+    SEGMENTS_OF_D = "s.document_id = d.id"
 
     def _document_row(self, doc_id: str) -> dict | None:
         rows = self._query("SELECT id, title, segments, words FROM documents WHERE id = ?", (doc_id,))
@@ -62,7 +65,7 @@ class DocumentsMixin:
         with self._errors():
             found = [r["id"] for r in self._query(
                 "SELECT d.id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM segments s"
-                " WHERE s.document_id = d.id AND s.speaker IS NOT NULL AND s.speaker != '')")]
+                f" WHERE {self.SEGMENTS_OF_D} AND s.speaker IS NOT NULL AND s.speaker != '')")]
         if ids is None:
             return found
         wanted = set(ids)

@@ -41,14 +41,14 @@ def document_id(content_hash: str, fmt: str, overrides: dict) -> str:
 
 
 def index_texts(doc: Document) -> tuple[list[str], int]:
-    """What the index gets for each segment, and the document's word count."""
-    if textnorm.has_directions(doc.text):
-        texts = [fts_text(s.text) for s in doc.segments]
-    elif doc.words is not None:   # counted by the reader, over the same texts
-        return [s.text for s in doc.segments], doc.words
-    else:
-        texts = [s.text for s in doc.segments]
-    return texts, textnorm.count_words(" ".join(texts))
+    """What the index gets for each segment (its text without stage directions), and how many
+    words that is: the reader's count of the segments' words (when it made one), corrected for
+    the segments that lose directions."""
+    texts = [fts_text(s.text) if textnorm.has_directions(s.text) else s.text for s in doc.segments]
+    if doc.words is None:
+        return texts, textnorm.count_words(" ".join(texts))
+    changed = [(t, s.text) for t, s in zip(texts, doc.segments) if t is not s.text]
+    return texts, doc.words + sum(textnorm.count_words(t) - textnorm.count_words(s) for t, s in changed)
 
 
 def fts_text(text: str) -> str:

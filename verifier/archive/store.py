@@ -31,6 +31,7 @@ import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import sqlite_utils
 
@@ -94,6 +95,10 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
     The store is here; ``add_paths`` comes from IngestMixin (verifier.archive.ingest), ``search``,
     ``candidates``, ``segment`` and ``window`` from RetrievalMixin (verifier.archive.retrieval),
     ``word_bits`` from VocabularyMixin (verifier.archive.vocabulary)."""
+
+    # A document's segments have consecutive ids: a range of the primary key (segments has no
+    # index on document_id; matching on it scanned every segment once per document).
+    SEGMENTS_OF_D = "s.id BETWEEN d.first_segment AND d.first_segment + d.segments - 1"
 
     def __init__(self, path: str, conn: sqlite3.Connection):
         self.path = path
@@ -386,9 +391,6 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
         doc.added = _now()
         self._wrote = True
         first = self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM segments").fetchone()[0]
-        text = doc.text
-        segments = [(first + i, doc.id, i, speaker, turn, start, end, cs, ce, text[cs:ce], cues)
-                    for i, (cs, ce, speaker, turn, start, end, cues) in enumerate(rows)]
         self.conn.execute(
             "INSERT INTO documents (id, title, speaker, speakers, date, url, kind, outlet, language,"
             " format, content_hash, source_path, added, first_segment, segments, words, metadata, text)"
@@ -397,11 +399,10 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
              doc.url, doc.kind, doc.outlet, doc.language, doc.format, doc.content_hash,
              doc.source_path, doc.added, first, len(rows), words,
              json.dumps(doc.metadata, ensure_ascii=False, default=str), doc.text))
-        self.conn.executemany(
-            "INSERT INTO segments (id, document_id, position, speaker, turn, start_time, end_time,"
-            " char_start, char_end, text, cues) VALUES (?,?,?,?,?,?,?,?,?,?,?)", segments)
+        sql, segments = _segment_rows(doc, rows, first)
+        self.conn.executemany(sql, segments)
         self.conn.executemany("INSERT INTO segments_fts (rowid, text) VALUES (?, ?)",
-                              [(row[0], row[9]) for row in segments] if fts_texts is None else
+                              [(row[0], row[5]) for row in segments] if fts_texts is None else
                               [(first + i, t) for i, t in enumerate(fts_texts)])
 
     def _delete(self, doc_id: str) -> None:
@@ -492,9 +493,12 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
         segments, every segment its document and its index entry, and the index nothing more."""
         problems = []
         with self._errors():
-            problems += [f"document {d}: {n} segments recorded, {m} stored" for d, n, m in self.conn.execute(
-                "SELECT d.id, d.segments, COUNT(s.id) FROM documents d LEFT JOIN segments s"
-                " ON s.document_id = d.id GROUP BY d.id HAVING d.segments != COUNT(s.id)")]
+            # counted in one pass over the segments (joining on document_id, which has no index,
+            # scanned them once per document)
+            stored = dict(self.conn.execute("SELECT document_id, COUNT(*) FROM segments GROUP BY document_id"))
+            problems += [f"document {d}: {n} segments recorded, {stored.get(d, 0)} stored" for d, n in
+                         self.conn.execute("SELECT id, segments FROM documents ORDER BY id")
+                         if stored.get(d, 0) != n]
             problems += [f"segment {s}: no document {d}" for s, d in self.conn.execute(
                 "SELECT s.id, s.document_id FROM segments s LEFT JOIN documents d"
                 " ON d.id = s.document_id WHERE d.id IS NULL")]
@@ -510,6 +514,27 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
 
 
 # ----------------------------------------------------------------------------- helpers
+
+# The columns of a segment a document may not have at all (a transcript without times, a statement
+# without speakers): (column, index in a ``segment_rows`` row).
+_OPTIONAL_COLUMNS = (("speaker", 2), ("turn", 3), ("start_time", 4), ("end_time", 5), ("cues", 6))
+
+
+def _segment_rows(doc: Document, rows: list[tuple], first: int) -> tuple[str, list[tuple]]:
+    """The INSERT of a document's segments (``rows``: see ``segment_rows``; ids from ``first``)
+    and its parameters: (id, document, position, char_start, char_end, text, the optional
+    columns some segment has). A column no segment has is written NULL in the statement itself:
+    binding None goes through the sqlite3 module's adapter look-up, an exception per value
+    (more than half the cost of storing the segments of a plain transcript)."""
+    present = [(name, at) for name, at in _OPTIONAL_COLUMNS if any(r[at] is not None for r in rows)]
+    names = ", ".join(["id", "document_id", "position", "char_start", "char_end", "text"] + [n for n, _ in present])
+    sql = f"INSERT INTO segments ({names}) VALUES ({', '.join('?' * (6 + len(present)))})"
+    text, doc_id = doc.text, doc.id
+    if not present:
+        return sql, [(first + i, doc_id, i, r[0], r[1], text[r[0]:r[1]]) for i, r in enumerate(rows)]
+    pick = itemgetter(*[at for _, at in present]) if len(present) > 1 else (lambda r, at=present[0][1]: (r[at],))
+    return sql, [(first + i, doc_id, i, r[0], r[1], text[r[0]:r[1]], *pick(r)) for i, r in enumerate(rows)]
+
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
