@@ -87,3 +87,28 @@ def test_wait_does_work_here_instead_of_waiting():
         assert time.monotonic() - start < 1
     finally:
         work.close()                          # stops the sleeping worker at once
+
+
+def test_this_process_helps_only_when_the_workers_are_the_slow_side():
+    """Doing an item here delays the consumer's own work: worth it when the workers have more
+    work left than the consumer, not when the consumer is the slow side."""
+    def fast(n):
+        return _pid_and_square(n)
+
+    def slow(n):
+        time.sleep(0.005)
+        return _pid_and_square(n)
+
+    def share_done_here(remote, here, consumer_sleep):
+        work = SharedWork(list(range(80)), remote, here, workers=1, window=8)
+        try:
+            results = []
+            for i in range(80):
+                results.append(work.result(i))
+                time.sleep(consumer_sleep)       # the consumer's own work on each result
+        finally:
+            work.close()
+        return sum(pid == os.getpid() for pid, _ in results) / 80
+
+    assert share_done_here(fast, fast, consumer_sleep=0.005) < 0.15    # the consumer is the slow side
+    assert share_done_here(slow, slow, consumer_sleep=0.0) > 0.3       # the worker is

@@ -526,7 +526,8 @@ def _segment_rows(doc: Document, rows: list[tuple], first: int) -> tuple[str, li
     columns some segment has). A column no segment has is written NULL in the statement itself:
     binding None goes through the sqlite3 module's adapter look-up, an exception per value
     (more than half the cost of storing the segments of a plain transcript)."""
-    present = [(name, at) for name, at in _OPTIONAL_COLUMNS if any(r[at] is not None for r in rows)]
+    columns = list(zip(*rows))
+    present = [(name, at) for name, at in _OPTIONAL_COLUMNS if columns[at].count(None) < len(rows)]
     names = ", ".join(["id", "document_id", "position", "char_start", "char_end", "text"] + [n for n, _ in present])
     sql = f"INSERT INTO segments ({names}) VALUES ({', '.join('?' * (6 + len(present)))})"
     text, doc_id = doc.text, doc.id
