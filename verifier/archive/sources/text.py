@@ -238,8 +238,16 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _gaps_fewer_than(text: str, s: int, e: int, n: int) -> bool:
+    """Whether ``text[s:e]`` has fewer than ``n`` spaces and newlines (a long paragraph is told
+    from its beginning, not counted to its end)."""
+    head = min(e, s + 40 * n)
+    found = text.count(" ", s, head) + text.count("\n", s, head)
+    return found < n and found + text.count(" ", head, e) + text.count("\n", head, e) < n
+
+
 def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int, int | None]]:
-    if text.count(" ", s, e) + text.count("\n", s, e) < PARAGRAPH_WORDS:   # the usual case, fast
+    if _gaps_fewer_than(text, s, e, PARAGRAPH_WORDS):   # the usual case, fast
         return [(s, e, None)]
     # A piece ends at the first sentence end after its CHUNK_WORDS-th word starts: the regex
     # engine jumps that many words ahead and searches from there, one step per piece (a Python
