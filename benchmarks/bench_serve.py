@@ -311,10 +311,18 @@ def cpu_seconds(pid: int) -> tuple[float, float] | None:
 
 
 def child_pids(pid: int) -> list[int]:
+    """The processes ``pid`` started, from any of its threads (the desk starts its checkers from one)."""
     try:
-        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
         return []
+    found = []
+    for task in tasks:
+        try:
+            found += [int(x) for x in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        except OSError:
+            pass
+    return found
 
 
 def threads(pid: int) -> int | None:

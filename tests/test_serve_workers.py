@@ -96,3 +96,76 @@ def test_a_bad_number_of_workers_is_a_one_line_error(value):
     out = subprocess.run([sys.executable, "-m", "verifier", "serve", "--workers", value], capture_output=True,
                          text=True, timeout=30)
     assert out.returncode == 2 and "workers" in out.stderr.splitlines()[-1]
+
+
+def _checkers(pid: int) -> list[int]:
+    """The desk's checking processes (its children from any thread, the resource tracker left out)."""
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split():
+            if b"resource_tracker" not in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(int(child))
+    return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_concurrent_checks_keep_every_checking_process_busy(tmp_path):
+    """Checks wait in one queue for whichever process is free: with clients on a few kept-alive
+    connections, every process still checks (uvicorn's workers each took whole connections, and
+    one of two could get them all)."""
+    proc, base = start(tmp_path, "--workers", "2")
+    try:
+        checkers = _checkers(proc.pid)
+        assert len(checkers) == 2
+        before = {p: _cpu_seconds(p) for p in checkers}
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda _: post_check(base), range(16)))
+        used = [_cpu_seconds(p) - before[p] for p in checkers]
+        assert min(used) > 0.25 * max(used) > 0, used
+    finally:
+        stop_desk(proc)
+
+
+def test_a_checking_process_that_dies_costs_only_its_check(tmp_path):
+    import signal
+    import threading
+    import time
+    import urllib.error
+
+    proc, base = start(tmp_path, "--workers", "2")
+    try:
+        outcome = {}
+
+        def slow_check():
+            text = ARTICLE * 40   # long enough to be killed while it is checked
+            request = urllib.request.Request(base + "/api/check", data=json.dumps({"text": text, "format": "md"}).encode(),
+                                             headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as r:
+                    outcome["status"] = r.status
+            except urllib.error.HTTPError as exc:
+                outcome["status"], outcome["body"] = exc.code, json.loads(exc.read())
+
+        idle = {p: _cpu_seconds(p) for p in _checkers(proc.pid)}
+        worker = threading.Thread(target=slow_check)
+        worker.start()
+        deadline = time.monotonic() + 20
+        busy = None
+        while busy is None and time.monotonic() < deadline:   # the process that took the check
+            time.sleep(0.05)
+            busy = next((p for p in idle if _cpu_seconds(p) - idle[p] > 0.3), None)
+        assert busy is not None
+        os.kill(busy, signal.SIGKILL)
+        worker.join(60)
+        assert outcome["status"] >= 400 and "\n" not in outcome["body"]["error"]
+        assert post_check(base)["quotes"]           # the next check is answered
+        deadline = time.monotonic() + 20
+        while len(_checkers(proc.pid)) != 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(_checkers(proc.pid)) == 2        # and both processes are back
+    finally:
+        stop_desk(proc)

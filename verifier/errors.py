@@ -16,3 +16,6 @@ class InputError(VerifierError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+    def __reduce__(self):   # raised again as it was in another process (a desk's checker)
+        return type(self), (self.path, self.reason)

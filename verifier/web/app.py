@@ -40,6 +40,7 @@ class ServeConfig:
     aliases: dict = field(default_factory=dict)
     fetcher_factory: object = _fetcher
     archive_label: str | None = None   # how reports name the archive (default: its path)
+    checkers: int = 1                  # processes that run checks (1: the desk's own threads)
 
     def __post_init__(self):
         self.archive_label = self.archive_label or self.archive
@@ -78,12 +79,21 @@ def create_app(archive: str | None = None, *, config: ServeConfig | None = None,
         if archive is None:
             raise VerifierError("no archive database given")
         config = ServeConfig(archive=os.fspath(archive), **options)
-    desk = Desk(config.archive, config.aliases, config.fetcher_factory)
+    checkers = None
+    if config.checkers > 1:
+        from verifier.web.checkers import Checkers
+
+        checkers = Checkers(config.archive, config.aliases, config.checkers)
+    desk = Desk(config.archive, config.aliases, config.fetcher_factory, checkers)
     security = Security(config.token)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         try:
+            if checkers is not None:
+                from starlette.concurrency import run_in_threadpool
+
+                await run_in_threadpool(checkers.start)
             yield
         finally:
             desk.close()

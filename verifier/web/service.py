@@ -75,6 +75,7 @@ class Desk:
     db: str
     aliases: dict = field(default_factory=dict)
     fetcher_factory: object = _fetcher   # () -> verifier.archive.fetch.client.Fetcher
+    checkers: object = None   # verifier.web.checkers.Checkers: checks in worker processes (None: here)
 
     def __post_init__(self):
         self._local = threading.local()
@@ -113,6 +114,8 @@ class Desk:
         return Reviews(conn)
 
     def close(self) -> None:
+        if self.checkers is not None:
+            self.checkers.close()
         with self._lock:
             for archive in self._open:
                 try:
@@ -138,13 +141,20 @@ class Desk:
         return article, article.format, stored
 
     def check(self, data: bytes, name: str, fmt: str | None = None, remember: bool = False) -> Checked:
-        with budget(name):
-            article, stored_format, stored_text = self.read_article(data, name, fmt)
-            checked = check_article(article, self.archive(), SpeakerMatcher(self.aliases))
+        """Read and check an article, in a worker process when there are some (``checkers``)."""
+        check = self.checkers.check if self.checkers is not None else self.check_here
+        article, stored_format, stored_text, checked = check(data, name, fmt)
         result = Checked(name, article, checked, article_hash(article.text), stored_format, stored_text)
         if remember:
             self.reviews().save_article(result.digest, name, stored_format, stored_text, article.title)
         return result
+
+    def check_here(self, data: bytes, name: str, fmt: str | None = None) -> tuple:
+        """(article, its format and text to store, its checked quotes), checked in this thread."""
+        with budget(name):
+            article, stored_format, stored_text = self.read_article(data, name, fmt)
+            checked = check_article(article, self.archive(), SpeakerMatcher(self.aliases))
+        return article, stored_format, stored_text, checked
 
     def check_stored(self, digest: str) -> Checked | None:
         """The stored article with this hash, checked again (None if unknown)."""
@@ -228,15 +238,18 @@ CHECK_THREADS = 2   # checks at once in one desk process (each is CPU-bound Pyth
 
 
 async def run_check(request, fn, *args):
-    """``fn(*args)`` — a check — in a worker thread, at most CHECK_THREADS at once in this process;
-    the others wait in the event loop, holding no thread. Twenty checks in twenty threads shared
-    one GIL and each took ~80% more CPU than alone (measured with benchmarks/bench_serve.py)."""
+    """``fn(*args)`` — a check — in a worker thread, at most CHECK_THREADS at once in this process
+    (with worker processes, one more than they are: the threads only wait for them); the others
+    wait in the event loop, holding no thread. Twenty checks in twenty threads shared one GIL and
+    each took ~80% more CPU than alone (measured with benchmarks/bench_serve.py)."""
     import anyio.to_thread
 
     state = request.app.state
     limiter = getattr(state, "check_limiter", None)
     if limiter is None:
-        limiter = state.check_limiter = anyio.CapacityLimiter(CHECK_THREADS)
+        checkers = state.desk.checkers
+        limiter = state.check_limiter = anyio.CapacityLimiter(
+            CHECK_THREADS if checkers is None else checkers.processes + 1)
     return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
 
 
