@@ -25,7 +25,8 @@ MAX_TERMS = 8                      # ... query at most this many of them,
 ROW_BUDGET = 3000                  # ... whose segments add up to at most this many,
 COMMON_DF = 300                    # ... each in fewer segments than this (else: "common")
 RERANK_POOL = 100                  # candidates: the best this many by bm25 are re-ranked by wording,
-RERANK_STEP = 25                   # ... their texts read this many at a time
+RERANK_STEP = 25                   # ... their texts read this many at a time, while the rows
+RERANK_FLOOR = 0.5                 # ... score at least this share of the best row's bm25
 CONJUNCTION_DF = 100               # common words are ANDed until fewer segments than this have them all
 QUERY_STEP_LIMIT = 1_000_000       # a query running more SQLite VM steps is cut short (about 0.1 s
                                    # on an idle 2020s core; counted in steps, not seconds, so that
@@ -165,15 +166,18 @@ class RetrievalMixin:
 
     def _reranked(self, rows: list[tuple[int, float]], quote: str, limit: int, copies: int | None):
         """``rows`` (best bm25 first) re-ranked by wording, reading their texts a few dozen at a
-        time: once no row left could reach the best ``limit`` (its bm25, the most a re-ranked
-        score can be, is below them), the rest is never read."""
+        time, as long as the rows left score close to the best (RERANK_FLOOR of its bm25: the
+        near-copies of a passage score alike) and could still reach the best ``limit`` (their
+        bm25, the most a re-ranked score can be, is above them); the rest is never read."""
         rerank = _Rerank(quote)
         if not rerank.needed or len(rows) < 2:
             return rows
+        floor = RERANK_FLOOR * rows[0][1]
         for at in range(0, len(rows), RERANK_STEP):
             chunk = rows[at:at + RERANK_STEP]
             rerank.add(chunk, self._segment_texts([i for i, _ in chunk]))
-            if at + RERANK_STEP < len(rows) and rows[at + RERANK_STEP][1] < rerank.bar(limit, copies):
+            rest = rows[at + RERANK_STEP][1] if at + RERANK_STEP < len(rows) else None
+            if rest is None or rest < floor or rest < rerank.bar(limit, copies):
                 break
         return rerank.ranked()
 
@@ -442,9 +446,9 @@ class _Rerank:
         wanted, pairs = self.wanted, self.pairs
         for segment_id, score in rows:
             if segment_id in texts:
-                line = _stem_line(texts[segment_id])
-                words = sum(w in line for w in wanted) / len(wanted) if wanted else 1.0
-                order = sum(p in line for p in pairs) / len(pairs) if pairs else 1.0
+                has = _stem_line(texts[segment_id]).__contains__
+                words = sum(map(has, wanted)) / len(wanted) if wanted else 1.0
+                order = sum(map(has, pairs)) / len(pairs) if pairs else 1.0
                 self.scored.append((segment_id, score * (0.2 + 0.4 * words + 0.4 * order)))
 
     def bar(self, limit: int, copies: int | None) -> float:
