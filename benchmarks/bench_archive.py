@@ -195,7 +195,7 @@ def run(total_words: int, args) -> None:
               f"insert: {raw:,.0f} words/s (medians of {args.rounds} interleaved rounds; ingest "
               f"{min(rates):,.0f}-{max(rates):,.0f}, raw {min(raws):,.0f}-{max(raws):,.0f}); "
               f"ratio {rate / raw:.2f} (target >= 0.5)")
-        print(f"archive size: {os.path.getsize(tmp / f'archive{args.rounds - 1}.db') / 1e6:.0f} MB; "
+        print(f"archive size: {archive.stats()['bytes'] / 1e6:.0f} MB (with its write-ahead log); "
               f"raw FTS5 table: {os.path.getsize(tmp / 'raw0.db') / 1e6:.0f} MB")
         queries = draw_queries(archive, args.queries, random.Random(args.seed))
         time_candidates(archive, queries, "sqlite")

@@ -27,7 +27,8 @@ from verifier.archive.sources import (Document, check_overrides, detect_format, 
 if TYPE_CHECKING:
     from verifier.archive.store import AddResult, Archive
 
-BATCH_SECONDS = 1.0                # add_paths: commit at least this often
+BATCH_SECONDS = 1.0                # add_paths: commit at least this often, and when waiting for a
+IDLE_COMMIT_WORDS = 50_000         # ... file with at least this many words stored uncommitted
 PARSE_WORKERS = 4                  # add_paths: at most this many parsing processes ...
 PARALLEL_MIN_BYTES = 1 << 20       # ... used only when there is at least this much to read
 WORKER_NICENESS = 5                # ... at a lower priority than the process writing
@@ -109,6 +110,8 @@ class IngestMixin:
         report = _Reporter(self, on_result, on_error)
         with _preparer(files, (fmt, force, overrides, known)) as prepared, self._batch():
             for path, future in prepared:
+                if not future.wait(0) and report.words >= IDLE_COMMIT_WORDS:
+                    report.flush()   # the file is not ready: write the index out meanwhile
                 if not self._wait_briefly(future):
                     report.flush()
                 try:
@@ -150,12 +153,15 @@ class _Reporter:
     def __init__(self, archive: "Archive", on_result, on_error):
         self.archive, self.on_result, self.on_error = archive, on_result, on_error
         self.results, self.errors, self.pending = [], [], []
+        self.words = 0   # stored since the last commit
 
     def add(self, item) -> None:
         self.pending.append(item)
+        self.words += getattr(item, "words", 0)
 
     def flush(self) -> None:
         self.archive._commit()
+        self.words = 0
         for item in self.pending:
             failed = isinstance(item, InputError)
             (self.errors if failed else self.results).append(item)
