@@ -121,6 +121,8 @@ class RetrievalMixin:
     ``_counts``/``_counts_version`` (see ``candidates``) and ``_prefetch_counts(queries)``, which
     may fill that cache for several one-word queries at once, ahead of ``_count``."""
 
+    rerank_step = RERANK_STEP   # texts read at a time for re-ranking (a server's round trips: more)
+
     def search(self, text: str, limit: int = 10, speaker: str | None = None,
                raw: bool = False) -> list[Passage]:
         """Ranked passages for ``text`` (words, as typed); ``raw``: an FTS5 query expression."""
@@ -172,11 +174,11 @@ class RetrievalMixin:
         rerank = _Rerank(quote)
         if not rerank.needed or len(rows) < 2:
             return rows
-        floor = RERANK_FLOOR * rows[0][1]
-        for at in range(0, len(rows), RERANK_STEP):
-            chunk = rows[at:at + RERANK_STEP]
+        floor, step = RERANK_FLOOR * rows[0][1], self.rerank_step
+        for at in range(0, len(rows), step):
+            chunk = rows[at:at + step]
             rerank.add(chunk, self._segment_texts([i for i, _ in chunk]))
-            rest = rows[at + RERANK_STEP][1] if at + RERANK_STEP < len(rows) else None
+            rest = rows[at + step][1] if at + step < len(rows) else None
             if rest is None or rest < floor or rest < rerank.bar(limit, copies):
                 break
         return rerank.ranked()

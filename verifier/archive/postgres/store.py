@@ -35,7 +35,7 @@ from verifier.archive.ingest import (SegmentRows, _preparer, fts_text, index_tex
                                      unpack)
 from verifier.archive.documents import DocumentsMixin
 from verifier.archive.postgres.queries import PgQueriesMixin
-from verifier.archive.retrieval import RetrievalMixin
+from verifier.archive.retrieval import RERANK_POOL, RetrievalMixin
 from verifier.archive.sources import Document, check_overrides, iter_source_files
 from verifier.archive.sources.document import one_line
 from verifier.archive.stems import Stemmer, tsvector
@@ -126,6 +126,7 @@ class PgArchive(PgQueriesMixin, RetrievalMixin, DocumentsMixin):
     """An open PostgreSQL archive. Use ``PgArchive.open(url, create=...)``; close when done."""
 
     backend = "postgresql"
+    rerank_step = RERANK_POOL   # one round trip for the texts re-ranked, not one per few dozen
 
     def __init__(self, url: str, conn, pool):
         self.url, self.path = url, display_url(url)
