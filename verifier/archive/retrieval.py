@@ -167,19 +167,19 @@ class RetrievalMixin:
             return self._passages(rows[:limit] if copies is None else _distinct(rows, limit, copies))
 
     def _reranked(self, rows: list[tuple[int, float]], quote: str, limit: int, copies: int | None):
-        """``rows`` (best bm25 first) re-ranked by wording, reading their texts a few dozen at a
-        time, as long as the rows left score close to the best (RERANK_FLOOR of its bm25: the
-        near-copies of a passage score alike) and could still reach the best ``limit`` (their
-        bm25, the most a re-ranked score can be, is above them); the rest is never read."""
+        """``rows`` (best bm25 first) that score close to the best (RERANK_FLOOR of its bm25: the
+        near-copies of a passage score alike) re-ranked by wording, their texts read a few dozen at
+        a time until no row left could reach the best ``limit`` (its bm25, the most a re-ranked
+        score can be, is below them): the rest is never read (the answer is the same)."""
         rerank = _Rerank(quote)
         if not rerank.needed or len(rows) < 2:
             return rows
         floor, step = RERANK_FLOOR * rows[0][1], self.rerank_step
+        rows = [r for r in rows if r[1] >= floor]
         for at in range(0, len(rows), step):
             chunk = rows[at:at + step]
             rerank.add(chunk, self._segment_texts([i for i, _ in chunk]))
-            rest = rows[at + step][1] if at + step < len(rows) else None
-            if rest is None or rest < floor or rest < rerank.bar(limit, copies):
+            if at + step < len(rows) and rows[at + step][1] < rerank.bar(limit, copies):
                 break
         return rerank.ranked()
 
