@@ -5,7 +5,7 @@ import json
 from importlib import resources
 
 from verifier.quotes import extract_quotes
-from verifier.quotes.entities import BODY, PERSON, body_or_person
+from verifier.quotes.entities import BODY, PERSON, PLACE, body_or_person
 from verifier.quotes.extract import _Extractor, extract_with_resolutions
 from verifier.quotes.resolve import FEATURES, NOBODY, shipped_weights
 
@@ -115,3 +115,21 @@ def test_the_shipped_weights_are_inside_the_package_and_match_the_features():
     assert data["features"] == list(FEATURES) and len(data["coef"]) == len(FEATURES)
     assert shipped_weights()["coef"] == data["coef"]
     assert NOBODY == [1.0] + [0.0] * (len(FEATURES) - 1)
+
+
+def test_a_state_country_or_city_is_a_place_never_he_or_she():
+    assert body_or_person("South Carolina") == PLACE and body_or_person("Mexico City") == PLACE
+    assert body_or_person("Carolina Reyes") == PERSON   # a person named like a place stays a person
+    text = ("Harbour consultant Tomas Reyes spoke on Monday.\n\n"
+            "South Carolina, he said, was “where we have a chance to win.”")
+    assert speakers(text) == ["Tomas Reyes"]
+
+
+def test_an_indefinite_pronoun_is_a_speaker_the_article_does_not_name():
+    """"Someone called it …", "Nobody asked …": a statement whose speaker is unnamed, never a
+    person called "Someone" nor the last person mentioned."""
+    quotes = extract_quotes("Mara Voss left early. Someone called it a “quiet revolution,” and I agree.")
+    assert quotes[0].kind == "statement" and quotes[0].speaker is None
+    assert quotes[0].speaker_mention["text"] == "Someone"
+    text = "Nobody asked Mara Voss about the quay. She raised it herself. “We will not close it,” she said."
+    assert speakers(text) == ["Mara Voss"] and all(e.name != "Nobody" for e in table(text).entities)

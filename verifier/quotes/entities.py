@@ -11,11 +11,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from verifier.quotes.lexicon import DETERMINERS, ROLE_NOUNS, SPEECH_VERBS, STANCE_VERBS, TITLES, VERB_ADVERBS
+from verifier.quotes.lexicon import (DETERMINERS, PLACES, ROLE_NOUNS, SPEECH_VERBS, STANCE_VERBS, TITLES,
+                                     VERB_ADVERBS)
 from verifier.quotes.people import ORG_HEADS, People, clean_word, is_name_word
 from verifier.quotes.sentences import Sentences, Token
 
-PERSON, BODY = "person", "body"
+PERSON, BODY, PLACE = "person", "body", "place"
 # Last words of the names of bodies beyond the "X of Y" heads: outlets, parties, campaigns, firms.
 BODY_WORDS = ORG_HEADS | frozenset("""campaign news times post journal network press review magazine
 herald tribune gazette daily inc corp group coalition caucus senate congress parliament police
@@ -257,11 +258,14 @@ def _speech_verb_before(toks: list[Token], i: int) -> bool:
 
 
 def body_or_person(name: str) -> str:
-    """A name of a body ends in a word like "Department", "Campaign", "News", is an acronym
-    ("CNN", "NRA"), or starts with "The"; any other name is a person's."""
+    """A place (a state, country or large city: ``PLACES``) is a place; a name of a body ends in a
+    word like "Department", "Campaign", "News", is an acronym ("CNN", "NRA"), or starts with
+    "The"; any other name is a person's."""
     words = [clean_word(w) for w in name.split()]
     if not words:
         return PERSON
+    if " ".join(words).lower() in PLACES:
+        return PLACE
     last = words[-1].lower()
     if last in BODY_WORDS or words[0].lower() in DETERMINERS or " of " in f" {name.lower()} ":
         return BODY

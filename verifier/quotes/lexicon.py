@@ -75,7 +75,10 @@ likewise elsewhere never not always already just even only herself himself thems
 now however though meanwhile too instead
 """.split())
 
-PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "s", "we": "p", "it": "n", "you": "s"}
+PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "s", "we": "p", "it": "n", "you": "s",
+            # indefinite: a speaker the article does not name ("Someone called it …"), never a name
+            "someone": "x", "somebody": "x", "nobody": "x", "everyone": "x", "everybody": "x",
+            "anyone": "x", "anybody": "x"}
 OBJECT_PRONOUNS = {"him": "m", "her": "f", "them": "p"}
 POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "their": "p", "its": "n"}
 
@@ -164,3 +167,35 @@ sabah mohammed muhammad ahmed ali omar hassan arvid erik lars sven jan piet rene
 CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed
 editorial email e-mail memo message column essay op ed press release conference briefing
 testimony address podcast appearance blog video book memoir claim told""".split())
+
+# Places a news article names like people (capitalised, often subjects: "Iowa votes Monday"): the US
+# states, the countries of the world and the largest cities. Never the antecedent of "he" or "she",
+# never a speaker. (Countries that are also common family names — Jordan, Chad — are left out.)
+PLACES = frozenset(p.lower() for p in """
+Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|
+Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|
+Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|
+North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|
+South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|
+District of Columbia|Puerto Rico|Guam|
+United States|United States of America|U.S.|US|USA|U.S.A.|America|Afghanistan|Albania|Algeria|Andorra|
+Angola|Argentina|Armenia|Australia|Austria|Azerbaijan|Bahamas|Bahrain|Bangladesh|Barbados|Belarus|
+Belgium|Belize|Benin|Bhutan|Bolivia|Bosnia|Botswana|Brazil|Brunei|Bulgaria|Burkina Faso|Burundi|
+Cambodia|Cameroon|Canada|Chile|China|Colombia|Comoros|Congo|Costa Rica|Croatia|Cuba|Cyprus|
+Czech Republic|Denmark|Djibouti|Dominica|Dominican Republic|Ecuador|Egypt|El Salvador|Eritrea|
+Estonia|Ethiopia|Fiji|Finland|France|Gabon|Gambia|Germany|Ghana|Greece|Grenada|Guatemala|Guinea|
+Guyana|Haiti|Honduras|Hungary|Iceland|India|Indonesia|Iran|Iraq|Ireland|Israel|Italy|Jamaica|Japan|
+Kazakhstan|Kenya|Kosovo|Kuwait|Kyrgyzstan|Laos|Latvia|Lebanon|Lesotho|Liberia|Libya|Liechtenstein|
+Lithuania|Luxembourg|Macedonia|Madagascar|Malawi|Malaysia|Maldives|Mali|Malta|Mauritania|Mauritius|
+Mexico|Moldova|Monaco|Mongolia|Montenegro|Morocco|Mozambique|Myanmar|Burma|Namibia|Nepal|
+Netherlands|New Zealand|Nicaragua|Niger|Nigeria|North Korea|South Korea|Korea|Norway|Oman|Pakistan|
+Palestine|Panama|Paraguay|Peru|Philippines|Poland|Portugal|Qatar|Romania|Russia|Rwanda|
+Saudi Arabia|Senegal|Serbia|Sierra Leone|Singapore|Slovakia|Slovenia|Somalia|South Africa|
+South Sudan|Spain|Sri Lanka|Sudan|Suriname|Sweden|Switzerland|Syria|Taiwan|Tajikistan|Tanzania|
+Thailand|Togo|Tunisia|Turkey|Turkmenistan|Uganda|Ukraine|United Arab Emirates|United Kingdom|U.K.|
+UK|Britain|Great Britain|England|Scotland|Wales|Uruguay|Uzbekistan|Venezuela|Vietnam|Yemen|Zambia|
+Zimbabwe|Europe|Asia|Africa|Latin America|South America|North America|Middle East|Gaza|West Bank|
+Crimea|Hong Kong|Tehran|Moscow|Beijing|London|Paris|Berlin|Brussels|Tokyo|Jerusalem|Baghdad|Kabul|
+Damascus|Havana|Mexico City|Ottawa|Toronto|Chicago|Los Angeles|San Francisco|Boston|Philadelphia|
+Houston|Dallas|Miami|Atlanta|Detroit|Cleveland|Phoenix|Seattle|Denver|Las Vegas|Baltimore|
+Milwaukee|Charlotte|Orlando|Manhattan|Brooklyn|Silicon Valley|Capitol Hill|Wall Street""".replace("\n", "").split("|"))

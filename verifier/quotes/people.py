@@ -26,7 +26,8 @@ mr mrs ms dr sen rep gov president by from to of over under into about than like
 instead indeed perhaps maybe well oh ok okay please thanks thank let let's don't i'm it's that's
 breaking update updated read watch video photo advertisement related share click follow
 alongside among amid amidst beyond besides within without throughout toward towards upon via unlike
-across behind below beneath inside outside against around through except""".split())
+across behind below beneath inside outside against around through except
+nobody everybody everyone somebody someone anybody anyone""".split())
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess", "dame",
                  "congresswoman", "chairwoman", "spokeswoman", "councilwoman", "businesswoman"}
 MALE_TITLES = {"mr", "mr.", "sir", "lord", "king", "prince", "congressman", "chairman", "spokesman",
