@@ -133,3 +133,14 @@ def test_an_indefinite_pronoun_is_a_speaker_the_article_does_not_name():
     assert quotes[0].speaker_mention["text"] == "Someone"
     text = "Nobody asked Mara Voss about the quay. She raised it herself. “We will not close it,” she said."
     assert speakers(text) == ["Mara Voss"] and all(e.name != "Nobody" for e in table(text).entities)
+
+
+def test_a_name_before_a_role_noun_modifies_it_and_is_not_the_subject():
+    """"Obama consultant Cornell Belcher picked up the thread": Belcher is the subject; Obama only
+    says whose consultant he is, as "Obama's consultant" would."""
+    text = "Senator Mara Voss spoke first. Voss consultant Tomas Reyes picked up the thread on Monday."
+    t = table(text)
+    at = text.index("Voss consultant")
+    mention = t.get("Mara Voss").mention_at(at)
+    assert mention is not None and not mention.subject and mention.possessive
+    assert t.get("Tomas Reyes").mention_at(text.index("Tomas")).subject

@@ -150,8 +150,11 @@ class EntityTable:
         opens = self._opens(k, i)
         j = _past_aside(toks, j)
         nxt = toks[j] if j < len(toks) else None
+        # a name before a role noun modifies it, as a possessive would: "Obama consultant Cornell
+        # Belcher said" is Belcher speaking, not Obama
+        modifier = nxt is not None and nxt.lower in ROLE_NOUNS
         verb_follows = nxt is not None and nxt.is_word and not nxt.is_cap and nxt.lower not in PREPOSITIONS \
-            and nxt.lower not in ("and", "or")
+            and nxt.lower not in ("and", "or") and not modifier
         after_comma = i > 0 and toks[i - 1].text == ","
         return Mention(at, self.sentence_of(at), self.paragraph_of(at),
                        subject=(opens or after_comma) and (verb_follows or (nxt is not None and nxt.text == ",")),
@@ -159,7 +162,7 @@ class EntityTable:
                        locative=i > 0 and toks[i - 1].lower in LOCATIVES,
                        speech=_speech_verb_after(toks, j) or _speech_verb_before(toks, i),
                        early=i - k <= 4, full=j - i >= 2,
-                       possessive=last is not None and last.text.endswith(("’s", "'s", "’", "'")))
+                       possessive=modifier or last is not None and last.text.endswith(("’s", "'s", "’", "'")))
 
     def _opens(self, k: int, i: int) -> bool:
         """Whether tokens ``k`` to ``i`` (the sentence before a mention) are all capitalised,
