@@ -144,3 +144,9 @@ def test_a_name_before_a_role_noun_modifies_it_and_is_not_the_subject():
     mention = t.get("Mara Voss").mention_at(at)
     assert mention is not None and not mention.subject and mention.possessive
     assert t.get("Tomas Reyes").mention_at(text.index("Tomas")).subject
+
+
+def test_a_description_of_one_person_is_never_a_body():
+    text = ("The network NBC aired the show. Donald Trump, its former host, listed it.\n\n"
+            "“My guilty pleasure,” the billionaire business mogul told the magazine.")
+    assert speakers(text)[-1] == "Donald Trump"

@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 
 from verifier.quotes.entities import BODY, PERSON, Entity, EntityTable, Mention
-from verifier.quotes.lexicon import DETERMINERS
+from verifier.quotes.lexicon import DETERMINERS, ROLE_NOUNS
 from verifier.quotes.people import role_head
 
 MIN_PROBABILITY = 0.2  # below this, no entity is named
@@ -37,6 +37,14 @@ firm team publication station channel council board union coalition caucus""".sp
 DOCUMENT_NOUNS = frozenset("""statement report study poll survey memo letter filing complaint lawsuit
 ruling order release ad advertisement video tweet message email e-mail column editorial article story
 indictment post book footnote document analysis""".split())
+# Role nouns that are no person: what they head describes a body, a group, a document or a thing.
+_NOT_PERSONS = BODY_NOUNS | DOCUMENT_NOUNS | frozenset("""people police administration white house military
+army army's navy party speech photo image sign poster banner billboard flyer mailer headline caption
+staff family families audience crowd regime fund bank council board union association alliance
+foundation institute center centre court ministry's""".split())
+# Heads of descriptions that stand for one person: "the senator", "the billionaire business mogul"
+# (plurals, "the authors", may stand for the body they write for).
+PERSON_NOUNS = frozenset(w for w in ROLE_NOUNS if w not in _NOT_PERSONS and not w.endswith("s"))
 
 FEATURES = ("nobody", "bias", "gender_agrees", "gender_clashes", "gender_evidence", "body_for_group", "same_sentence", "sentence_distance", "same_paragraph",
             "previous_paragraph", "recency", "last_speaker", "speaker_recency", "last_subject",
@@ -227,6 +235,8 @@ def _compatible(e: Entity, sense: str | None, words: list[str]) -> bool:
         return e.kind == BODY
     if sense is None and words and role_head(words) in BODY_NOUNS:
         return e.kind == BODY
+    if sense is None and words and role_head(words) in PERSON_NOUNS:
+        return e.kind == PERSON   # "the billionaire business mogul" is no network
     return True
 
 
