@@ -147,6 +147,13 @@ def test_a_name_before_a_role_noun_modifies_it_and_is_not_the_subject():
 
 
 def test_a_description_of_one_person_is_never_a_body():
-    text = ("The network NBC aired the show. Donald Trump, its former host, listed it.\n\n"
-            "“My guilty pleasure,” the billionaire business mogul told the magazine.")
+    from verifier.quotes.entities import Entity
+    from verifier.quotes.resolve import _compatible
+
+    network, host = Entity("NBC", BODY), Entity("Donald Trump", PERSON)
+    mogul = ["the", "billionaire", "business", "mogul"]
+    assert not _compatible(network, None, mogul) and _compatible(host, None, mogul)
+    assert _compatible(network, None, ["the", "authors"])   # a plural may stand for the body
+    text = ("Donald Trump hosted the show for years.\n\nNBC aired it again on Saturday. NBC said it was "
+            "proud of the ratings.\n\n“My guilty pleasure,” the billionaire business mogul told the magazine.")
     assert speakers(text)[-1] == "Donald Trump"
