@@ -154,6 +154,6 @@ def test_a_description_of_one_person_is_never_a_body():
     mogul = ["the", "billionaire", "business", "mogul"]
     assert not _compatible(network, None, mogul) and _compatible(host, None, mogul)
     assert _compatible(network, None, ["the", "authors"])   # a plural may stand for the body
-    text = ("Donald Trump hosted the show for years.\n\nNBC aired it again on Saturday. NBC said it was "
-            "proud of the ratings.\n\n“My guilty pleasure,” the billionaire business mogul told the magazine.")
+    text = ("Donald Trump hosted the show for years. NBC aired it again on Saturday, and NBC said it was "
+            "proud of the ratings. “My guilty pleasure,” the billionaire business mogul told the magazine.")
     assert speakers(text)[-1] == "Donald Trump"
