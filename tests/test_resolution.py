@@ -157,3 +157,9 @@ def test_a_description_of_one_person_is_never_a_body():
     text = ("Donald Trump hosted the show for years. NBC aired it again on Saturday, and NBC said it was "
             "proud of the ratings. “My guilty pleasure,” the billionaire business mogul told the magazine.")
     assert speakers(text)[-1] == "Donald Trump"
+
+
+def test_a_description_naming_whose_body_it_is_names_that_body():
+    text = ("The State Department released the emails on Friday. “We have nothing to hide,” the Voss "
+            "campaign said in a statement.")
+    assert speakers(text) == ["Voss campaign"]

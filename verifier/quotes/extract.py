@@ -21,7 +21,7 @@ from verifier.quotes.entities import EntityTable
 from verifier.quotes.people import People, clean_word, is_name_word, split_title
 from verifier.quotes.phrases import abbreviation_dot, pronoun_of
 from verifier.quotes.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
-from verifier.quotes.resolve import Case, Resolver
+from verifier.quotes.resolve import BODY_NOUNS, Case, Resolver
 from verifier.quotes.sentences import Sentences, Token, TokenIndex, mask_quotes, tokenize
 
 STATEMENT, TERM = "statement", "term"
@@ -425,8 +425,20 @@ class _Extractor:
             return text or None   # "a court", "many commentators", "critics": no one met before
         if not is_description(text):
             return text   # a word of a name alone ("State"): not a description to resolve
+        named = _named_body(words)
+        if named:
+            return named
         person = self.resolver.resolve([w.lower for w in words], at, self._speakers_before(at))
         return person or text
+
+
+def _named_body(words: list[Token]) -> str | None:
+    """A body the description names by the person it belongs to: "the Clinton campaign" ->
+    Clinton campaign, "the Cruz team" (not someone else the article named before)."""
+    keys = [w for w in words if w.lower not in DETERMINERS]
+    if len(keys) >= 2 and keys[-1].lower in BODY_NOUNS and all(w.is_cap for w in keys[:-1]):
+        return " ".join(w.text for w in keys)
+    return None
 
 
 SENTENCE_OPENERS = frozenset("""however but and yet so still meanwhile also then now instead in on at
