@@ -163,3 +163,5 @@ def test_a_description_naming_whose_body_it_is_names_that_body():
     text = ("The State Department released the emails on Friday. “We have nothing to hide,” the Voss "
             "campaign said in a statement.")
     assert speakers(text) == ["Voss campaign"]
+    text = "The U.S. media has always claimed to be “an unbiased review of the news,” but it is not."
+    assert speakers(text) == ["U.S. media"]   # not the United States

@@ -394,6 +394,8 @@ class _Extractor:
         words = [t for t in tokens if t.is_word]
         if len(words) == 1 and (pronoun_of(words[0]) or words[0].lower in OBJECT_PRONOUNS):
             return self._resolve_pronoun(pronoun_of(words[0]) or words[0].lower, attr.mention_start)
+        if words and words[0].lower in DETERMINERS and _named_body(words):
+            return _named_body(words)   # "the Clinton campaign", "the U.S. media": not Clinton, not the U.S.
         name = _person_in(tokens)
         if not name and len(words) == 1 and words[0].is_cap and self.people.has_surname(words[0].text):
             name = words[0].text   # "King says": Billie Jean King, though "king" is a title too
@@ -425,9 +427,6 @@ class _Extractor:
             return text or None   # "a court", "many commentators", "critics": no one met before
         if not is_description(text):
             return text   # a word of a name alone ("State"): not a description to resolve
-        named = _named_body(words)
-        if named:
-            return named
         person = self.resolver.resolve([w.lower for w in words], at, self._speakers_before(at))
         return person or text
 

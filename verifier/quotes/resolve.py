@@ -33,7 +33,7 @@ PRONOUN_SENSE = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "the
 # Heads of descriptions that stand for bodies or documents rather than people.
 BODY_NOUNS = frozenset("""campaign ministry department agency office government committee commission
 court administration party newspaper paper network magazine website outlet group organization company
-firm team publication station channel council board union coalition caucus""".split())
+firm team publication station channel council board union coalition caucus media""".split())
 DOCUMENT_NOUNS = frozenset("""statement report study poll survey memo letter filing complaint lawsuit
 ruling order release ad advertisement video tweet message email e-mail column editorial article story
 indictment post book footnote document analysis""".split())
