@@ -165,3 +165,9 @@ def test_a_description_naming_whose_body_it_is_names_that_body():
     assert speakers(text) == ["Voss campaign"]
     text = "The U.S. media has always claimed to be “an unbiased review of the news,” but it is not."
     assert speakers(text) == ["U.S. media"]   # not the United States
+
+
+def test_a_first_name_in_apposition_to_a_relative_takes_the_family_name():
+    text = ("Mara Voss campaigned in the north on Monday.\n\nVoss's husband, Tomas, defended her in a speech "
+            "on Sunday, accusing her rivals of sexism. “The hotter this race gets, the more I worry,” he said.")
+    assert speakers(text) == ["Tomas Voss"]

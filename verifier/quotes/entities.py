@@ -202,6 +202,7 @@ class EntityTable:
             name = clean_word(tok.text)
             if name == tok.text and is_name_word(tok) and not people.knows_word(name) and \
                     _speech_verb_after(toks, k + 1):
+                name = _named_by_kin(toks, k) or name
                 entity = self._by_name.get(name) or self._new(name)
                 entity.positions.append(tok.start)
 
@@ -215,6 +216,19 @@ class EntityTable:
     def mentioned_before(self, at: int) -> list[Entity]:
         """Entities with a mention before ``at``."""
         return [e for e in self.entities if e.positions and e.positions[0] < at]
+
+
+KIN = frozenset("husband wife son daughter brother sister father mother".split())
+
+
+def _named_by_kin(toks: list[Token], k: int) -> str | None:
+    """A first name given in apposition to a relative: "Clinton's husband, Bill, said" -> Bill
+    Clinton (the family name is the relative's)."""
+    if k >= 3 and toks[k - 1].text == "," and toks[k - 2].lower in KIN and toks[k - 3].is_cap:
+        family = toks[k - 3].text
+        if family.endswith(("'s", "’s")):
+            return f"{toks[k].text} {clean_word(family)}"
+    return None
 
 
 def _may_open(t: Token) -> bool:
