@@ -97,11 +97,12 @@ class IngestMixin:
         """Add files and directories (walked recursively). A file that cannot be read is passed
         to ``on_error`` and skipped; the others are still added. Returns (results, errors).
 
-        For speed, large batches are parsed in worker processes while this one writes, and
-        consecutive documents may share a transaction. A document never spans two: each is
-        written whole or not at all. The transaction is committed before waiting long for a
-        file to be parsed and at least every BATCH_SECONDS; results and errors are reported,
-        in input order, once what precedes them is committed.
+        For speed, large batches are parsed in worker processes (and here, when they are the
+        slow side) while this process writes, and consecutive documents may share a
+        transaction. A document never spans two: each is written whole or not at all. The
+        transaction is committed when a file is not ready and it holds IDLE_COMMIT_WORDS or
+        more, before waiting long for a file, and at least every BATCH_SECONDS; results and
+        errors are reported, in input order, once what precedes them is committed.
         """
         check_overrides(overrides)
         files = list(iter_source_files(paths))
