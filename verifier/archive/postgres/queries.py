@@ -104,27 +104,35 @@ class PgQueriesMixin:
             f"SELECT s.id, s.terms, ts_filter(setweight(s.tsv, 'A', %s), '{{a}}')::text AS hits FROM segments s"
             f" WHERE s.tsv @@ %s::tsquery AND {clause} ORDER BY s.id LIMIT %s",
             (wanted, tsquery(query, self.stemmer), *args, RANK_ROW_CAP + 1))
-        rows = {r["id"]: {"id": r["id"], "terms": r["terms"], "positions": _positions(r["hits"])} for r in found}
-        if len(rows) > RANK_ROW_CAP:
-            return [(i, 0.0) for i in sorted(rows)[:k]]
-        tree = fts_tree(query)
-        scored = [(i, self._bm25(query, tree, row)) for i, row in rows.items()]
+        if len(found) > RANK_ROW_CAP:
+            return [(i, 0.0) for i in sorted(r["id"] for r in found)[:k]]
+        bm25 = self._bm25_of(query)
+        scored = [(r["id"], bm25(r["terms"], _positions(r["hits"]))) for r in found]
         scored.sort(key=lambda r: (-r[1], r[0]))
         return scored[:k]
 
-    def _bm25(self, query: str, tree, row: dict) -> float:
-        """FTS5's bm25 of a row: over the phrases of the parts of the query that match in it."""
-        positions = row["positions"]
+    def _bm25_of(self, query: str):
+        """FTS5's bm25 of a row for ``query`` — over the phrases of the parts of the query that
+        match in it — as a function of the row's length in terms and its terms' positions; what
+        is the same for every row (the query's shape, each phrase's idf) worked out once."""
         n_rows, avg = self._index_totals()
         stats = self._phrase_stats(query)
-        counts = [_phrase_count(terms, positions) for terms, _ in stats]
-        score = 0.0
-        for i in matching_phrases(tree, counts) or ():
-            hits, tf = stats[i][1], counts[i]
+        tree = fts_tree(query)
+        idfs = []
+        for _, hits in stats:
             idf = math.log((n_rows - hits + 0.5) / (hits + 0.5))
-            idf = idf if idf > 0 else 1e-6
-            score += idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * row["terms"] / avg))
-        return score
+            idfs.append(idf if idf > 0 else 1e-6)
+
+        counted: dict[tuple, list[int]] = {}   # which phrases count, by which are there (rows share it)
+
+        def bm25(length: int, positions: dict[str, list[int]]) -> float:
+            counts = [_phrase_count(terms, positions) for terms, _ in stats]
+            there = tuple(c > 0 for c in counts)
+            if there not in counted:
+                counted[there] = matching_phrases(tree, counts) or []
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * length / avg)
+            return sum(idfs[i] * counts[i] * (BM25_K1 + 1) / (counts[i] + norm) for i in counted[there])
+        return bm25
 
     def _phrase_stats(self, query: str) -> list[tuple[list[str], int]]:
         """Each phrase of the query: its terms and how many segments have it (bm25's idf)."""
@@ -232,12 +240,18 @@ _LEXEME = re.compile(r"'((?:[^'\\]|''|\\.)*)':([0-9A-D,]+)")
 
 def _positions(text: str) -> dict[str, list[int]]:
     """Term -> positions, from a ``tsvector``'s text form (``'term':1A,4A 'other':2A``)."""
-    return {re.sub(r"''|\\(.)", lambda m: m.group(1) or "'", lexeme): [int(p.rstrip("ABCD")) for p in pos.split(",")]
-            for lexeme, pos in _LEXEME.findall(text)}
+    return {_unescape(lexeme) if "'" in lexeme or "\\" in lexeme else lexeme:
+            [int(p.rstrip("ABCD")) for p in pos.split(",")] for lexeme, pos in _LEXEME.findall(text)}
+
+
+def _unescape(lexeme: str) -> str:
+    return re.sub(r"''|\\(.)", lambda m: m.group(1) or "'", lexeme)
 
 
 def _phrase_count(terms: list[str], positions: dict[str, list[int]]) -> int:
     """How many times the terms occur in sequence (FTS5's phrase frequency)."""
+    if len(terms) == 1:   # a word: its positions
+        return len(positions.get(terms[0], ()))
     if not terms:
         return 0
     starts = positions.get(terms[0], [])
