@@ -9,13 +9,14 @@ the page's metadata: title (og:title, ``<title>``, the first ``<h1>``), publishe
 ``<time datetime>`` in the article, JSON-LD), and ``page_facts`` (meta tags, JSON-LD) for the
 statement pages that `archive fetch` reads.
 
-Hostile pages: the size cap is the loader's. A page nested deeper than browsers ever need
-(``MAX_DEPTH``) is read as its text alone, its markup blanked (libxml2 stops at 256 levels, and its
-end-tag handling turns quadratic on such a page); scripts and styles are never text; nothing here
-recurses on the page's structure.
+Hostile pages: the size cap is the loader's. A page nested deeper than any page needs
+(``MAX_DEPTH``) is read as its text alone, its markup blanked (libxml2's end-tag handling turns
+quadratic on such a page; the parse stops as soon as the depth is passed); scripts and styles are
+never text; nothing here recurses on the page's structure.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import warnings
@@ -76,38 +77,45 @@ def page_facts(src: str) -> tuple[dict[str, str], list[str]]:
 
 def parse(src: str):
     """``src`` parsed by beautifulsoup4 on lxml (a page nested too deeply: its text alone)."""
-    return _soup(readable(src))
+    return _soup(src)[0]
 
 
-def _soup(text: str):
+def _soup(src: str):
+    """(the parsed page, the text it was parsed from: ``src``, or ``src`` with its markup blanked
+    — the same offsets — when elements nest deeper than MAX_DEPTH)."""
     from bs4 import BeautifulSoup
 
     with warnings.catch_warnings():   # e.g. "looks like a file name": an article is what it is
         warnings.simplefilter("ignore")
-        return BeautifulSoup(text, "lxml", multi_valued_attributes=None)
+        try:
+            return BeautifulSoup(src, builder=_builder()), src
+        except _TooDeep:
+            text = without_markup(src)
+            return BeautifulSoup(text, builder=_builder()), text
 
 
-def readable(src: str) -> str:
-    """What the parser is given: ``src``, or, for a page nested too deeply, ``src`` with its
-    markup blanked (the same offsets)."""
-    return src if _shallow(src) else without_markup(src)
+class _TooDeep(Exception):
+    """Elements nest deeper than MAX_DEPTH."""
 
 
-def _shallow(src: str) -> bool:
-    """Whether no element of the page nests deeper than MAX_DEPTH (lxml's own parse, which stops
-    at 256 levels: quick whatever the page)."""
-    import lxml.etree
+def _builder():
+    """beautifulsoup4's lxml tree builder, stopping the parse when elements nest deeper than
+    MAX_DEPTH: libxml2's handling of end tags is quadratic in the depth (a page of 100,000 unclosed
+    elements and as many stray end tags takes minutes), and no page needs that depth."""
+    return _depth_limited()(multi_valued_attributes=None)
 
-    if src.count("<") < MAX_DEPTH:   # fewer tags than that cannot nest that deep
-        return True
-    parser = lxml.etree.HTMLParser(recover=True, no_network=True, encoding="utf-8")
-    try:
-        tree = lxml.etree.fromstring(src.encode("utf-8", "surrogatepass"), parser)
-    except (lxml.etree.LxmlError, ValueError):
-        return True   # nothing a parser can read: no depth either
-    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
-        return False
-    return tree is None or not tree.xpath(f"boolean(//*[count(ancestor::*) >= {MAX_DEPTH}])")
+
+@functools.cache
+def _depth_limited():
+    from bs4.builder import LXMLTreeBuilder
+
+    class DepthLimited(LXMLTreeBuilder):
+        def start(self, name, attrs, nsmap={}):
+            if len(self.soup.tagStack) > MAX_DEPTH:
+                raise _TooDeep
+            return super().start(name, attrs, nsmap)
+
+    return DepthLimited
 
 
 def _is_json_ld(tag) -> bool:
@@ -138,8 +146,7 @@ class _Page:
         from bs4 import NavigableString, Script, Stylesheet, Tag
         from bs4.element import PreformattedString
 
-        src = readable(src)
-        self.soup = _soup(src)
+        self.soup, src = _soup(src)
         self.pieces: dict[int, list] = {}   # id(text node) -> its (piece, offset, reference) pieces
         self.offset: dict[int, int] = {}    # id(comment or <br>) -> its offset in the source
         self.found: dict[str, list] = {name: [] for name in (*_ROOTS, "meta", "time", "title", "h1", "ld")}

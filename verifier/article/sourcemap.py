@@ -51,25 +51,41 @@ class SourceMap:
         the previous node; ``raw``: script or style text (no references). A node not found is
         mapped, as one piece, to where the search began."""
         src, start = self.src, self.at
-        if not text.strip():   # blanks: the parser may have moved or changed them; where we are
-            return [(text, start, False)]
+        if not text.strip(" \t\n\f\r"):
+            return self._blanks(text, raw)
         c, limit = start, min(len(src), start + SEARCH_WINDOW)
         first = text[:1]
         while c <= limit:
-            if src.startswith(text, c):   # written as it reads: one piece
-                self.at = c + len(text)
+            if src.startswith(text, c) and (raw or not _SPECIAL.search(src, c, c + len(text))):
+                self.at = c + len(text)   # written as it reads: one piece
                 return [(text, c, False)]
-            if src.startswith("<", c) and first != "<":
+            here = src[c:c + 1]
+            if here == "<" and first != "<":
                 m = MARKUP.match(src, c)
                 if m is not None and m.end() > c:
                     c = m.end()
                     continue
+            if here != first and here not in "&<":   # not here: on to where it may start
+                c = self._next_try(c, first)
+                continue
             found = self._match(text, c, raw)
             if found is not None:
                 pieces, self.at = found
                 return pieces
             c = self._next_try(c, first)
         return [(text, start, False)]
+
+    def _blanks(self, text: str, raw: bool) -> list[tuple[str, int, bool]]:
+        """Blanks: found right after the markup at the cursor, or else left where we are (the
+        parser may have moved or dropped blanks; they only ever become a space)."""
+        c = self.at
+        while (m := MARKUP.match(self.src, c)) is not None and m.end() > c:
+            c = m.end()
+        found = self._match(text, c, raw)
+        if found is None:
+            return [(text, self.at, False)]
+        pieces, self.at = found
+        return pieces
 
     def _next_try(self, c: int, first: str) -> int:
         """Past text the parser left out: the next place the node may start (its first character,
