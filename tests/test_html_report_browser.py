@@ -33,9 +33,9 @@ RECORDING = {"title": "Saltmere harbour council", "date": "2025-04-02", "kind": 
 ARTICLE = "“The north quay will reopen on the first of May,” harbour master Orla Venn told the council.\n"
 
 
-def report(out: Path, archive: Path, *articles: Path, cache: Path) -> Path:
+def report(out: Path, archive: Path, *articles: Path, cache: Path, cwd: Path | None = None) -> Path:
     proc = subprocess.run([sys.executable, "-m", "verifier", "check", "--archive", str(archive), "--fail-on",
-                           "never", "--format", "html", "-o", str(out), *map(str, articles)],
+                           "never", "--format", "html", "-o", str(out), *map(str, articles)], cwd=cwd,
                           capture_output=True, text=True, timeout=120, env={**os.environ, "VERIFIER_CACHE": str(cache)})
     assert proc.returncode == 0, proc.stderr
     return out
@@ -144,6 +144,16 @@ def test_verified_quotes_are_collapsed_until_opened(browser, fixture_report):
     context.close()
 
 
+def test_printed_every_detail_shows_and_the_filter_does_not(browser, fixture_report):
+    path, _ = fixture_report
+    context, page = open_page(browser, path)
+    page.emulate_media(media="print")
+    verified = page.locator("li.quote.v-verified").first
+    assert verified.locator("blockquote.diff").is_visible() and verified.locator(".source").is_visible()
+    assert not page.locator(".filter").is_visible()
+    context.close()
+
+
 def test_a_timecode_is_a_link_into_the_recording(browser, tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()
@@ -165,7 +175,8 @@ def test_a_timecode_is_a_link_into_the_recording(browser, tmp_path):
 def save_readme_screenshot(out: Path) -> None:
     """The fixture articles' report, its top (the list of quotes that need a look and the filter)."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = report(Path(tmp) / "report.html", FIXTURES / "archive", FIXTURES / "articles", cache=Path(tmp) / "cache")
+        path = report(Path(tmp) / "report.html", Path("fixtures/archive"), Path("fixtures/articles"),
+                      cache=Path(tmp) / "cache", cwd=ROOT)
         pw, chromium = start_browser()
         try:
             context, page = open_page(chromium, path)

@@ -139,6 +139,7 @@ def _filter_style() -> str:
         on = f"body:has(#show-{v}:checked)"
         rules.append(f"{on} .quote:not(.v-{v}), {on} .look:not(.v-{v}) {{ display: none; }}")
         rules.append(f"{on} article.article:not(:has(.quote.v-{v})) {{ display: none; }}")
+    rules.append("@media print { .filter { display: none; } }")
     return "\n".join(rules) + "\n"
 
 
@@ -406,7 +407,6 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1
 .gist { display: block; color: var(--muted); font-family: Georgia, "Times New Roman", serif; }
 a.timecode { font-variant-numeric: tabular-nums; }
 @media print {
-  .filter { display: none; }
   details::details-content { content-visibility: visible; }
   body { max-width: none; padding: 0; font-size: 11pt; background: #fff; color: #000; }
   .skip { display: none; }
