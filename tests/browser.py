@@ -13,6 +13,11 @@ import subprocess
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+# headless and offline: no background networking, and no host name resolves (but the desk's address)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-default-apps", "--disable-extensions",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
 
 def chromium() -> str:
@@ -33,3 +38,20 @@ def _find() -> str | None:
 
 def _can_install() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def start_browser():
+    """(Playwright, Browser): the system Chromium, headless, driven by Playwright (whose own browser
+    downloads are never used)."""
+    path = chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the browser tests need Playwright for Python: pip install -e '.[test]' "
+                    "(never `playwright install`: they use the system Chromium)", pytrace=False)
+    pw = sync_playwright().start()
+    try:
+        return pw, pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+    except Exception as exc:
+        pw.stop()
+        pytest.fail(f"Chromium ({path}) would not start under Playwright: {exc}", pytrace=False)

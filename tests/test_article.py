@@ -13,11 +13,18 @@ from pathlib import Path
 
 import pytest
 
+# hypothesis keeps caches in .hypothesis/ of the working directory: keep the checkout clean
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(__import__("tempfile").gettempdir(),
+                                                                  "verifier-hypothesis"))
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 import verifier.article.load as article_module
 from verifier.article.load import Article, load_article, parse_article
 from verifier.errors import InputError
 
 DATA = Path(__file__).parent / "data" / "articles"
+ROOT = Path(__file__).resolve().parent.parent
 QUOTE_CHARS = "\"'“”‘’«»„"
 PUNCTUATION = set(string.punctuation)
 ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
@@ -650,3 +657,63 @@ def test_position_clamps_past_the_end(tmp_path):
     art = load_article(write(tmp_path, "a.txt", "ab\ncd"))
     assert art.position(len(art.text)) == (2, 3)
     assert art.position(10_000) == (2, 3)
+
+
+# --------------------------------------------------------------------------- HTML through beautifulsoup4 (#16)
+
+HTML_PIECES = ["<p>", "</p>", "<b>", "</b>", "<br>", "&amp;", "&ldquo;", "&#8220;", "&copy", "&notit;", "<!-- c -->",
+               "<!-- verifier: ignore -->", "<script>x<y</script>", "<style>p{}</style>", '<span class="a b">',
+               "</span>", "“", "”", "Voss", " ", "\n", "<div>", "</div>", "&", "<", ">", "\t", "é", "&nbsp;",
+               "<pre>", "</pre>", "</i>", "<a href='x>y'>", "</a>", "<nav>", "</nav>", "<article>", "</article>",
+               "&#x201D;", "<title>T</title>", "<table><tr><td>", "</td></tr></table>", "<li>",
+               "<img src=x alt='a>b'>", "\x0c", "AT&T", "<!DOCTYPE html>", "<!x>", "<?pi?>", "&#0;", "&lt;",
+               "<textarea>a&amp;b</textarea>", "<![CDATA[x]]>", "<P>", "<SCRIPT>a</SCRIPT>", "<q>", "</q>",
+               '<a title="x &amp; y">', "&#65", "&AMP;", "&amp", "<br/>", "<ul><li>a<li>b</ul>"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+@given(st.lists(st.sampled_from(HTML_PIECES) | st.text(max_size=4), max_size=60).map("".join))
+def test_every_character_of_html_text_maps_back_to_itself(src):
+    """Whatever the markup, the parser's text is found in the file: each character at its place
+    (a reference's character at its ``&``)."""
+    try:
+        art = parse_article(src.encode("utf-8"), "a.html", "html")
+    except InputError:
+        return
+    assert_maps_back(art)
+
+
+def test_html_is_read_by_beautifulsoup_on_lxml(monkeypatch):
+    """No HTML parser of our own: the page goes through beautifulsoup4 with the lxml parser."""
+    import bs4
+
+    from bs4.builder import LXMLTreeBuilder
+
+    seen = []
+    real = bs4.BeautifulSoup
+
+    def spy(markup, *args, **kwargs):
+        seen.append(kwargs.get("builder"))
+        return real(markup, *args, **kwargs)
+
+    monkeypatch.setattr(bs4, "BeautifulSoup", spy)
+    art = parse_article(b"<p>Read by &ldquo;the library&rdquo;.</p>", "a.html")
+    assert art.text == "Read by “the library”." and len(seen) == 1 and isinstance(seen[0], LXMLTreeBuilder)
+    modules = {p.stem for p in (ROOT / "verifier" / "article").glob("*.py")}
+    assert "html" in modules and all("html.parser" not in p.read_text(encoding="utf-8")
+                                     for p in (ROOT / "verifier").rglob("*.py"))
+
+
+def test_a_page_nested_too_deeply_is_read_as_its_text(tmp_path):
+    src = "<p>Before, “a quote” &amp; more.</p>" + "<span>" * 5_000 + "deep &ldquo;words&rdquo;" + "</b>" * 5_000
+    art = load_article(write(tmp_path, "deep.html", src))
+    assert art.text == "Before, “a quote” & more. deep “words”"
+    assert assert_maps_back(art) == len(art.text.replace(" ", ""))
+
+
+def test_fetched_pages_meta_and_json_ld_come_from_the_same_reader():
+    from verifier.article.html import page_facts
+
+    metas, ld = page_facts('<head><meta name="Author" content=" Mara   Voss "><meta property="og:site_name" '
+                           'content="Ministry"><script type="application/ld+json">{"a": 1}</script></head>')
+    assert metas == {"author": "Mara Voss", "og:site_name": "Ministry"} and ld == ['{"a": 1}']

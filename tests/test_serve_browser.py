@@ -28,14 +28,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import chromium
+from browser import start_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-default-apps", "--disable-extensions",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]   # nothing resolves but the desk
 VERDICTS = ("verified", "minor", "misquote", "misattributed", "unverified")
 
 # The fixture article (verified, minor and misquote quotes of Mara Voss's briefing), and two more
@@ -166,22 +162,6 @@ def stop_desk(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-
-
-def start_browser():
-    """(Playwright, Browser): the system Chromium, headless."""
-    path = chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("the desk's browser tests need Playwright for Python: pip install -e '.[test]' "
-                    "(never `playwright install`: they use the system Chromium)", pytrace=False)
-    pw = sync_playwright().start()
-    try:
-        return pw, pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-    except Exception as exc:
-        pw.stop()
-        pytest.fail(f"Chromium ({path}) would not start under Playwright: {exc}", pytrace=False)
 
 
 def new_page(browser, base: str):

@@ -60,7 +60,7 @@ def _add_parser(commands) -> None:
     p.add_argument("--source-format", choices=SOURCE_FORMATS,
                    help="read every file as this format (default: by extension; - is txt)")
     p.add_argument("--force", action="store_true", help="re-read files even when unchanged")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary (and no progress display)")
     p.set_defaults(func=add)
 
 
@@ -85,7 +85,7 @@ def _fetch_parser(commands) -> None:
     p.add_argument("--source-format", choices=SOURCE_FORMATS,
                    help="read every download as this format (default: by content type)")
     p.add_argument("--force", action="store_true", help="store again even when unchanged")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary (and no progress display)")
     p.set_defaults(func=fetch)
 
 
@@ -176,30 +176,37 @@ def _open(args, create: bool = False) -> Archive:
 # ----------------------------------------------------------------------------- commands
 
 def add(args) -> int:
+    from verifier.archive.sources import iter_source_files
+    from verifier.cli.progress import Progress
+
     overrides = {k: getattr(args, k) for k in ("speaker", "date", "title", "url", "kind", "outlet", "language")
                  if getattr(args, k) is not None}
     counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
     stored: dict[str, str] = {}
+    progress = Progress(sum(1 for _ in iter_source_files(args.paths)), "adding", "files", quiet=args.quiet)
 
     def on_result(result):
         counts[result.status] += 1
         if result.status != "unchanged":
             stored[result.document_id] = str(result.path)
         if args.format == "json":
-            _print(json.dumps(result.to_json(), ensure_ascii=False))
+            progress.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
         elif not args.quiet:
-            _print(f"{result.status:9} {result.document_id}  {result.path}  "
-                   f"({result.segments} segments, {result.words} words)")
+            progress.write(f"{result.status:9} {result.document_id}  {result.path}  "
+                           f"({result.segments} segments, {result.words} words)\n")
+        progress.advance()
 
     def on_error(error):
         counts["failed"] += 1
-        print(f"verifier: {error}", file=sys.stderr)
+        progress.write(f"verifier: {error}\n", sys.stderr)
         if args.format == "json":
-            _print(json.dumps({"path": error.path, "error": error.reason}, ensure_ascii=False))
+            progress.write(json.dumps({"path": error.path, "error": error.reason}, ensure_ascii=False) + "\n")
+        progress.advance()
 
     with _open(args, create=True) as archive:
-        archive.add_paths(args.paths, fmt=args.source_format, force=args.force,
-                          on_result=on_result, on_error=on_error, **overrides)
+        with progress:
+            archive.add_paths(args.paths, fmt=args.source_format, force=args.force,
+                              on_result=on_result, on_error=on_error, **overrides)
         _warn_without_speaker(archive, stored)
     if args.format == "text":
         summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k == "added")
@@ -210,26 +217,30 @@ def add(args) -> int:
 def fetch(args) -> int:
     from verifier.archive.fetch.client import FetchConfig, Fetcher, Guard
     from verifier.archive.fetch.web import fetch_source
+    from verifier.cli.progress import Progress
 
     overrides = {k: getattr(args, k) for k in ("speaker", "date", "title", "url", "kind", "outlet", "language")
                  if getattr(args, k) is not None}
     counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
     stored: dict[str, str] = {}
     config = FetchConfig.from_env(offline=args.offline, refresh=args.refresh)
+    progress = Progress(len(args.urls), "fetching", "URLs", quiet=args.quiet)
     with _open(args, create=True) as archive, Fetcher(config, Guard(allow_private=args.allow_private)) as fetcher:
-        for target in args.urls:
-            try:
-                source = fetch_source(fetcher, target, overrides, wayback=args.wayback,
-                                      auto_wayback=not args.no_wayback, fmt=args.source_format)
-                result = archive.add_document(source.document, force=args.force, path=target)
-            except VerifierError as exc:
-                counts["failed"] += 1
-                _fetch_failed(args, target, exc)
-                continue
-            counts[result.status] += 1
-            if result.status != "unchanged":
-                stored[result.document_id] = target
-            _fetched(args, result, source)
+        with progress:
+            for target in args.urls:
+                try:
+                    source = fetch_source(fetcher, target, overrides, wayback=args.wayback,
+                                          auto_wayback=not args.no_wayback, fmt=args.source_format)
+                    result = archive.add_document(source.document, force=args.force, path=target)
+                except VerifierError as exc:
+                    counts["failed"] += 1
+                    _fetch_failed(args, target, exc, progress)
+                else:
+                    counts[result.status] += 1
+                    if result.status != "unchanged":
+                        stored[result.document_id] = target
+                    _fetched(args, result, source, progress)
+                progress.advance()
         _warn_without_speaker(archive, stored)
     if args.format == "text":
         summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k == "added")
@@ -237,19 +248,19 @@ def fetch(args) -> int:
     return 2 if counts["failed"] else 0
 
 
-def _fetched(args, result, source) -> None:
+def _fetched(args, result, source, progress) -> None:
     if args.format == "json":
-        _print(json.dumps({**result.to_json(), **source.to_json()}, ensure_ascii=False))
+        progress.write(json.dumps({**result.to_json(), **source.to_json()}, ensure_ascii=False) + "\n")
     elif not args.quiet:
-        _print(f"{result.status:9} {result.document_id}  {result.path}  "
-               f"({result.segments} segments, {result.words} words; {source.describe()})")
+        progress.write(f"{result.status:9} {result.document_id}  {result.path}  "
+                       f"({result.segments} segments, {result.words} words; {source.describe()})\n")
 
 
-def _fetch_failed(args, target: str, exc: VerifierError) -> None:
+def _fetch_failed(args, target: str, exc: VerifierError, progress) -> None:
     message = str(exc) if str(exc).startswith(target) else f"{target}: {exc}"
-    print(f"verifier: {message}", file=sys.stderr)
+    progress.write(f"verifier: {message}\n", sys.stderr)
     if args.format == "json":
-        _print(json.dumps({"path": target, "error": message[len(target) + 2:]}, ensure_ascii=False))
+        progress.write(json.dumps({"path": target, "error": message[len(target) + 2:]}, ensure_ascii=False) + "\n")
 
 
 def list_documents(args) -> int:
@@ -373,7 +384,7 @@ def _table(columns: list[str], rows: list[list[str]]) -> None:
     if sys.stdout.isatty():
         from rich.table import Table
 
-        from verifier.report.batch import text_console
+        from verifier.report.console import text_console
 
         table = Table(show_lines=False)
         for name in columns:

@@ -44,6 +44,10 @@ def register(subparsers) -> None:
     parser.add_argument("--date", help="the articles' publication date (YYYY-MM-DD) when they do not say")
     parser.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
                         help="check in N worker processes (default: the number of cores; 1: no workers)")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="text report: verified quotes in full, not one line each")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress display (it is shown only on a terminal, on standard error)")
     add_config_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -67,8 +71,10 @@ def _positive_int(value: str) -> int:
 
 
 def run(args) -> int:
-    from verifier.report.batch import Options, check_paths, text_console
-    from verifier.report.text import check_text
+    from verifier.cli.progress import Progress
+    from verifier.report.batch import Options, check_paths
+    from verifier.report.console import text_console
+    from verifier.report.text import check_text, totals_line
     from verifier.verify.check import open_archive
 
     s = settings(args)
@@ -79,31 +85,42 @@ def run(args) -> int:
     streaming = s.format in ("text", "json") and not (console is not None and console.legacy_windows)
     options = Options(archive.path, args.input_format, s.double_apostrophes, s.aliases, args.date,
                       s.suppressions(), render=s.format if streaming else None,
-                      console=_console_settings(console) if console is not None else {})
+                      console=_console_settings(console) if console is not None else {},
+                      verbose=args.verbose)
     paths = _not_archived(expand_paths(args.paths, filters=s.filters()), location)
     kept: list[ArticleResult] = []  # every result for the other formats; verdicts only when streaming
     failed = failing = False
-    for result, rendered in check_paths(paths, options, s.jobs, archive):
-        if result.error is not None:
-            failed = True
-            print(f"verifier: {result.path}: {result.error}", file=sys.stderr)
-        failing = failing or any(fails(c.judgement.verdict, s.fail_on) for c in result.checked
-                                 if c.suppressed is None)
-        if rendered:
-            out.write(rendered)
-        elif s.format == "json":
-            write_json_line(result.record() if result.error is None else error_record(result.path, result.error), out)
-        elif console is not None and result.error is None:
-            for line in check_text(result.path, result.checked, result.summary):
-                console.print(line)
-        kept.append(result)
+    with Progress(len(paths), "checking", "files", quiet=args.quiet) as progress:
+        for result, rendered in check_paths(paths, options, s.jobs, archive):
+            if result.error is not None:
+                failed = True
+                progress.write(f"verifier: {result.path}: {result.error}\n", sys.stderr)
+            failing = failing or any(fails(c.judgement.verdict, s.fail_on) for c in result.checked
+                                     if c.suppressed is None)
+            if rendered:
+                progress.write(rendered, out)
+            elif s.format == "json":
+                progress.write(_json_line(result), out)
+            elif console is not None and result.error is None:
+                for line in check_text(result.path, result.checked, result.summary, console, args.verbose):
+                    console.print(line)
+            kept.append(result)
+            progress.advance()
     if console is not None and len(paths) > 1:
-        console.print(_totals(kept), style="bold", highlight=False)
+        console.print(totals_line(kept), style="bold", highlight=False)
     if s.format not in ("text", "json"):
         out.write(render(s.format, kept, {"archive": location, "archive_db": archive.path,
                                           "fail_on": s.fail_on}))
     out.flush()
     return 2 if failed else int(failing)
+
+
+def _json_line(result) -> str:
+    from io import StringIO
+
+    buffer = StringIO()
+    write_json_line(result.record() if result.error is None else error_record(result.path, result.error), buffer)
+    return buffer.getvalue()
 
 
 def _not_archived(paths: list[str], location: str | None) -> list[str]:
@@ -114,17 +131,6 @@ def _not_archived(paths: list[str], location: str | None) -> list[str]:
         return paths
     root = os.path.join(os.path.realpath(location), "")
     return [p for p in paths if p == "-" or not os.path.realpath(p).startswith(root)]
-
-
-def _totals(results: list[ArticleResult]) -> str:
-    totals: dict[str, int] = {}
-    suppressed = 0
-    for r in results:
-        for verdict, n in r.summary.items():
-            totals[verdict] = totals.get(verdict, 0) + n
-        suppressed += sum(c.suppressed is not None for c in r.checked)
-    line = f"total: {len(results)} files, " + ", ".join(f"{n} {v}" for v, n in totals.items())
-    return line + (f" ({suppressed} suppressed)" if suppressed else "")
 
 
 def _output(path: str | None):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import multiprocessing
-import os
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +26,7 @@ from verifier.verify.check import ArticleResult, check_article
 from verifier.config import Suppression, apply_suppressions
 from verifier.errors import InputError, VerifierError
 from verifier.records import error_record
+from verifier.report.console import text_console
 from verifier.report.text import check_text
 from verifier.quotes.speakers import SpeakerMatcher
 
@@ -45,6 +45,7 @@ class Options:
     # rendering and the verdicts travel back; None: the whole ArticleResult does.
     render: str | None = None
     console: dict = field(default_factory=dict)  # the rich Console settings for "text"
+    verbose: bool = False  # "text": verified quotes in full, not one line each
 
 
 def check_paths(paths: list[str], options: Options, jobs: int, archive: Archive | None = None):
@@ -72,17 +73,6 @@ def check_paths(paths: list[str], options: Options, jobs: int, archive: Archive 
     if archive is not None:
         archive.close()  # no SQLite connection may cross into a worker
     yield from _pooled(tasks, options, jobs)
-
-
-def text_console(out, **settings):
-    """The rich Console the text report is printed with, writing to ``out``. ``$NO_COLOR`` (set
-    and not empty, as no-color.org says) means plain text: no colour, and no bold, dim or
-    strikethrough either (rich alone keeps those)."""
-    from rich.console import Console
-
-    if os.environ.get("NO_COLOR"):
-        settings["color_system"] = None
-    return Console(file=out, **{"highlight": False, "soft_wrap": True, **settings})
 
 
 def _pooled(tasks: list, options: Options, jobs: int):
@@ -176,7 +166,7 @@ class _Checker:
         buffer = self.console.file
         buffer.seek(0)
         buffer.truncate()
-        for line in check_text(result.path, result.checked, result.summary):
+        for line in check_text(result.path, result.checked, result.summary, self.console, self.options.verbose):
             self.console.print(line)
         return _light(result), buffer.getvalue()
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from urllib.parse import quote as urlquote
 
 from verifier import __version__
-from verifier.report.formats.html import (STYLE, VERDICT_INFO, Safe, _attr, _badge, _diff, _differences,
-                                   _notes, _source, el, highlight, link_or_text,
-                                   provenance_line)
+from verifier.report.formats.html import (STYLE, VERDICT_INFO, _badge, _diff, _differences, _notes, _source,
+                                          highlight, provenance_line)
+from verifier.report.formats.markup import Safe, el, link_or_text, void
 from verifier.verify.verdicts import VERDICTS
 from verifier.archive.reviews import DECISIONS
 
@@ -51,11 +51,6 @@ button { font: inherit; padding: .35rem .9rem; border-radius: 4px; border: 1px s
 .pager { color: var(--muted); }
 """
 CSS = STYLE + DESK_STYLE
-
-
-def void(tag: str, /, **attrs) -> Safe:
-    """A void element (input, br): attribute values escaped as ``el`` does, no closing tag."""
-    return Safe(f"<{tag}{''.join(_attr(k, v) for k, v in attrs.items() if v is not None and v is not False)}>")
 
 
 def page(title: str, *content, nav: bool = True) -> str:

@@ -2,7 +2,8 @@
 Wayback Machine snapshots, and broadcast captions from the Internet Archive's TV News Archive.
 
 Fetching is verifier.archive.fetch.client's (the careful HTTP client); reading is verifier.archive.sources' (its HTML
-reader, which goes through verifier.article.load, and its SRT, WebVTT, JSON and text readers). This
+reader, which goes through verifier.article.load, and its SRT, WebVTT, JSON and text readers); a
+page's author and site name come from its meta tags and JSON-LD, read by verifier.article.html. This
 module decides what to fetch — the live page, the snapshot closest to a date (CDX API, then the
 raw ``id_`` capture), an item's caption file — which reader fits a response, and what a fetched
 document records: its ``url``, and ``metadata`` such as ``retrieved``, ``final_url``,
@@ -20,7 +21,6 @@ import os
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from verifier.errors import InputError
 from verifier.archive.fetch.client import FetchError, Fetched, Fetcher, Gone, Guard, Refused, check_scheme
@@ -212,46 +212,19 @@ def source_format(fetched: Fetched) -> str:
     return "srt" if _SRT_RE.match(head) else "txt"
 
 
-class _MetaParser(HTMLParser):
-    """Collects a page's <meta> tags and JSON-LD blocks."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.json_ld: list[str] = []
-        self._ld: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {k.lower(): v or "" for k, v in attrs}
-        key = (attrs.get("name") or attrs.get("property") or "").strip().lower()
-        if tag == "meta" and key and "content" in attrs:
-            self.meta.setdefault(key, " ".join(attrs["content"].split()))
-        elif tag == "script" and "ld+json" in attrs.get("type", "").lower():
-            self._ld = []
-
-    def handle_data(self, data):
-        if self._ld is not None:
-            self._ld.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "script" and self._ld is not None:
-            self.json_ld.append("".join(self._ld))
-            self._ld = None
-
-
 def page_meta(data: bytes, path: str) -> dict:
     """What a statement page says about itself beyond title and date: ``author`` (meta author,
     article:author, JSON-LD author; a list when several) as ``speaker``, and the site's name
     (og:site_name, JSON-LD publisher) as ``outlet``."""
-    parser = _MetaParser()
+    from verifier.article.html import page_facts   # the one HTML reader: beautifulsoup4 on lxml
+
     try:
-        parser.feed(decode_text(data, path))
-        parser.close()
+        metas, blocks = page_facts(decode_text(data, path))
     except InputError:
         return {}
-    ld = [_json(block) for block in parser.json_ld]
-    authors = _meta_authors(parser.meta) or _names(_find(ld, "author"))
-    outlet = parser.meta.get("og:site_name") or next(iter(_names(_find(ld, "publisher"))), None)
+    ld = [_json(block) for block in blocks]
+    authors = _meta_authors(metas) or _names(_find(ld, "author"))
+    outlet = metas.get("og:site_name") or next(iter(_names(_find(ld, "publisher"))), None)
     found = {"speaker": authors[0] if len(authors) == 1 else authors or None, "outlet": outlet}
     if authors:
         found["author"] = ", ".join(authors)

@@ -1,31 +1,35 @@
 """The `html` report of `verifier check`: one self-contained page for a copy editor.
 
-Layout: a header (archive, date of the check, failing level), a summary (counts per verdict, a
-table per article, a legend), then for each article its full text with every quote highlighted in
-its verdict's colour, underline style and label, each highlight linking to a detail block: verdict,
-speaker, score, the inline diff (``verifier.report.text.inline_diff``: left-out source words as
-``<del>``, added words as ``<ins>``), every difference with its note, the judge's notes, and the
-source passage in context (the matched words emphasised) with its title, date, speaker, link and
-timecode — or the closest passage for an unverified quote. Unreadable articles are listed with
-their error.
+Layout: a header (archive, date of the check, failing level); "Needs a look", every quote that is
+not verified (the most serious first), each a link to its details; a verdict filter (radio
+buttons and CSS only: it works from a file, with no script); a summary (counts per verdict, a table
+per article, a legend); then each article's full text with every quote highlighted in its verdict's
+colour, underline style and label, each highlight linking to a detail block: verdict, speaker,
+score, the inline diff (``verifier.report.text.inline_diff``: left-out source words as ``<del>``,
+added words as ``<ins>``), every difference with its note, the judge's notes, and the source
+passage cut to a sentence or two (the matched words emphasised) with its title, date, speaker,
+link and timecode (a link into the recording when its URL can be opened at a time) — or the
+closest passage for an unverified quote. Verified quotes are collapsed (``<details>``), so a long
+batch stays short. Unreadable articles are listed with their error.
 
 Safety: the page shows hostile text (articles, transcripts, speaker names, URLs). Every element is
-built by ``el``, which escapes every text child and every attribute value; only ``Safe`` strings
-(made by ``el``/``esc``) pass through unescaped. A URL becomes a link only when it is http(s);
-anything else is shown as text. A strict Content-Security-Policy (no scripts, no network) is the
-second line of defence. Inline CSS only: nothing is fetched when the page is viewed or printed.
+built by ``verifier.report.formats.markup.el``, which escapes every text child and attribute value.
+A URL becomes a link only when it is http(s); anything else is shown as text. A strict
+Content-Security-Policy (no scripts, no network) is the second line of defence. Inline CSS only:
+nothing is fetched when the page is viewed or printed.
 """
 from __future__ import annotations
 
-import html
-import re
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from verifier import __version__
-from verifier.verify.check import CONTEXT_CHARS, source_record
+from verifier.report.excerpt import excerpt
+from verifier.report.formats.common import clip, problems
+from verifier.report.formats.markup import (Safe, attr as _attr, el, esc, join, link_or_text,  # noqa: F401
+                                            safe_url, timecode, void)
+from verifier.report.text import ORDER, inline_diff
+from verifier.verify.check import source_record
 from verifier.verify.verdicts import VERDICTS
-from verifier.report.text import inline_diff
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
        "form-action 'none'")
@@ -41,49 +45,6 @@ VERDICT_INFO = {
 DIFF_STYLES = {"red strike": "del", "green underline": "ins", "dim": "gap"}
 
 
-# --- building HTML safely -----------------------------------------------------------------------
-
-class Safe(str):
-    """HTML that is already escaped (made by ``esc`` or ``el``)."""
-
-
-def esc(text) -> Safe:
-    """``text`` as HTML text or attribute value; ``Safe`` HTML is left as it is."""
-    return text if isinstance(text, Safe) else Safe(html.escape(str(text), quote=True))
-
-
-def join(parts) -> Safe:
-    """``parts`` (text, ``Safe`` HTML, None to skip, nested lists) as one piece of HTML."""
-    return Safe("".join(join(p) if isinstance(p, (list, tuple)) else esc(p) for p in parts if p is not None))
-
-
-def el(name: str, *children, **attrs) -> Safe:
-    """An element: text children and attribute values escaped; ``class_`` for ``class``;
-    an attribute that is None or False is left out, True gives a bare attribute."""
-    rendered = "".join(_attr(k, v) for k, v in attrs.items() if v is not None and v is not False)
-    return Safe(f"<{name}{rendered}>{join(children)}</{name}>")
-
-
-def _attr(key: str, value) -> str:
-    key = key.rstrip("_").replace("_", "-")
-    return f" {key}" if value is True else f' {key}="{esc(value)}"'
-
-
-def safe_url(url) -> str | None:
-    """``url`` if it may be a link: http(s) with a host, no spaces or control characters."""
-    if not isinstance(url, str) or re.search(r"[\x00-\x20\x7f]", url):
-        return None
-    parts = urlsplit(url)
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
-
-
-def link_or_text(url) -> Safe:
-    href = safe_url(url)
-    if href is None:
-        return el("span", url, class_="url")
-    return el("a", url, href=href, rel="noopener noreferrer", class_="url")
-
-
 # --- the page -----------------------------------------------------------------------------------
 
 def render(results, context: dict) -> str:
@@ -93,9 +54,9 @@ def render(results, context: dict) -> str:
     n_quotes = sum(len(r.checked) for r in checked)
     title = f"Quote check: {_plural(len(results), 'article')}, {_plural(n_quotes, 'quote')}"
     body = [
-        el("a", "Skip to the articles", href="#articles", class_="skip"),
+        el("a", "Skip to the quotes that need a look", href="#look", class_="skip"),
         _header(title, context),
-        el("main", _summary(results),
+        el("main", _filter(checked), _needs_a_look(checked), _summary(results),
            el("section", el("h2", "Articles", id="articles-heading"),
               [_article(i, r) for i, r in enumerate(checked, 1)] or el("p", "No article was read."),
               id="articles", aria_labelledby="articles-heading"),
@@ -106,7 +67,7 @@ def render(results, context: dict) -> str:
             Safe(f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'),
             Safe('<meta name="referrer" content="no-referrer">'),
             Safe('<meta name="viewport" content="width=device-width, initial-scale=1">'),
-            el("title", title), el("style", Safe(STYLE))]
+            el("title", title), el("style", Safe(STYLE + FILTER_STYLE))]
     return "<!DOCTYPE html>\n" + el("html", el("head", head), el("body", body), lang="en") + "\n"
 
 
@@ -122,6 +83,64 @@ def _header(title: str, context: dict) -> Safe:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# --- what needs a look, and the filter -----------------------------------------------------------
+
+def flagged_quotes(checked_results) -> list[tuple[int, int, object, object]]:
+    """(article number, quote number, result, checked quote) of every quote that is not verified:
+    the most serious first, those that count before the suppressed, then in input order."""
+    found = [(a, n, r, c) for a, r in enumerate(checked_results, 1) for n, c in enumerate(r.checked, 1)
+             if c.judgement.verdict != "verified"]
+    return sorted(found, key=lambda f: (f[3].suppressed is not None, ORDER.index(f[3].judgement.verdict), f[0], f[1]))
+
+
+def _needs_a_look(checked_results) -> Safe:
+    flagged = flagged_quotes(checked_results)
+    items = [_look_item(a, n, r, c) for a, n, r, c in flagged]
+    body = (el("ol", items, class_="look-list") if items
+            else el("p", "Every quote is verified: nothing needs a look.", class_="all-clear"))
+    return el("section", el("h2", f"Needs a look ({len(flagged)})", id="look-heading"), body,
+              id="look", aria_labelledby="look-heading")
+
+
+def _look_item(a: int, n: int, result, checked) -> Safe:
+    q, verdict = checked.quote, checked.judgement.verdict
+    why = problems(checked)
+    return el("li", el("a", _badge(verdict), " ", el("span", q.who, class_="speaker"), ": “", clip(q.text, 90).rstrip(", "),
+                       "”", href=f"#q{a}-{n}"),
+              " ", el("span", f"{result.path} {q.line}:{q.column}", class_="where"),
+              el("span", " (suppressed)", class_="suppressed") if checked.suppressed is not None else None,
+              el("div", why[0], class_="why") if why else None,
+              class_=f"look v-{verdict}")
+
+
+def _filter(checked_results) -> Safe:
+    """Radio buttons that show all quotes, those that need a look, or one verdict; the stylesheet
+    (``FILTER_STYLE``) hides the rest, so it works without a script or a server."""
+    quotes = [c for r in checked_results for c in r.checked]
+    count = {v: sum(c.judgement.verdict == v for c in quotes) for v in VERDICTS}
+    choices = [("all", f"all quotes ({len(quotes)})"), ("problems", f"needs a look ({len(quotes) - count['verified']})"),
+               *((v, f"{v} ({count[v]})") for v in ORDER)]
+    buttons = [el("label", void("input", type="radio", name_="show", id=f"show-{key}", value=key, checked=key == "all"),
+                  label, class_=f"choice v-{key}") for key, label in choices]
+    return el("fieldset", el("legend", "Show"), buttons, class_="filter")
+
+
+def _filter_style() -> str:
+    rules = [".filter { position: sticky; top: 0; z-index: 2; background: var(--paper); border: 1px solid var(--line);"
+             " border-radius: 6px; padding: .3rem .6rem; display: flex; flex-wrap: wrap; gap: .2rem .9rem;"
+             " align-items: center; margin: .8rem 0; }",
+             ".filter legend { float: left; font-weight: 600; padding: 0; margin-right: .3rem; }",
+             ".filter label { cursor: pointer; white-space: nowrap; } .filter input { margin: 0 .3rem 0 0; }",
+             "body:has(#show-problems:checked) .quote.v-verified { display: none; }",
+             "body:has(#show-problems:checked) article.article:not(:has(.quote:not(.v-verified))) { display: none; }"]
+    for v in VERDICTS:
+        on = f"body:has(#show-{v}:checked)"
+        rules.append(f"{on} .quote:not(.v-{v}), {on} .look:not(.v-{v}) {{ display: none; }}")
+        rules.append(f"{on} article.article:not(:has(.quote.v-{v})) {{ display: none; }}")
+    rules.append("@media print { .filter { display: none; } }")
+    return "\n".join(rules) + "\n"
 
 
 # --- summary ------------------------------------------------------------------------------------
@@ -220,10 +239,13 @@ def _quote(index: int, n: int, checked) -> Safe:
                f"id {quote_id} · " if quote_id else None,
                el("a", "show in the text", href=f"#t{index}-{n}"), class_="meta")
     notes = [*j.notes, *([f"suppressed, never fails the check: {suppressed}"] if suppressed else [])]
-    return el("li", head, facts, provenance_line(j),
-              el("blockquote", _diff(checked), class_="diff"),
-              _differences(j.differences), _notes(notes), _source(j),
-              id=f"q{index}-{n}", class_=f"quote v-{j.verdict}")
+    details = [facts, provenance_line(j), el("blockquote", _diff(checked), class_="diff"),
+               _differences(j.differences), _notes(notes), _source(j)]
+    if j.verdict == "verified":   # collapsed: a long batch stays short
+        line = el("span", "“", clip(q.text, 100).rstrip(", "), "”", class_="gist")
+        return el("li", el("details", el("summary", head, line), details),
+                  id=f"q{index}-{n}", class_=f"quote v-{j.verdict}")
+    return el("li", head, details, id=f"q{index}-{n}", class_=f"quote v-{j.verdict}")
 
 
 def _diff(checked) -> list[Safe]:
@@ -274,8 +296,10 @@ def _source(judgement) -> Safe | None:
         return None
     closest = judgement.alignment is None
     s = source_record(alignment)
+    seconds = alignment.passage.time_at(alignment.start)
     facts = [("Title", s["title"] or s["id"]), ("Speaker", s["speaker"]), ("Date", s["date"]),
-             ("Kind", s["kind"]), ("Outlet", s["outlet"]), ("Timecode", s["timecode"])]
+             ("Kind", s["kind"]), ("Outlet", s["outlet"]),
+             ("Timecode", s["timecode"] and timecode(s["url"], seconds, s["timecode"]))]
     if s["url"]:
         facts.append(("Link", link_or_text(s["url"])))
     rows = [el("div", el("dt", k), el("dd", v)) for k, v in facts if v]
@@ -286,14 +310,9 @@ def _source(judgement) -> Safe | None:
 
 
 def _context(alignment) -> list[Safe]:
-    """The passage around the matched words (as ``source_record``'s context), the match in <mark>."""
-    text, start, end = alignment.passage.text, alignment.start, alignment.end
-    lo, hi = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
-    lead = ("… " if lo else "") + " ".join(text[lo:start].split())
-    tail = " ".join(text[end:hi].split()) + (" …" if hi < len(text) else "")
-    space_before = " " if lead and text[lo:start][-1:].isspace() else ""
-    space_after = " " if tail and text[end:hi][:1].isspace() else ""
-    return [esc(lead + space_before), el("mark", " ".join(text[start:end].split())), esc(space_after + tail)]
+    """The sentence or two around the matched words, the match in <mark>."""
+    cut = excerpt(alignment.passage.text, alignment.start, alignment.end)
+    return [esc(cut.before), el("mark", cut.match), esc(cut.after)]
 
 
 # --- unreadable articles ------------------------------------------------------------------------
@@ -356,6 +375,7 @@ td.error { color: var(--misquote); } tbody th { font-weight: normal; word-break:
 .quote.v-misquote { border-left-color: var(--misquote); } .quote.v-misattributed { border-left-color: var(--misattributed); }
 .quote.v-unverified { border-left-color: var(--unverified); }
 .quote:target { box-shadow: 0 0 0 3px #0550ae; }
+.quote, .hl, .article { scroll-margin-top: 6rem; }   /* below the sticky filter */
 .speaker { font-weight: 600; } .suppressed { color: var(--muted); font-weight: normal; }
 blockquote { margin: .4rem 0; padding: .4rem .8rem; background: #f6f8fa; border-radius: 4px; }
 .diff { font-family: Georgia, "Times New Roman", serif; font-size: 1.05rem; }
@@ -377,7 +397,17 @@ ins { color: var(--verified); text-decoration: underline 2px; font-weight: 600; 
 .closest h6 { color: var(--unverified); }
 .unreadable code { overflow-wrap: anywhere; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }
+.look-list { padding-left: 1.6rem; margin: .4rem 0; } .look { margin: .3rem 0; }
+.look a { color: inherit; text-decoration: none; } .look a:hover .speaker, .look a:focus-visible .speaker { text-decoration: underline; }
+.look .where { color: var(--muted); font-size: .85rem; overflow-wrap: anywhere; }
+.look .why { color: var(--muted); font-size: .9rem; }
+.all-clear { color: var(--verified); font-weight: 600; }
+.quote details > summary { cursor: pointer; } .quote details > summary h5 { display: inline; }
+.quote details[open] > summary { margin-bottom: .3rem; }
+.gist { display: block; color: var(--muted); font-family: Georgia, "Times New Roman", serif; }
+a.timecode { font-variant-numeric: tabular-nums; }
 @media print {
+  details::details-content { content-visibility: visible; }
   body { max-width: none; padding: 0; font-size: 11pt; background: #fff; color: #000; }
   .skip { display: none; }
   .badge { background: none !important; color: #000; border: 1px solid #000; }
@@ -389,3 +419,4 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1
   .quote:target { box-shadow: none; }
 }
 """
+FILTER_STYLE = _filter_style()
