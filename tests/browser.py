@@ -55,3 +55,21 @@ def start_browser():
     except Exception as exc:
         pw.stop()
         pytest.fail(f"Chromium ({path}) would not start under Playwright: {exc}", pytrace=False)
+
+
+def guarded_page(context, allowed):
+    """A new page in ``context`` whose requests fail unless ``allowed(url)``; the refused addresses
+    are collected in ``page.outside`` (a test asserts it stays empty)."""
+    outside: list[str] = []
+
+    def guard(route):
+        if allowed(route.request.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.outside = outside
+    return page

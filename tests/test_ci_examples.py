@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CLEAN = "“Today the government is publishing the Northern Grid plan,” Mara Voss said.\n"
 MISQUOTE = "“We are choosing between cheap power and clean power,” Mara Voss said.\n"
+BUDGET = "“It did not take our nerve,” Ilse Kartano said.\n"
 GIT = ["git", "-c", "user.name=Desk", "-c", "user.email=desk@newsroom.example", "-c", "commit.gpgsign=false",
        "-c", "init.defaultBranch=main"]
 
@@ -39,6 +40,16 @@ def readme_yaml(heading: str) -> str:
 
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run([*GIT, *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def commit_files(repo: Path, files: dict[str, str]) -> str:
+    """Commits ``files`` (path: text) in ``repo``; the commit before it (a push's ``before``)."""
+    before = git(repo, "rev-parse", "HEAD")
+    for name, text in files.items():
+        (repo / name).write_text(text, encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "edit " + ", ".join(files))
+    return before
 
 
 def offline_env(tmp_path: Path) -> dict:
@@ -166,12 +177,7 @@ def run_workflow(repo: Path, before: str, tmp_path: Path) -> dict[str, subproces
 def test_the_github_actions_steps_annotate_a_misquote_and_write_sarif(newsroom, tmp_path):
     steps = workflow_steps()
     assert any("verifier @ git+https://github.com/OWNER/verifier@main" in s.get("run", "") for s in steps)
-    base = git(newsroom, "rev-parse", "HEAD")
-    (newsroom / "drafts" / "grid.md").write_text(CLEAN + "\n" + MISQUOTE, encoding="utf-8")
-    (newsroom / "drafts" / "budget.md").write_text("“It did not take our nerve,” Ilse Kartano said.\n",
-                                                   encoding="utf-8")
-    git(newsroom, "add", "-A")
-    git(newsroom, "commit", "-q", "-m", "drafts")
+    base = commit_files(newsroom, {"drafts/grid.md": CLEAN + "\n" + MISQUOTE, "drafts/budget.md": BUDGET})
     outcomes = run_workflow(newsroom, base, tmp_path)
     assert outcomes["Drafts changed"].returncode == 0, outcomes["Drafts changed"].stderr
     check = outcomes["Check quotes"]
@@ -184,18 +190,11 @@ def test_the_github_actions_steps_annotate_a_misquote_and_write_sarif(newsroom, 
 
 
 def test_the_github_actions_steps_pass_clean_drafts_and_skip_when_none_changed(newsroom, tmp_path):
-    base = git(newsroom, "rev-parse", "HEAD")
-    (newsroom / "drafts" / "budget.md").write_text("“It did not take our nerve,” Ilse Kartano said.\n",
-                                                   encoding="utf-8")
-    git(newsroom, "add", "-A")
-    git(newsroom, "commit", "-q", "-m", "a clean draft")
+    base = commit_files(newsroom, {"drafts/budget.md": BUDGET})
     outcomes = run_workflow(newsroom, base, tmp_path)
     assert outcomes["Check quotes"].returncode == 0, outcomes["Check quotes"].stdout
     assert "::notice::verifier: 1 quote in 1 article: 1 verified" in outcomes["Check quotes"].stdout
     # a push that changes no draft: the check steps do not run
-    (newsroom / "budget.csv").write_text("year,crowns\n2025,11\n", encoding="utf-8")
-    git(newsroom, "add", "-A")
-    git(newsroom, "commit", "-q", "-m", "not a draft")
-    head = git(newsroom, "rev-parse", "HEAD~1")
+    head = commit_files(newsroom, {"budget.csv": "year,crowns\n2025,11\n"})
     outcomes = run_workflow(newsroom, head, tmp_path)
     assert list(outcomes) == ["Drafts changed"]

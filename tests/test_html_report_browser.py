@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser import start_browser  # noqa: E402
+from browser import guarded_page, start_browser  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -63,19 +63,8 @@ def fixture_report(tmp_path_factory) -> tuple[Path, list[dict]]:
 def open_page(browser, path: Path):
     """The report in a fresh page; any request for something other than the file fails the test."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    outside: list[str] = []
-
-    def guard(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
+    page = guarded_page(context, lambda url: url.startswith("file://"))
     page.goto(path.as_uri())
-    page.outside = outside
     return context, page
 
 

@@ -705,7 +705,7 @@ def test_phrases_around_subjects(text, speaker):
 
 
 def test_she_skips_an_earlier_speaker_of_unknown_gender_for_a_woman_named_since():
-    text = ("“We will build it,” Obama said.\n\nAs Anna Veld told the Courier, the tax relief is given in "
+    text = ("“We will build it,” Aske said.\n\nAs Anna Veld told the Courier, the tax relief is given in "
             "exchange for jobs. There was, she said, “an implicit bargain.”")
     assert statements(text)[-1].speaker == "Anna Veld"
 

@@ -150,13 +150,13 @@ def test_a_description_of_one_person_is_never_a_body():
     from verifier.quotes.entities import Entity
     from verifier.quotes.resolve import _compatible
 
-    network, host = Entity("NBC", BODY), Entity("Donald Trump", PERSON)
+    network, host = Entity("HBN", BODY), Entity("Tom Aske", PERSON)
     mogul = ["the", "billionaire", "business", "mogul"]
     assert not _compatible(network, None, mogul) and _compatible(host, None, mogul)
     assert _compatible(network, None, ["the", "authors"])   # a plural may stand for the body
-    text = ("Donald Trump hosted the show for years. NBC aired it again on Saturday, and NBC said it was "
-            "proud of the ratings. “My guilty pleasure,” the billionaire business mogul told the magazine.")
-    assert speakers(text)[-1] == "Donald Trump"
+    text = ("Tom Aske hosted the show for years. HBN aired it again on Saturday, and HBN said it "
+            "was proud of the ratings. “My guilty pleasure,” the billionaire business mogul told the magazine.")
+    assert speakers(text)[-1] == "Tom Aske"
 
 
 def test_a_description_naming_whose_body_it_is_names_that_body():

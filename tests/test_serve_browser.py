@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import start_browser
+from browser import guarded_page, start_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -169,20 +169,11 @@ def new_page(browser, base: str):
     context = browser.new_context(base_url=base, viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(10_000)
     desk = urlsplit(base).netloc
-    outside, dialogs, console = [], [], []
-
-    def guard(route):
-        if urlsplit(route.request.url).netloc == desk:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
+    dialogs, console = [], []
+    page = guarded_page(context, lambda url: urlsplit(url).netloc == desk)
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.outside, page.dialogs, page.console = outside, dialogs, console
+    page.dialogs, page.console = dialogs, console
     return context, page
 
 
