@@ -39,6 +39,17 @@ def test_terms_and_queries_are_fts5s():
     assert tsquery('"!!"', stemmer) == "'#none#'"
 
 
+def test_the_stemmers_memory_starts_afresh_without_forgetting_the_words_asked(monkeypatch):
+    import verifier.archive.stems as stems
+    monkeypatch.setattr(stems, "CACHE_WORDS", 3)
+    stemmer = Stemmer()
+    assert stemmer.words_terms(["winning", "runs", "cafés", "states"]) == {
+        "winning": ["win"], "runs": ["run"], "cafés": ["cafe"], "states": ["state"]}
+    # the memory is full: a call mixing a remembered word with a new one still answers both
+    assert stemmer.words_terms(["runs", "voted"]) == {"runs": ["run"], "voted": ["vote"]}
+    assert stemmer.words_terms(["voted", "!!"]) == {"voted": ["vote"], "!!": []}
+
+
 def test_rank_counts_only_the_parts_of_the_query_that_match():
     tree = fts_tree('"a" OR ("b" AND "c")')
     assert matching_phrases(tree, [1, 1, 0]) == [0]       # the AND does not match: b does not count

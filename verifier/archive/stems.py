@@ -18,6 +18,9 @@ TOKENIZE = "porter unicode61 remove_diacritics 2"
 MAX_POSITION = 16383               # PostgreSQL keeps positions up to this
 
 
+CACHE_WORDS = 50_000   # words whose terms a Stemmer remembers before it starts afresh
+
+
 class Stemmer:
     """FTS5's tokenizer, outside any archive: ``terms(texts)`` -> each text's terms in order."""
 
@@ -44,12 +47,13 @@ class Stemmer:
 
     def words_terms(self, words: list[str]) -> dict[str, list[str]]:
         """Each word's terms, remembered; those not yet known found in one pass."""
-        missing = [w for w in dict.fromkeys(words) if w not in self._cache]
+        cache = self._cache
+        if len(cache) > CACHE_WORDS:   # start afresh before looking: every word asked is then found
+            cache.clear()
+        missing = [w for w in dict.fromkeys(words) if w not in cache]
         if missing:
-            if len(self._cache) > 50_000:
-                self._cache.clear()
-            self._cache.update(zip(missing, self.terms(missing)))
-        return {w: self._cache[w] for w in words}
+            cache.update(zip(missing, self.terms(missing)))
+        return {w: cache[w] for w in words}
 
     def close(self) -> None:
         self.conn.close()
