@@ -125,6 +125,14 @@ def test_a_state_country_or_city_is_a_place_never_he_or_she():
     assert speakers(text) == ["Tomas Reyes"]
 
 
+def test_a_person_called_by_a_place_name_alone_stays_a_person():
+    """Places that are also given names are not listed; a listed place with a title is a person."""
+    text = "“I am here,” Charlotte said on the quay. Later she added: “We will rebuild it.”"
+    assert speakers(text) == ["Charlotte", "Charlotte"]
+    text = "Ms. Orlando spoke first. “I am here,” Orlando said. Later she added: “We will rebuild it.”"
+    assert speakers(text) == ["Orlando", "Orlando"]
+
+
 def test_an_indefinite_pronoun_is_a_speaker_the_article_does_not_name():
     """"Someone called it …", "Nobody asked …": a statement whose speaker is unnamed, never a
     person called "Someone" nor the last person mentioned."""

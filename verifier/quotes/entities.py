@@ -103,7 +103,10 @@ class EntityTable:
 
     # --- building ---------------------------------------------------------------------------
     def _new(self, name: str, gender: str | None = None) -> Entity:
-        entity = Entity(name, body_or_person(name), gender, _describe=self._mention)
+        kind = body_or_person(name)
+        if kind == PLACE and gender is not None:   # "Ms. Charlotte": a title says it is a person
+            kind = PERSON
+        entity = Entity(name, kind, gender, _describe=self._mention)
         self.entities.append(entity)
         self._by_name[name] = entity
         return entity

@@ -170,13 +170,14 @@ testimony address podcast appearance blog video book memoir claim told""".split(
 
 # Places a news article names like people (capitalised, often subjects: "Iowa votes Monday"): the US
 # states, the countries of the world and the largest cities. Never the antecedent of "he" or "she",
-# never a speaker. (Countries that are also common family names — Jordan, Chad — are left out.)
+# never a speaker. (Places that are also common given names — Jordan, Chad, Charlotte, Georgia,
+# Virginia — are left out: an article may call a person by that name alone.)
 PLACES = frozenset(p.lower() for p in """
-Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|
+Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Hawaii|Idaho|
 Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|
 Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|
 North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|
-South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|
+South Dakota|Tennessee|Texas|Utah|Vermont|Washington|West Virginia|Wisconsin|Wyoming|
 District of Columbia|Puerto Rico|Guam|
 United States|United States of America|U.S.|US|USA|U.S.A.|America|Afghanistan|Albania|Algeria|Andorra|
 Angola|Argentina|Armenia|Australia|Austria|Azerbaijan|Bahamas|Bahrain|Bangladesh|Barbados|Belarus|
@@ -198,4 +199,4 @@ Zimbabwe|Europe|Asia|Africa|Latin America|South America|North America|Middle Eas
 Crimea|Hong Kong|Tehran|Moscow|Beijing|London|Paris|Berlin|Brussels|Tokyo|Jerusalem|Baghdad|Kabul|
 Damascus|Havana|Mexico City|Ottawa|Toronto|Chicago|Los Angeles|San Francisco|Boston|Philadelphia|
 Houston|Dallas|Miami|Atlanta|Detroit|Cleveland|Phoenix|Seattle|Denver|Las Vegas|Baltimore|
-Milwaukee|Charlotte|Orlando|Manhattan|Brooklyn|Silicon Valley|Capitol Hill|Wall Street""".replace("\n", "").split("|"))
+Milwaukee|Orlando|Manhattan|Brooklyn|Silicon Valley|Capitol Hill|Wall Street""".replace("\n", "").split("|"))
