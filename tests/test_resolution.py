@@ -179,3 +179,6 @@ def test_a_first_name_in_apposition_to_a_relative_takes_the_family_name():
     text = ("Mara Voss campaigned in the north on Monday.\n\nVoss's husband, Tomas, defended her in a speech "
             "on Sunday, accusing her rivals of sexism. “The hotter this race gets, the more I worry,” he said.")
     assert speakers(text) == ["Tomas Voss"]
+    text = ("Mara Voss campaigned in the north on Monday.\n\nVoss's husband, Tomas, said the crowd was large. "
+            "“The hotter this race gets, the more I worry,” he said.")
+    assert speakers(text) == ["Tomas Voss"]

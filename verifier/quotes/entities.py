@@ -257,13 +257,20 @@ def _is_speech_verb(tok: Token) -> bool:
 
 
 def _speech_verb_after(toks: list[Token], j: int) -> bool:
-    """"Cruz said", "Cruz also told", and past an appositive: "James Henson, director of the
-    project, said"."""
+    """"Cruz said", "Cruz also told", past an appositive: "James Henson, director of the project,
+    said", and the name closing one: "Voss's husband, Tomas, said"."""
     if j < len(toks) and toks[j].text == ",":
+        if _verb_at(toks, j + 1):
+            return True
         close = next((k for k in range(j + 1, min(j + 16, len(toks))) if toks[k].text in ",.;"), None)
         if close is None or toks[close].text != ",":
             return False
         j = close + 1
+    return _verb_at(toks, j)
+
+
+def _verb_at(toks: list[Token], j: int) -> bool:
+    """A speech verb at ``j``, maybe after adverbs ("also said")."""
     while j < len(toks) and toks[j].lower in VERB_ADVERBS:
         j += 1
     return j < len(toks) and _is_speech_verb(toks[j])
