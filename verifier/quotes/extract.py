@@ -16,7 +16,8 @@ from verifier.budget import spend
 from verifier.quotes.attribution import (Attribution, attribution_after, attribution_before, dash_attribution,
                                   participle_lead_subject, sentence_subject, speaker_who_spoke, strip_parentheticals,
                                   term_lead)
-from verifier.quotes.lexicon import ABBREVIATIONS, DETERMINERS, OBJECT_PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES
+from verifier.quotes.lexicon import (ABBREVIATIONS, DETERMINERS, INDEFINITE_PRONOUNS, OBJECT_PRONOUNS, ROLE_NOUNS,
+                                     SPEECH_VERBS, TITLES)
 from verifier.quotes.entities import EntityTable
 from verifier.quotes.people import People, clean_word, is_name_word, split_title
 from verifier.quotes.phrases import abbreviation_dot, pronoun_of
@@ -405,8 +406,8 @@ class _Extractor:
                                          self.text[tokens[0].start:tokens[-1].end] if tokens else None)
 
     def _resolve_pronoun(self, pronoun: str, at: int) -> str | None:
-        if pronoun in ("i", "we", "you"):
-            return None   # the speaker's own words, not the article's: no antecedent here
+        if pronoun in ("i", "we", "you") or pronoun in INDEFINITE_PRONOUNS:
+            return None   # the speaker's own words, or someone unnamed: no antecedent here
         return self.resolver.resolve([pronoun], at, self._speakers_before(at))
 
     def _note_speaker(self, q: Quote) -> None:

@@ -75,10 +75,10 @@ likewise elsewhere never not always already just even only herself himself thems
 now however though meanwhile too instead
 """.split())
 
+# Indefinite pronouns: a speaker the article does not name ("Someone called it …"), never a name.
+INDEFINITE_PRONOUNS = frozenset("someone somebody nobody everyone everybody anyone anybody".split())
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "s", "we": "p", "it": "n", "you": "s",
-            # indefinite: a speaker the article does not name ("Someone called it …"), never a name
-            "someone": "x", "somebody": "x", "nobody": "x", "everyone": "x", "everybody": "x",
-            "anyone": "x", "anybody": "x"}
+            **{w: "x" for w in INDEFINITE_PRONOUNS}}
 OBJECT_PRONOUNS = {"him": "m", "her": "f", "them": "p"}
 POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "their": "p", "its": "n"}
 

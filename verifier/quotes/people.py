@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from verifier.quotes.lexicon import (DETERMINERS, FEMALE_NAMES, MALE_NAMES, NAME_PARTICLES, NAME_SUFFIXES,
-                              ROLE_NOUNS, TITLES)
+from verifier.quotes.lexicon import (DETERMINERS, FEMALE_NAMES, INDEFINITE_PRONOUNS, MALE_NAMES, NAME_PARTICLES,
+                              NAME_SUFFIXES, ROLE_NOUNS, TITLES)
 from verifier.quotes.sentences import Token
 
 # Capitalised words that start sentences or name times, never people.
@@ -26,8 +26,7 @@ mr mrs ms dr sen rep gov president by from to of over under into about than like
 instead indeed perhaps maybe well oh ok okay please thanks thank let let's don't i'm it's that's
 breaking update updated read watch video photo advertisement related share click follow
 alongside among amid amidst beyond besides within without throughout toward towards upon via unlike
-across behind below beneath inside outside against around through except
-nobody everybody everyone somebody someone anybody anyone""".split())
+across behind below beneath inside outside against around through except""".split()) | INDEFINITE_PRONOUNS
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess", "dame",
                  "congresswoman", "chairwoman", "spokeswoman", "councilwoman", "businesswoman"}
 MALE_TITLES = {"mr", "mr.", "sir", "lord", "king", "prince", "congressman", "chairman", "spokesman",

@@ -28,8 +28,7 @@ MENTIONS_LOOK_BACK = 64   # a candidate's mentions the features read: the latest
 
 # Pronoun -> what it can stand for: gender ("m", "f"), a group or body ("p"), a thing or body ("n").
 PRONOUN_SENSE = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "they": "p", "them": "p",
-                 "their": "p", "it": "n", "its": "n", "who": "?",
-                 **{w: "x" for w in "someone somebody nobody everyone everybody anyone anybody".split()}}
+                 "their": "p", "it": "n", "its": "n", "who": "?"}
 # Heads of descriptions that stand for bodies or documents rather than people.
 BODY_NOUNS = frozenset("""campaign ministry department agency office government committee commission
 court administration party newspaper paper network magazine website outlet group organization company
@@ -227,8 +226,6 @@ class _Context:
 def _compatible(e: Entity, sense: str | None, words: list[str]) -> bool:
     """Hard agreement: "he"/"she" is a person not known to be of the other gender; "it" is not a
     person; a description of a body ("the ministry") is a body."""
-    if sense == "x":   # "someone", "nobody": stands for nobody the article names
-        return False
     if sense in ("m", "f"):
         return e.kind == PERSON and e.gender in (None, sense)
     if sense == "n":
