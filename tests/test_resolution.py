@@ -162,6 +162,7 @@ def test_a_description_of_one_person_is_never_a_body():
     mogul = ["the", "billionaire", "business", "mogul"]
     assert not _compatible(network, None, mogul) and _compatible(host, None, mogul)
     assert _compatible(network, None, ["the", "authors"])   # a plural may stand for the body
+    assert not _compatible(network, None, ["the", "witness"])   # "-ss" is no plural
     text = ("Tom Aske hosted the show for years. HBN aired it again on Saturday, and HBN said it "
             "was proud of the ratings. “My guilty pleasure,” the billionaire business mogul told the magazine.")
     assert speakers(text)[-1] == "Tom Aske"

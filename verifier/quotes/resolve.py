@@ -36,14 +36,21 @@ firm team publication station channel council board union coalition caucus media
 DOCUMENT_NOUNS = frozenset("""statement report study poll survey memo letter filing complaint lawsuit
 ruling order release ad advertisement video tweet message email e-mail column editorial article story
 indictment post book footnote document analysis""".split())
+
+
+def _plural(noun: str) -> bool:
+    """"senators", not "witness" nor "chairman's"."""
+    return noun.endswith("s") and not noun.endswith(("ss", "us", "'s", "’s"))
+
+
 # Role nouns that are no person: what they head describes a body, a group, a document or a thing.
-_NOT_PERSONS = BODY_NOUNS | DOCUMENT_NOUNS | frozenset("""people police administration white house military
-army army's navy party speech photo image sign poster banner billboard flyer mailer headline caption
-staff family families audience crowd regime fund bank council board union association alliance
-foundation institute center centre court ministry's""".split())
+_NOT_PERSONS = BODY_NOUNS | DOCUMENT_NOUNS | frozenset("""people police white house military army army's navy
+speech photo image sign poster banner billboard flyer mailer headline caption staff family families
+audience crowd regime fund bank association alliance foundation institute center centre
+ministry's""".split())
 # Heads of descriptions that stand for one person: "the senator", "the billionaire business mogul"
 # (plurals, "the authors", may stand for the body they write for).
-PERSON_NOUNS = frozenset(w for w in ROLE_NOUNS if w not in _NOT_PERSONS and not w.endswith("s"))
+PERSON_NOUNS = frozenset(w for w in ROLE_NOUNS if w not in _NOT_PERSONS and not _plural(w))
 
 FEATURES = ("nobody", "bias", "gender_agrees", "gender_clashes", "gender_evidence", "body_for_group", "same_sentence", "sentence_distance", "same_paragraph",
             "previous_paragraph", "recency", "last_speaker", "speaker_recency", "last_subject",
