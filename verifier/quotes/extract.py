@@ -395,8 +395,9 @@ class _Extractor:
         words = [t for t in tokens if t.is_word]
         if len(words) == 1 and (pronoun_of(words[0]) or words[0].lower in OBJECT_PRONOUNS):
             return self._resolve_pronoun(pronoun_of(words[0]) or words[0].lower, attr.mention_start)
-        if words and words[0].lower in DETERMINERS and _named_body(words):
-            return _named_body(words)   # "the Clinton campaign", "the U.S. media": not Clinton, not the U.S.
+        body = _named_body(words) if words and words[0].lower in DETERMINERS else None
+        if body:
+            return body   # "the Clinton campaign", "the U.S. media": not Clinton, not the U.S.
         name = _person_in(tokens)
         if not name and len(words) == 1 and words[0].is_cap and self.people.has_surname(words[0].text):
             name = words[0].text   # "King says": Billie Jean King, though "king" is a title too
