@@ -82,6 +82,24 @@ def _gone(pid: int) -> bool:
     return False
 
 
+def test_starting_the_checkers_starts_every_process_before_the_first_check(tmp_path):
+    from verifier.archive.store import Archive
+    from verifier.web.checkers import Checkers
+
+    db = tmp_path / "desk.db"
+    with Archive.open(str(db), create=True) as archive:
+        archive.add_paths([str(FIXTURES / "archive")])
+    checkers = Checkers(str(db), {}, 3)
+    try:
+        pids = checkers.start()
+        assert len(pids) == 3 and os.getpid() not in pids   # each process answered one of them
+        result = checkers.check(ARTICLE.encode("utf-8"), "estmark-energy.md", "md")
+        assert result.digest and result.stored_format == "md"
+        assert {q.judgement.verdict for q in result.checked} >= {"verified", "misquote"}
+    finally:
+        checkers.close()
+
+
 def test_one_worker_serves_in_its_own_process(tmp_path):
     proc, base = start(tmp_path, "--workers", "1")
     try:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
 import signal
 import threading
 from concurrent.futures.process import BrokenProcessPool
 
 from verifier.errors import VerifierError
+
+READY_TIMEOUT_S = 120   # how long a started process waits for the others before it answers anyway
 
 
 class Checkers:
@@ -31,15 +34,14 @@ class Checkers:
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._closed = False
 
-    def start(self) -> None:
-        """Start the processes now (each imports the checking code and opens the archive: about a
-        second), so that the first checks do not wait for it."""
+    def start(self) -> set[int]:
+        """Start every process now (each imports the checking code and opens the archive: about a
+        second), so that the first checks do not wait for it; their process ids."""
         pool = self._executor()
-        for future in [pool.submit(_ready) for _ in range(self.processes)]:
-            future.result()
+        return {future.result() for future in [pool.submit(_ready) for _ in range(self.processes)]}
 
     def check(self, data: bytes, name: str, fmt: str | None):
-        """``Desk.check_here(data, name, fmt)`` in a worker process (this thread waits)."""
+        """``service.check_bytes`` of the article in a worker process (this thread waits)."""
         pool = self._executor()
         try:
             return pool.submit(_check, data, name, fmt).result()
@@ -60,9 +62,10 @@ class Checkers:
             if self._closed:
                 raise VerifierError("the desk is stopping")
             if self._pool is None:
+                context = multiprocessing.get_context("spawn")
                 self._pool = concurrent.futures.ProcessPoolExecutor(
-                    self.processes, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_start_worker, initargs=(self.db, self.aliases))
+                    self.processes, mp_context=context, initializer=_start_worker,
+                    initargs=(self.db, self.aliases, context.Barrier(self.processes)))
             return self._pool
 
     def _discard(self, pool) -> None:
@@ -91,21 +94,30 @@ def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
 
 # ----------------------------------------------------------------------------- in a worker
 
-_desk = None
+_worker = None   # (archive, speaker matcher, the barrier every process meets once started)
 
 
-def _start_worker(db: str, aliases: dict) -> None:
-    global _desk
+def _start_worker(db: str, aliases: dict, started) -> None:
+    global _worker
     # Ctrl-C reaches the whole process group: the desk's process stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from verifier.web.service import Desk
+    from verifier.archive.store import Archive
+    from verifier.quotes.speakers import SpeakerMatcher
 
-    _desk = Desk(db, aliases)
+    _worker = Archive.open(db, create=True), SpeakerMatcher(aliases), started
 
 
-def _ready() -> bool:
-    return _desk is not None
+def _ready() -> int:
+    """Waits until every process of the pool has started (so each takes one of ``start``'s calls)."""
+    try:
+        _worker[2].wait(timeout=READY_TIMEOUT_S)
+    except threading.BrokenBarrierError:   # another process did not start in time: answer anyway
+        pass
+    return os.getpid()
 
 
 def _check(data: bytes, name: str, fmt: str | None):
-    return _desk.check_here(data, name, fmt)
+    from verifier.web.service import check_bytes
+
+    archive, matcher, _ = _worker
+    return check_bytes(data, name, fmt, archive, matcher)

@@ -62,6 +62,28 @@ def safe_name(name: str | None, default: str) -> str:
     return base or default
 
 
+def read_article(data: bytes, name: str, fmt: str | None) -> tuple[Article, str, str]:
+    """An Article from bytes (``fmt``: txt, md, html, docx or None for the name's extension, else a
+    look at the text); also the format and text to store for checking it again."""
+    if fmt is None:
+        fmt = ARTICLE_EXTENSIONS.get(PurePath(name).suffix.lower())
+    if fmt == "docx":
+        text = docx_text(data, name)
+        article = parse_article(text.encode("utf-8"), name, "txt")
+        return article, "txt", article.text
+    article = parse_article(data, name, fmt)
+    stored = article.original if article.original is not None else article.text
+    return article, article.format, stored
+
+
+def check_bytes(data: bytes, name: str, fmt: str | None, archive: Archive, matcher: SpeakerMatcher) -> Checked:
+    """Read an article and check it against ``archive``, in this thread, within its CPU budget."""
+    with budget(name):
+        article, stored_format, stored_text = read_article(data, name, fmt)
+        checked = check_article(article, archive, matcher)
+    return Checked(name, article, checked, article_hash(article.text), stored_format, stored_text)
+
+
 def _fetcher():
     from verifier.archive.fetch.client import FetchConfig, Fetcher, Guard
 
@@ -127,34 +149,16 @@ class Desk:
 
     # --------------------------------------------------------------------------- articles
 
-    def read_article(self, data: bytes, name: str, fmt: str | None) -> tuple[Article, str, str]:
-        """An Article from bytes (``fmt``: txt, md, html, docx or None for the name's extension,
-        else a look at the text); also the format and text to store for checking it again."""
-        if fmt is None:
-            fmt = ARTICLE_EXTENSIONS.get(PurePath(name).suffix.lower())
-        if fmt == "docx":
-            text = docx_text(data, name)
-            article = parse_article(text.encode("utf-8"), name, "txt")
-            return article, "txt", article.text
-        article = parse_article(data, name, fmt)
-        stored = article.original if article.original is not None else article.text
-        return article, article.format, stored
-
     def check(self, data: bytes, name: str, fmt: str | None = None, remember: bool = False) -> Checked:
         """Read and check an article, in a worker process when there are some (``checkers``)."""
-        check = self.checkers.check if self.checkers is not None else self.check_here
-        article, stored_format, stored_text, checked = check(data, name, fmt)
-        result = Checked(name, article, checked, article_hash(article.text), stored_format, stored_text)
+        if self.checkers is not None:
+            result = self.checkers.check(data, name, fmt)
+        else:
+            result = check_bytes(data, name, fmt, self.archive(), SpeakerMatcher(self.aliases))
         if remember:
-            self.reviews().save_article(result.digest, name, stored_format, stored_text, article.title)
+            self.reviews().save_article(result.digest, name, result.stored_format, result.stored_text,
+                                        result.article.title)
         return result
-
-    def check_here(self, data: bytes, name: str, fmt: str | None = None) -> tuple:
-        """(article, its format and text to store, its checked quotes), checked in this thread."""
-        with budget(name):
-            article, stored_format, stored_text = self.read_article(data, name, fmt)
-            checked = check_article(article, self.archive(), SpeakerMatcher(self.aliases))
-        return article, stored_format, stored_text, checked
 
     def check_stored(self, digest: str) -> Checked | None:
         """The stored article with this hash, checked again (None if unknown)."""
