@@ -189,13 +189,14 @@ def run(total_words: int, args) -> None:
             assert not errors, errors
             if n + 1 < args.rounds:
                 archive.close()
-        stored = archive.stats()["words"]
+        stats = archive.stats()
+        stored = stats["words"]
         rate, raw = statistics.median(rates), statistics.median(raws)
         print(f"ingest: {rate:,.0f} words/s ({words / rate:.1f}s, {stored:,} words indexed); raw FTS5 bulk "
               f"insert: {raw:,.0f} words/s (medians of {args.rounds} interleaved rounds; ingest "
               f"{min(rates):,.0f}-{max(rates):,.0f}, raw {min(raws):,.0f}-{max(raws):,.0f}); "
               f"ratio {rate / raw:.2f} (target >= 0.5)")
-        print(f"archive size: {archive.stats()['bytes'] / 1e6:.0f} MB (with its write-ahead log); "
+        print(f"archive size: {stats['bytes'] / 1e6:.0f} MB (with its write-ahead log); "
               f"raw FTS5 table: {os.path.getsize(tmp / 'raw0.db') / 1e6:.0f} MB")
         queries = draw_queries(archive, args.queries, random.Random(args.seed))
         time_candidates(archive, queries, "sqlite")

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from verifier.article.html import html_to_text  # noqa: E402
+from verifier.article.load import load_article  # noqa: E402
 
 TOKENIZER = "6a81b80"   # the last commit with the hand-written tokenizer (verifier/article/html.py)
 SIZES = (5_000, 50_000, 500_000)
@@ -52,7 +53,7 @@ def paragraphs() -> list[str]:
     for folder in (ROOT / "fixtures" / "articles", ROOT / "benchmarks" / "evalset" / "articles"):
         for path in sorted(folder.glob("*")):
             if path.suffix in (".txt", ".md") and path.name != "README.md":
-                text = path.read_text(encoding="utf-8").split("\n---\n")[-1]
+                text = load_article(str(path)).text
                 found += [" ".join(p.split()) for p in text.split("\n\n") if len(p.split()) > 8]
     return found
 

@@ -325,6 +325,16 @@ def child_pids(pid: int) -> list[int]:
     return found
 
 
+def checking_pids(pid: int) -> list[int]:
+    """The desk's checking processes: its children but multiprocessing's resource tracker."""
+    def tracker(child: int) -> bool:
+        try:
+            return b"resource_tracker" in Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            return False
+    return [child for child in child_pids(pid) if not tracker(child)]
+
+
 def threads(pid: int) -> int | None:
     try:
         return len(os.listdir(f"/proc/{pid}/task"))
@@ -518,7 +528,7 @@ def main() -> int:
             used = user + system
             print(f"server CPU: {used:.1f}s in {elapsed:.1f}s = {used / elapsed:.2f} cores (user {user:.1f}s, "
                   f"system {system:.1f}s; {used / max(1, n) * 1000:.0f} CPU ms per request; "
-                  f"{threads(proc.pid)} threads, {len(child_pids(proc.pid))} worker processes); clients' CPU: {client_cpu:.1f}s")
+                  f"{threads(proc.pid)} threads, {len(checking_pids(proc.pid))} worker processes); clients' CPU: {client_cpu:.1f}s")
         print(f"machine: {cpus()} CPUs, load average before {load_before}, after {load_after}")
         tracebacks, bad = log_problems(log_path)
         print(f"server log: {tracebacks} tracebacks, {len(bad)} problem lines"
