@@ -242,7 +242,7 @@ def _plain_canonical(norm: str) -> str | None:
     of a number, a contraction or a percentage (``canonical_words`` looks at its neighbours)."""
     if norm in _SPECIAL or "'" in norm or norm[-1:] == "%" or norm[:1].isdigit():
         return None
-    return canonical(norm)
+    return canonical.__wrapped__(norm)   # remembered here: not in canonical's cache as well
 _CONTRACTED = {"won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not"),
                "ain't": ("am", "not"), "cannot": ("can", "not"), "let's": ("let", "us")}
 _SUFFIXES = {"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am"}

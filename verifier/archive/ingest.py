@@ -111,10 +111,11 @@ class IngestMixin:
         report = _Reporter(self, on_result, on_error)
         with _preparer(files, (fmt, force, overrides, known)) as prepared, self._batch():
             for path, future in prepared:
-                if not future.wait(0) and report.words >= IDLE_COMMIT_WORDS:
-                    report.flush()   # the file is not ready: write the index out meanwhile
-                if not self._wait_briefly(future):
-                    report.flush()
+                if not future.wait(0):
+                    if report.words >= IDLE_COMMIT_WORDS:
+                        report.flush()   # the file is not ready: write the index out meanwhile
+                    if not self._wait_briefly(future):
+                        report.flush()
                 try:
                     report.add(self._store_prepared(path, unpack(future.result()), force))
                 except InputError as exc:
@@ -154,11 +155,12 @@ class _Reporter:
     def __init__(self, archive: "Archive", on_result, on_error):
         self.archive, self.on_result, self.on_error = archive, on_result, on_error
         self.results, self.errors, self.pending = [], [], []
-        self.words = 0   # stored since the last commit
+        self.words = 0   # written since the last commit
 
     def add(self, item) -> None:
         self.pending.append(item)
-        self.words += getattr(item, "words", 0)
+        if getattr(item, "status", "unchanged") != "unchanged":   # an error or a known file: none
+            self.words += item.words
 
     def flush(self) -> None:
         self.archive._commit()

@@ -19,6 +19,7 @@ from functools import lru_cache
 from verifier import textnorm
 from verifier.errors import VerifierError
 from verifier.archive.sources import display_name
+from verifier.archive.stems import fts_phrases
 
 MAX_WORDS = 40                     # candidates: look at most at this many words of a quote,
 MAX_TERMS = 8                      # ... query at most this many of them,
@@ -117,9 +118,10 @@ def timecode(seconds: float | None) -> str | None:
 
 class RetrievalMixin:
     """The queries of ``Archive``. The host provides ``conn`` (sqlite3), ``db`` (sqlite-utils),
-    ``path``, ``_errors()`` (SQLite errors as VerifierErrors), the word-count cache
-    ``_counts``/``_counts_version`` (see ``candidates``) and ``_prefetch_counts(queries)``, which
-    may fill that cache for several one-word queries at once, ahead of ``_count``."""
+    ``path``, ``_errors()`` (SQLite errors as VerifierErrors), ``_query(sql, params)`` (rows as dicts), the word-count cache
+    ``_counts``/``_counts_version`` (see ``candidates``), ``_word_terms(words)`` (each word's index
+    terms) and ``_term_counts(terms)`` (in how many segments each term is, from a copy of the
+    index's counts; None when there is no fresh copy)."""
 
     rerank_step = RERANK_STEP   # texts read at a time for re-ranking (a server's round trips: more)
 
@@ -219,6 +221,21 @@ class RetrievalMixin:
             singles.append(self._conjunction(common))
         return " OR ".join(singles)
 
+    def _prefetch_counts(self, queries: list[str]) -> None:
+        """Fills ``_count``'s cache for the one-term words among ``queries`` (FTS5 strings) with one
+        ``_term_counts`` lookup (counting through the index walks each word's rows: milliseconds for
+        a common word)."""
+        words = {query: fts_phrases(query)[0] for query in queries
+                 if query not in self._counts and query.startswith('"')}
+        if not words:
+            return
+        terms = self._word_terms(list(words.values()))
+        single = {query: terms[word][0] for query, word in words.items() if len(terms[word]) == 1}
+        df = self._term_counts(sorted(set(single.values()))) if single else None
+        if df is not None:
+            for query, term in single.items():
+                self._counts[query] = min(df.get(term, 0), COMMON_DF)
+
     def _count(self, query: str) -> int:
         """``_count_uncached``, remembered until the archive changes (in this process or another)."""
         if query not in self._counts:
@@ -294,12 +311,10 @@ class RetrievalMixin:
         if not rows:
             return []
         ids = [r[0] for r in rows]
-        cursor = self.conn.execute(
+        found = {r["id"]: r for r in self._query(
             f"SELECT s.*, {', '.join('d.' + f + ' AS doc_' + f for f in DOCUMENT_FIELDS)}"
             f" FROM segments s JOIN documents d ON d.id = s.document_id"
-            f" WHERE s.id IN ({','.join('?' * len(ids))})", ids)
-        names = [c[0] for c in cursor.description]
-        found = {r["id"]: r for r in (dict(zip(names, row)) for row in cursor)}
+            f" WHERE s.id IN ({','.join('?' * len(ids))})", ids)}
         return [_passage([found[i]], score) for i, score in rows if i in found]
 
     def segment(self, segment_id: int) -> Passage:
@@ -420,12 +435,18 @@ def _stem_line(text: str) -> str:
     return " " + " ".join(_stems(text)) + " "
 
 
+def copy_key(score: float) -> float:
+    """Passages scoring alike to this precision are copies of one text (near-duplicates score
+    exactly alike, but for the last bits of the float arithmetic)."""
+    return round(score, 9)
+
+
 def _distinct(rows: list[tuple[int, float]], limit: int, copies: int) -> list[tuple[int, float]]:
     """The best rows with at most ``copies`` of each score and at most ``limit`` scores (``rows``
     best first: rows scoring alike are next to each other)."""
     out, last, kept, scores = [], None, 0, 0
     for row in rows:
-        score = round(row[1], 9)
+        score = copy_key(row[1])
         if score != last:
             if scores == limit:
                 break
@@ -458,7 +479,7 @@ class _Rerank:
 
     def bar(self, limit: int, copies: int | None) -> float:
         """The score a row must beat to enter the best ``limit`` (distinct scores when ``copies``)."""
-        scores = sorted({round(s, 9) for _, s in self.scored} if copies else (s for _, s in self.scored),
+        scores = sorted({copy_key(s) for _, s in self.scored} if copies else (s for _, s in self.scored),
                         reverse=True)
         return scores[limit - 1] - 1e-9 if len(scores) >= limit else float("-inf")
 

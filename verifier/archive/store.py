@@ -108,6 +108,7 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
         self._batch_started: float | None = None   # set while add_paths groups documents (ingest)
         self._counts: dict[str, int] = {}  # how many segments match a query word (RetrievalMixin._count)
         self._counts_version: tuple[int, int] | None = None
+        self._word_stemmer = None   # VocabularyMixin's tokenizer, made when first needed
 
     # ------------------------------------------------------------------------- opening
 
@@ -165,6 +166,8 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
                 with contextlib.suppress(VerifierError):
                     self.refresh_vocabulary()
         finally:
+            if self._word_stemmer is not None:
+                self._word_stemmer.close()
             self.conn.close()
 
     def __enter__(self) -> "Archive":

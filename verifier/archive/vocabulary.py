@@ -5,7 +5,7 @@ holding it), read from FTS5's own statistics (an ``fts5vocab`` table over the se
 a stock phrase of this archive counts little and a rare word much. Words are stemmed exactly as
 the index stems them (by the same tokenizer in a private in-memory database: verifier.archive.stems,
 so that looking words up writes nothing to the archive's connection), so "winning" is looked up as
-the index holds it. ``_prefetch_counts`` answers ``candidates`` how many segments hold each of a
+the index holds it. ``_term_counts`` answers ``candidates`` how many segments hold each of a
 quote's words from the same counts.
 
 FTS5 counts a term's documents by walking its whole list of rows, which for a common word in a
@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import math
 
-from verifier.archive.stems import Stemmer, fts_phrases
+from verifier.archive.stems import TOKENIZE, Stemmer   # TOKENIZE: what archives without a record use
 
-DEFAULT_TOKENIZE = "porter unicode61 remove_diacritics 2"  # what archives without a record use
 _VOCABULARY = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.verifier_vocab USING fts5vocab(main, segments_fts, row)"
 
 
@@ -59,32 +58,20 @@ class VocabularyMixin:
                 self._bits.update(self._lookup(missing))
         return {w: self._bits[w] for w in words}
 
-    def _prefetch_counts(self, queries: list[str]) -> None:
-        """For ``candidates``: how many segments hold each one-term word among ``queries`` (FTS5
-        strings), capped as ``_count`` caps it, from ``term_df`` in one lookup, when that copy is
-        fresh (counting through FTS5 walks each word's rows: milliseconds for a common word)."""
-        from verifier.archive.retrieval import COMMON_DF
+    def _word_terms(self, words: list[str]) -> dict[str, list[str]]:
+        return self._stemmer().words_terms(words)
 
+    def _term_counts(self, terms: list[str]) -> dict[str, int] | None:
+        """For ``candidates``: segments holding each term, from ``term_df`` when that copy is fresh."""
         with self._errors():
             self._fresh_vocabulary()
-            if self._counts_table != "term_df":
-                return
-            words = {query: fts_phrases(query)[0] for query in queries if query not in self._counts}
-            terms = self._stemmer().words_terms(list(words.values()))
-            single = {query: terms[word][0] for query, word in words.items() if len(terms[word]) == 1}
-            if not single:
-                return
-            wanted = sorted(set(single.values()))
-            df = dict(self.conn.execute(f"SELECT term, doc FROM term_df WHERE term IN ({','.join('?' * len(wanted))})",
-                                        wanted).fetchall())
-        for query, term in single.items():
-            self._counts[query] = min(df.get(term, 0), COMMON_DF)
+            return self._read_counts(terms) if self._counts_table == "term_df" else None
 
     def _stemmer(self) -> Stemmer:
         """The index's tokenizer in a private database (the archive's own connection unchanged)."""
-        if getattr(self, "_word_stemmer", None) is None:
+        if self._word_stemmer is None:
             row = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_tokenize'").fetchone()
-            self._word_stemmer = Stemmer((row[0] if row else DEFAULT_TOKENIZE).replace("'", ""))
+            self._word_stemmer = Stemmer((row[0] if row else TOKENIZE).replace("'", ""))
         return self._word_stemmer
 
     def segment_total(self) -> int:
@@ -96,14 +83,14 @@ class VocabularyMixin:
     def _fresh_vocabulary(self) -> None:
         if self._wrote:
             self.refresh_vocabulary()
-        if self._version() == self._bits_version:
+        if self._data_version() == self._bits_version:
             return
         self._setup_vocabulary()
         self._bits = {}
         self._segments = self.conn.execute("SELECT COALESCE(SUM(segments), 0) FROM documents").fetchone()[0]
         stamp = self.conn.execute("SELECT value FROM meta WHERE key = 'term_df_stamp'").fetchone()
         self._counts_table = "term_df" if stamp and stamp[0] == self._stamp() else "temp.verifier_vocab"
-        self._bits_version = self._version()
+        self._bits_version = self._data_version()
 
     def _setup_vocabulary(self) -> None:
         self.conn.execute(_VOCABULARY)
@@ -115,19 +102,9 @@ class VocabularyMixin:
             " FROM documents").fetchone()
         return f"{last}:{docs}:{segments}"
 
-    def _version(self) -> tuple:
-        """Changes by another connection (data_version) or by this one (total_changes)."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
-
     def _lookup(self, words: list[str]) -> dict[str, float]:
         stems = self._stemmer().words_terms(words)
-        wanted = sorted({s for ss in stems.values() for s in ss})
-        df: dict[str, int] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i:i + 500]
-            df.update(self.conn.execute(
-                f"SELECT term, doc FROM {self._counts_table} WHERE term IN ({','.join('?' * len(chunk))})",
-                chunk).fetchall())
+        df = self._read_counts(sorted({s for ss in stems.values() for s in ss}))
         n = max(self._segments, 1)
         out = {}
         for word in words:
@@ -136,3 +113,13 @@ class VocabularyMixin:
             seen = min((c for c in counts if c), default=0)
             out[word] = math.log2(n / seen) if seen else math.log2(n + 1)
         return out
+
+    def _read_counts(self, terms: list[str]) -> dict[str, int]:
+        """Segments holding each term (those in none left out), from the current copy of the counts."""
+        df: dict[str, int] = {}
+        for i in range(0, len(terms), 500):
+            chunk = terms[i:i + 500]
+            df.update(self.conn.execute(
+                f"SELECT term, doc FROM {self._counts_table} WHERE term IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall())
+        return df

@@ -15,6 +15,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from verifier.archive.retrieval import copy_key
 from verifier.archive.store import Archive, Passage
 from verifier.textnorm import STOPWORDS, Token, canonical_words, spelled_number, words
 
@@ -150,7 +151,7 @@ def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) 
 
 
 def _same_score(passage: Passage, other: Passage | None) -> bool:
-    return other is not None and round(passage.score, 9) == round(other.score, 9)
+    return other is not None and copy_key(passage.score) == copy_key(other.score)
 
 
 def _align_window(form: QuoteForm, passage: Passage, own: int) -> list[Alignment | None]:

@@ -70,16 +70,11 @@ class PgQueriesMixin:
         return self._value("SELECT count(*) FROM (SELECT 1 FROM segments WHERE tsv @@ %s::tsquery LIMIT %s) m",
                            (tsquery(query, self.stemmer), COMMON_DF))
 
-    def _prefetch_counts(self, queries: list[str]) -> None:
-        """The counts of the one-term words among ``queries``, in one round trip."""
-        words = {query: fts_phrases(query)[0] for query in queries
-                 if query not in self._counts and query.startswith('"')}
-        terms = self.stemmer.words_terms(list(words.values()))
-        single = {query: terms[word][0] for query, word in words.items() if len(terms[word]) == 1}
-        if single:
-            df = self._term_df(sorted(set(single.values())))
-            for query, term in single.items():
-                self._counts[query] = min(df.get(term, 0), COMMON_DF)
+    def _word_terms(self, words: list[str]) -> dict[str, list[str]]:
+        return self.stemmer.words_terms(words)
+
+    def _term_counts(self, terms: list[str]) -> dict[str, int]:
+        return self._term_df(terms)
 
     def _term_df(self, terms: list[str]) -> dict[str, int]:
         """In how many segments each term occurs (0: none), remembered until the archive changes."""

@@ -204,7 +204,7 @@ def counted_segments(text: str, skip: set | None = None) -> tuple[list[Segment],
             piece = text[s:e]
             if s not in skip_starts and indexable(piece, directions):
                 segments.append(Segment(piece, s, e, speaker, turn=number))
-                words += _words(piece) if n is None else n
+                words += textnorm.count_words(piece) if n is None else n
     return segments, words
 
 
@@ -233,11 +233,6 @@ def _add_paragraph(text: str, s: int, e: int, spans: list) -> None:
         spans.extend(_cut_long(text, s, s + len(stripped)))
 
 
-def _words(text: str) -> int:
-    """How many words (whitespace-separated)."""
-    return len(text.split())
-
-
 def _gaps_fewer_than(text: str, s: int, e: int, n: int) -> bool:
     """Whether ``text[s:e]`` has fewer than ``n`` spaces and newlines (a long paragraph is told
     from its beginning, not counted to its end)."""
@@ -257,12 +252,12 @@ def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int, int | None]]:
     while (skip := _SKIP_CHUNK_RE.match(text, piece_start, e)) is not None:
         m = _SENTENCE_END_RE.search(text, skip.end(), e)
         end = e if m is None else m.start(1)
-        pieces.append((piece_start, end, CHUNK_WORDS - 1 + _words(text[skip.end():end])))
+        pieces.append((piece_start, end, CHUNK_WORDS - 1 + textnorm.count_words(text[skip.end():end])))
         if m is None:
             break
         piece_start = m.end(1)
     else:
-        pieces.append((piece_start, e, _words(text[piece_start:e])))
+        pieces.append((piece_start, e, textnorm.count_words(text[piece_start:e])))
     if len(pieces) > 1 and pieces[-1][2] < CHUNK_WORDS // 3:
         (start, _, words), (_, end, more) = pieces[-2:]
         pieces[-2:] = [(start, end, words + more)]
