@@ -145,3 +145,20 @@ def test_excerpt_adds_a_short_neighbour_sentence():
     cut = excerpt(text, start, start + len("match"))
     assert cut.before == "First one here. Then the " and cut.after.startswith(" is here.")
     assert "Long tail" not in cut.after or cut.after.count("Long tail") <= 3
+
+
+def test_excerpt_does_not_start_a_sentence_after_an_abbreviation():
+    text = "The vote came late. We met Mr. Voss at 5 p.m. in the capital and he said it was fine."
+    start = text.index("it was fine")
+    cut = excerpt(text, start, start + len("it was fine"))
+    assert cut.before == "The vote came late. We met Mr. Voss at 5 p.m. in the capital and he said "
+
+
+def test_wrapping_counts_terminal_columns_not_characters():
+    from rich.text import Text
+
+    from verifier.report.text import _View
+
+    lines = _View(40, True).wrap(Text("中文字符" * 20 + " and then some words to wrap"), 6, 2)
+    assert len(lines) > 4 and all(line.cell_len <= 40 for line in lines)
+    assert "".join(line.plain.strip() for line in lines).startswith("中文字符" * 20)

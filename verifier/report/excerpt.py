@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-# a sentence ends with . ! ? or … (and any closing quotes or brackets), then a space
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?=\s)")
+from verifier.quotes.sentences import Sentences
+
 SHORT = 120     # characters: a sentence this short gets a neighbour
 LIMIT = 320     # characters: the most an excerpt shows besides the match itself
 SIDE = 140      # characters on each side of the match when a sentence runs on
@@ -46,13 +46,9 @@ def excerpt(text: str, start: int, end: int) -> Excerpt:
 
 
 def sentence_starts(text: str) -> list[int]:
-    """Where each sentence of ``text`` starts (the first is 0)."""
-    starts = [0]
-    for m in _SENTENCE_END.finditer(text):
-        nxt = len(text) - len(text[m.end():].lstrip())
-        if nxt < len(text):
-            starts.append(nxt)
-    return starts
+    """Where each sentence of ``text`` starts (the first is 0), by the sentence splitter that
+    extraction uses (an abbreviation's dot ends no sentence: "Mr. Smith", "the U.S. capital")."""
+    return [cut for cut in Sentences(text, text, []).cuts if cut < len(text)] or [0]
 
 
 def _containing(starts: list[int], text: str, start: int, end: int) -> tuple[int, int]:

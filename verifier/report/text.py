@@ -10,6 +10,9 @@ console's width with a hanging indent.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
+
 from verifier.report.excerpt import excerpt
 from verifier.verify.check import source_record
 
@@ -241,17 +244,22 @@ class _View:
 
 
 def _breaks(plain: str, first: int, rest: int) -> list[tuple[int, int]]:
-    """(end of a line, start of the next) for greedy word wrapping: ``first`` characters on the
-    first line, ``rest`` on the others."""
+    """(end of a line, start of the next) for greedy word wrapping: ``first`` terminal columns on
+    the first line, ``rest`` on the others (a wide character takes two)."""
+    from rich.cells import get_character_cell_size
+
+    ends = list(itertools.accumulate(get_character_cell_size(ch) for ch in plain))   # columns up to each
     out, start, room = [], 0, max(first, 10)
-    while len(plain) - start > room:
-        cut = plain.rfind(" ", start, start + room + 1)
+    while ends and ends[-1] - (ends[start - 1] if start else 0) > room:
+        fits = bisect.bisect_right(ends, (ends[start - 1] if start else 0) + room)   # characters that fit
+        cut = plain.rfind(" ", start, fits + 1)
         if cut > start:
             out.append((cut, cut + 1))
             start = cut + 1
         else:   # no space: fold the word
-            out.append((start + room, start + room))
-            start += room
+            fits = max(fits, start + 1)
+            out.append((fits, fits))
+            start = fits
         room = max(rest, 10)
     out.append((len(plain), len(plain)))
     return out
