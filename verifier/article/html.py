@@ -64,20 +64,20 @@ def html_to_text(src: str, path: str) -> Extracted:
 
 
 def page_facts(src: str) -> tuple[dict[str, str], list[str]]:
-    """A page's ``<meta>`` tags (name or property, lower-cased: content, blanks squeezed; the first
-    of each) and the text of its JSON-LD blocks."""
-    soup = parse(src)
-    metas: dict[str, str] = {}
-    for meta in soup.find_all("meta"):
-        key = (meta.get("name") or meta.get("property") or "").strip().lower()
+    """A page's ``<meta>`` tags (``_metas``) and the text of its JSON-LD blocks."""
+    soup = _soup(src)[0]
+    return _metas(soup.find_all("meta")), [_script_text(s) for s in soup.find_all("script") if _is_json_ld(s)]
+
+
+def _metas(tags) -> dict[str, str]:
+    """``<meta>`` tags by property, name or itemprop (lower-cased; the first of each): their
+    content, blanks squeezed."""
+    found: dict[str, str] = {}
+    for meta in tags:
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
         if key and meta.has_attr("content"):
-            metas.setdefault(key, " ".join(meta["content"].split()))
-    return metas, [_script_text(s) for s in soup.find_all("script") if _is_json_ld(s)]
-
-
-def parse(src: str):
-    """``src`` parsed by beautifulsoup4 on lxml (a page nested too deeply: its text alone)."""
-    return _soup(src)[0]
+            found.setdefault(key, " ".join(meta["content"].split()))
+    return found
 
 
 def _soup(src: str):
@@ -242,18 +242,9 @@ class _Page:
 
     # --- metadata
 
-    def metas(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for meta in self.found["meta"]:
-            if meta.has_attr("content"):
-                key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
-                found.setdefault(key.lower(), meta["content"])
-        return found
-
     def title(self) -> str | None:
         """og:title, else <title>, else the first <h1>."""
-        og = self.metas().get("og:title", "")
-        return " ".join(og.split()) or self._first_text("title") or self._first_text("h1") or None
+        return _metas(self.found["meta"]).get("og:title") or self._first_text("title") or self._first_text("h1") or None
 
     def _first_text(self, name: str) -> str | None:
         tags = self.found[name]
@@ -261,7 +252,7 @@ class _Page:
 
     def date(self) -> str | None:
         """Published date from meta tags, a <time datetime> in the article, or JSON-LD."""
-        metas = self.metas()
+        metas = _metas(self.found["meta"])
         for key in _META_DATES:
             date = normalise_date(metas.get(key))
             if date:
