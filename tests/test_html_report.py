@@ -19,7 +19,7 @@ import pytest
 
 from browser import chromium
 
-from verifier.report.formats.html import el, esc, safe_url
+from verifier.report.formats.markup import el, esc, safe_url
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 PWNED = "pwned"

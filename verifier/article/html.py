@@ -228,10 +228,7 @@ class _Page:
 
     def _emit(self, node, out: TextBuilder, preformatted: bool) -> None:
         for piece, at, reference in self.pieces[id(node)]:
-            if reference:
-                out.word(piece, at)
-                continue
-            if preformatted:
+            if reference or preformatted:   # a character reference, or text kept as it is
                 out.word(piece, at)
                 continue
             for m in _RUNS.finditer(piece):

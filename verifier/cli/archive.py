@@ -183,7 +183,8 @@ def add(args) -> int:
                  if getattr(args, k) is not None}
     counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
     stored: dict[str, str] = {}
-    progress = Progress(sum(1 for _ in iter_source_files(args.paths)), "adding", "files", quiet=args.quiet)
+    files = list(iter_source_files(args.paths))   # directories walked once: counted here, added below
+    progress = Progress(len(files), "adding", "files", quiet=args.quiet)
 
     def on_result(result):
         counts[result.status] += 1
@@ -205,7 +206,7 @@ def add(args) -> int:
 
     with _open(args, create=True) as archive:
         with progress:
-            archive.add_paths(args.paths, fmt=args.source_format, force=args.force,
+            archive.add_paths(files, fmt=args.source_format, force=args.force,
                               on_result=on_result, on_error=on_error, **overrides)
         _warn_without_speaker(archive, stored)
     if args.format == "text":

@@ -17,7 +17,6 @@ from verifier.inputs import expand_paths
 from verifier.cli.articles import add_arguments
 from verifier.config import settings
 from verifier.errors import VerifierError
-from verifier.records import error_record, write_json_line
 from verifier.report.formats import available, render
 from verifier.verify.verdicts import FAIL_LEVELS, fails
 
@@ -97,10 +96,8 @@ def run(args) -> int:
                 progress.write(f"verifier: {result.path}: {result.error}\n", sys.stderr)
             failing = failing or any(fails(c.judgement.verdict, s.fail_on) for c in result.checked
                                      if c.suppressed is None)
-            if rendered:
+            if rendered:   # "json" always, "text" but on a legacy Windows console
                 progress.write(rendered, out)
-            elif s.format == "json":
-                progress.write(_json_line(result), out)
             elif console is not None and result.error is None:
                 for line in check_text(result.path, result.checked, result.summary, console, args.verbose):
                     console.print(line)
@@ -113,14 +110,6 @@ def run(args) -> int:
                                           "fail_on": s.fail_on}))
     out.flush()
     return 2 if failed else int(failing)
-
-
-def _json_line(result) -> str:
-    from io import StringIO
-
-    buffer = StringIO()
-    write_json_line(result.record() if result.error is None else error_record(result.path, result.error), buffer)
-    return buffer.getvalue()
 
 
 def _not_archived(paths: list[str], location: str | None) -> list[str]:

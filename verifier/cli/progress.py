@@ -16,9 +16,8 @@ from typing import IO
 class Progress:
     """``with Progress(total, "checking", "files") as progress: ... progress.advance()``."""
 
-    def __init__(self, total: int, description: str, unit: str, quiet: bool = False,
-                 stream: IO[str] | None = None) -> None:
-        self.stream = stream if stream is not None else sys.stderr
+    def __init__(self, total: int, description: str, unit: str, quiet: bool = False) -> None:
+        self.stream = sys.stderr
         self.total, self.description, self.unit = total, description, unit
         self.shown = not quiet and total > 1 and _is_terminal(self.stream)
         self._display = None
@@ -36,9 +35,9 @@ class Progress:
             self._display.stop()
             self._display = None
 
-    def advance(self, n: int = 1) -> None:
+    def advance(self) -> None:
         if self._display is not None:
-            self._display.advance(self._task, n)
+            self._display.advance(self._task, 1)
 
     def write(self, text: str, out: IO[str] | None = None) -> None:
         """Write ``text`` to ``out`` (standard output by default) without tearing the display:

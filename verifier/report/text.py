@@ -145,12 +145,17 @@ def totals_line(results) -> str:
     return f"total: {len(results)} files, {summary_line(totals, checked)}"
 
 
-def _rank(c) -> tuple:
-    """Problems first, the most serious first; suppressed ones after those that count; then in
-    article order."""
+def report_rank(c) -> tuple:
+    """Where a checked quote goes in a report (text and HTML): problems first, the most serious
+    first (``ORDER``), suppressed ones after those that count."""
     verdict = c.judgement.verdict
     suppressed = verdict != "verified" and getattr(c, "suppressed", None) is not None
-    return (verdict == "verified", suppressed, ORDER.index(verdict), c.quote.start)
+    return (verdict == "verified", suppressed, ORDER.index(verdict))
+
+
+def _rank(c) -> tuple:
+    """``report_rank``, then in article order."""
+    return (*report_rank(c), c.quote.start)
 
 
 class _View:

@@ -25,9 +25,8 @@ from datetime import datetime
 from verifier import __version__
 from verifier.report.excerpt import excerpt
 from verifier.report.formats.common import clip, problems
-from verifier.report.formats.markup import (Safe, attr as _attr, el, esc, join, link_or_text,  # noqa: F401
-                                            safe_url, timecode, void)
-from verifier.report.text import ORDER, inline_diff
+from verifier.report.formats.markup import Safe, el, esc, link_or_text, timecode, void
+from verifier.report.text import ORDER, inline_diff, report_rank
 from verifier.verify.check import source_record
 from verifier.verify.verdicts import VERDICTS
 
@@ -92,7 +91,7 @@ def flagged_quotes(checked_results) -> list[tuple[int, int, object, object]]:
     the most serious first, those that count before the suppressed, then in input order."""
     found = [(a, n, r, c) for a, r in enumerate(checked_results, 1) for n, c in enumerate(r.checked, 1)
              if c.judgement.verdict != "verified"]
-    return sorted(found, key=lambda f: (f[3].suppressed is not None, ORDER.index(f[3].judgement.verdict), f[0], f[1]))
+    return sorted(found, key=lambda f: (*report_rank(f[3]), f[0], f[1]))
 
 
 def _needs_a_look(checked_results) -> Safe:
@@ -299,7 +298,7 @@ def _source(judgement) -> Safe | None:
     seconds = alignment.passage.time_at(alignment.start)
     facts = [("Title", s["title"] or s["id"]), ("Speaker", s["speaker"]), ("Date", s["date"]),
              ("Kind", s["kind"]), ("Outlet", s["outlet"]),
-             ("Timecode", s["timecode"] and timecode(s["url"], seconds, s["timecode"]))]
+             ("Timecode", seconds is not None and timecode(s["url"], seconds))]
     if s["url"]:
         facts.append(("Link", link_or_text(s["url"])))
     rows = [el("div", el("dt", k), el("dd", v)) for k, v in facts if v]

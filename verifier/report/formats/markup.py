@@ -9,6 +9,8 @@ import html
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from verifier.archive.retrieval import timecode as hms
+
 # recordings a browser opens at a time given as a media fragment (#t=SECONDS)
 MEDIA_EXTENSIONS = frozenset(".mp3 .mp4 .m4a .m4v .aac .oga .ogg .ogv .opus .wav .flac .webm .mov .m3u8".split())
 YOUTUBE_HOSTS = frozenset({"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"})
@@ -31,13 +33,17 @@ def join(parts) -> Safe:
 def el(name: str, *children, **attrs) -> Safe:
     """An element: text children and attribute values escaped; ``class_`` for ``class``;
     an attribute that is None or False is left out, True gives a bare attribute."""
-    rendered = "".join(attr(k, v) for k, v in attrs.items() if v is not None and v is not False)
-    return Safe(f"<{name}{rendered}>{join(children)}</{name}>")
+    return Safe(f"<{name}{_attrs(attrs)}>{join(children)}</{name}>")
 
 
 def void(name: str, /, **attrs) -> Safe:
     """A void element (input, br): attribute values escaped as ``el`` does, no closing tag."""
-    return Safe(f"<{name}{''.join(attr(k, v) for k, v in attrs.items() if v is not None and v is not False)}>")
+    return Safe(f"<{name}{_attrs(attrs)}>")
+
+
+def _attrs(attrs: dict) -> str:
+    """Attributes but those that are None or False."""
+    return "".join(attr(k, v) for k, v in attrs.items() if v is not None and v is not False)
 
 
 def attr(key: str, value) -> str:
@@ -77,9 +83,9 @@ def timecode_href(url, seconds: float | None) -> str | None:
     return None
 
 
-def timecode(url, seconds: float | None, text: str) -> Safe:
-    """The timecode ``text``, a link into the recording when ``url`` can be opened at a time."""
-    href = timecode_href(url, seconds)
+def timecode(url, seconds: float) -> Safe:
+    """``seconds`` as HH:MM:SS, a link into the recording when ``url`` can be opened at a time."""
+    text, href = hms(seconds), timecode_href(url, seconds)
     if href is None:
         return el("span", text, class_="timecode")
     return el("a", text, href=href, rel="noopener noreferrer", class_="timecode",
