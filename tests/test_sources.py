@@ -375,3 +375,38 @@ def test_plain_lines_pass_through_markdown_untouched_and_marked_ones_do_not():
     assert text.split("\n") == ["Plain prose, kept as it is.", "A heading", "", "A link and bold text.",
                                 " indented"]   # at most three spaces of indent go
     assert [text[a:b] for a, b in headings] == ["A heading"]
+
+
+def test_single_spaced_text_skips_words_exactly_as_the_regex_does():
+    """The counting shortcut for single-spaced prose lands where the word-by-word regex does, for
+    every start, end and mix of short and long words (and says None where the regex finds no match)."""
+    import random
+    from verifier.archive.sources import text as text_module
+
+    rng = random.Random(14)
+    vocabulary = ["a", "I", "to", "the", "extraordinarily", "Mr.", "U.S.", "well,", "“quote”", "x" * 40, "é", "end.", "Then"]
+    n = CHUNK_WORDS - 1
+    for _ in range(3000):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(1, 3 * CHUNK_WORDS))]
+        text = " ".join(words)
+        starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
+        at = rng.choice(starts)
+        end = rng.randint(at, len(text))
+        assert text_module._single_spaced(text, 0, len(text))
+        assert text_module._skip_spaced_words(text, at, end, n) == text_module._skip_words(text, at, end, n)
+
+
+def test_text_with_other_white_space_is_not_taken_for_single_spaced():
+    from verifier.archive.sources import text as text_module
+
+    for space in ["  ", "\n", "\t", "\u00a0", "\u2009", "\u3000"]:
+        assert not text_module._single_spaced(f"one{space}two three", 0, 13)
+
+
+def test_other_spaces_are_every_white_space_the_regex_knows_but_the_space():
+    import re
+    import sys
+    from verifier.archive.sources import text as text_module
+
+    spaces = {c for c in map(chr, range(sys.maxunicode + 1)) if re.match(r"\s", c)} - {" "}
+    assert spaces == set(text_module._OTHER_SPACES)
