@@ -259,3 +259,35 @@ def test_segment_words_are_remembered_as_plain_tuples_the_collector_lets_go():
     assert [w[0] for w in words][:3] == ["we", "will", "rebuild"] and "applause" not in [w[0] for w in words]
     gc.collect()
     assert type(words) is tuple and not any(gc.is_tracked(w) for w in words)
+
+
+# --- an ellipsis that leaves out minutes of a speech -----------------------------------------------
+
+FILLER = ("The council met again on {day} to hear the harbour reports, read the minutes of the last "
+          "session and take questions from the floor about the timetable for the works on pier {n}.")
+FAR_FIRST = "Our harbour will stay open to every ship that keeps to the rules of the port."
+FAR_LAST = "Nobody in this town will pay a new fee for the repairs to the old sea wall."
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def long_speech(request, tmp_path_factory):
+    """A speech whose two quoted sentences stand fifteen paragraphs (about 450 words) apart."""
+    folder = tmp_path_factory.mktemp("speech")
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    paragraphs = [FAR_FIRST] + [FILLER.format(day=days[n % 5], n=n) for n in range(15)] + [FAR_LAST]
+    (folder / "address.txt").write_text("\n\n".join(paragraphs) + "\n")
+    arc = Archive.open(location_for(request, tmp_path_factory.mktemp("archive")), create=True)
+    arc.add_file(str(folder / "address.txt"), speaker="Ilse Marten", date="2025-05-02", title="Harbour address")
+    return arc
+
+
+def test_an_ellipsis_may_leave_out_many_paragraphs(long_speech):
+    j = judge(long_speech, f"{FAR_FIRST[:-1]} … {FAR_LAST}")
+    assert j.verdict == "verified", (j.verdict, notes(j))
+    assert any(d.kind == "marked" for d in j.differences)   # the omission is shown, as marked
+
+
+def test_a_changed_word_after_a_long_ellipsis_is_still_a_misquote(long_speech):
+    j = judge(long_speech, f"{FAR_FIRST[:-1]} … {FAR_LAST.replace('old sea wall', 'new sea wall')}")
+    assert j.verdict == "misquote", (j.verdict, notes(j))
+    assert "'old' became 'new'" in notes(j)

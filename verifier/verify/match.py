@@ -24,6 +24,8 @@ BRACKET = re.compile(r"\[([^\[\]]{0,80})\]")
 WILDCARD = "\ue000"  # stands for a bracketed insertion; matches no source word
 CANDIDATES = 6   # passages a quote is aligned with: the best this many that differ, ...
 COPIES = 2       # ... each with at most this many copies (segments that score alike)
+FRAGMENT_CANDIDATES = 6   # a quote with an ellipsis: each fragment's own best segments, ...
+FRAGMENT_SPAN = 150       # ... and the stretch of a document from the first to the last, at most this many segments
 
 
 @dataclass
@@ -56,8 +58,12 @@ class QuoteForm:
     def search_text(self) -> str:
         """The spoken words as written (the index knows words, not canonical forms), with the
         other spelling of each number: "4" also as "four", "fourteen" also as "14"."""
+        return self.search_text_of(self.spoken)
+
+    def search_text_of(self, spoken: list[QuoteWord]) -> str:
+        """``search_text`` of some of the quote's spoken words (a fragment's)."""
         out = []
-        for w in self.spoken:
+        for w in spoken:
             written = self.text[w.start:w.end]
             out.append(written)
             if w.norm.isdigit():
@@ -124,12 +130,57 @@ class Alignment:
 
 
 def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) -> list[Alignment]:
-    """The best alignment of the quote in each candidate passage, best first."""
+    """The best alignment of the quote in each candidate passage, best first. A quote with an
+    ellipsis that no candidate's neighbourhood holds whole is aligned again across its fragments'
+    own places (``_aligned_across_fragments``): a reporter's "…" can leave out minutes of a speech."""
     if not form.spoken:
         return []
-    spread = 2 if len(form.fragments) > 1 or len(form.words) > 40 else 1
-    out: dict[tuple, Alignment] = {}
     found_in = archive.candidates(form.search_text, limit=limit, copies=COPIES)
+    out = _aligned_in_windows(archive, form, found_in, 2 if len(form.fragments) > 1 or len(form.words) > 40 else 1)
+    if len(form.fragments) > 1 and max((a.score for a in out.values()), default=0.0) < 1.0:
+        for place, found in _aligned_across_fragments(archive, form, found_in).items():
+            if place not in out or found.score > out[place].score:
+                out[place] = found
+    return sorted(out.values(), key=lambda a: -a.score)
+
+
+def _aligned_across_fragments(archive: Archive, form: QuoteForm, found_in: list[Passage]) -> dict[tuple, Alignment]:
+    """A quote with an ellipsis aligned once in each document that has its fragments: in the
+    stretch from the first of the fragments' own best segments to the last (up to FRAGMENT_SPAN
+    segments), however much the reporter left out between them. Fragments of fewer than three
+    words are not looked up on their own (too common to place); they are aligned in the stretch."""
+    segments: dict[str, list[int]] = {}
+    for frag in form.fragments:
+        spoken = [w for w in frag if not w.bracket]
+        if len(spoken) < 3:
+            continue
+        for cand in archive.candidates(form.search_text_of(spoken), limit=FRAGMENT_CANDIDATES, copies=COPIES):
+            segments.setdefault(cand.document.get("id"), []).append(cand.segment_id)
+    for cand in found_in:
+        segments.setdefault(cand.document.get("id"), []).append(cand.segment_id)
+    stretches = [(min(ids), max(ids)) for ids in segments.values()
+                 if len(set(ids)) > 1 and max(ids) - min(ids) <= FRAGMENT_SPAN]
+    out: dict[tuple, Alignment] = {}
+    for first, last in stretches:   # a document's segments have consecutive ids
+        passage = archive.window(first, 0, last - first)
+        for found in _align_window(form, passage, 0):
+            if found:
+                _keep_best(out, found, passage)
+    return out
+
+
+def _keep_best(out: dict[tuple, Alignment], found: Alignment, passage: Passage) -> None:
+    """``found`` kept by where it starts (document, offset), unless a better one starts there:
+    the same words found from two candidates count once."""
+    found = replace(found, passage=passage)
+    place = (passage.document.get("id"), passage.document_offset(found.start))
+    if place not in out or found.score > out[place].score:
+        out[place] = found
+
+
+def _aligned_in_windows(archive: Archive, form: QuoteForm, found_in: list[Passage], spread: int) -> dict[tuple, Alignment]:
+    """The quote aligned in each candidate with ``spread`` segments either side (``_keep_best``)."""
+    out: dict[tuple, Alignment] = {}
     # A copy (a passage scoring exactly as the one before it) is aligned in its own segment only:
     # where the words are is known from the first, and the copy is there for its other source.
     leaders = [c.segment_id for c, before in zip(found_in, [None, *found_in]) if not _same_score(c, before)]
@@ -142,12 +193,9 @@ def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) 
         if key not in aligned:
             aligned[key] = _align_window(form, passage, own)
         for found in aligned[key]:
-            if found:  # the same words found from two neighbouring candidates count once
-                found = replace(found, passage=passage)
-                place = (passage.document.get("id"), passage.document_offset(found.start))
-                if place not in out or found.score > out[place].score:
-                    out[place] = found
-    return sorted(out.values(), key=lambda a: -a.score)
+            if found:
+                _keep_best(out, found, passage)
+    return out
 
 
 def _same_score(passage: Passage, other: Passage | None) -> bool:
