@@ -126,6 +126,20 @@ def _checkers(pid: int) -> list[int]:
     return found
 
 
+def _settled_checkers(pid: int, n: int) -> dict[int, float]:
+    """The CPU seconds of the desk's ``n`` checking processes once they have all started and none
+    uses CPU any more (their warm-up done), so that a rise afterwards is a check's."""
+    import time
+    deadline, before = time.monotonic() + 30, None
+    while time.monotonic() < deadline:
+        now = {p: _cpu_seconds(p) for p in _checkers(pid)}
+        if len(now) == n and now == before:
+            return now
+        before = now
+        time.sleep(0.3)
+    raise AssertionError(f"the desk's {n} checking processes did not settle: {before}")
+
+
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -168,7 +182,7 @@ def test_a_checking_process_that_dies_costs_only_its_check(tmp_path):
             except urllib.error.HTTPError as exc:
                 outcome["status"], outcome["body"] = exc.code, json.loads(exc.read())
 
-        idle = {p: _cpu_seconds(p) for p in _checkers(proc.pid)}
+        idle = _settled_checkers(proc.pid, 2)   # warmed up: only the check will use CPU now
         worker = threading.Thread(target=slow_check)
         worker.start()
         deadline = time.monotonic() + 20
