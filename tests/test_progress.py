@@ -121,3 +121,20 @@ def test_archive_fetch_draws_progress(tmp_path):
         status, out, err = run([*args, "--db", str(tmp_path / "b.db"), *urls], env, terminal="stderr")
     assert status == 0 and drawn(err, "fetching", 3, "URLs"), err[-500:]
     assert out.replace(b"; from the cache", b"") == piped_out and out.count(b"from the cache") == 3
+
+
+def test_check_draws_progress_while_it_indexes_a_directory_archive(tmp_path):
+    """A directory given as the archive is indexed before the articles are checked: that too is
+    shown, file by file, the first time and when the index is brought up to date."""
+    from verifier.archive.sources import iter_source_files
+
+    env = environment(tmp_path)
+    sources = sum(1 for _ in iter_source_files([str(ARCHIVE)]))
+    args = ["check", "--archive", str(ARCHIVE), "--fail-on", "never", "--format", "json", str(ARTICLES / "estmark-energy.md")]
+    status, out, err = run(args, env, terminal="stderr")
+    assert status == 0 and drawn(err, "indexing", sources, "files"), err[-500:]
+    by_variable = [a for a in args if a not in ("--archive", str(ARCHIVE))]   # $VERIFIER_ARCHIVE names it
+    status, again, err = run(by_variable, {**env, "VERIFIER_ARCHIVE": str(ARCHIVE)}, terminal="stderr")
+    assert status == 0 and again == out and drawn(err, "indexing", sources, "files"), err[-500:]
+    status, _, err = run([*args, "--quiet"], env, terminal="stderr")
+    assert status == 0 and b"indexing" not in err

@@ -433,10 +433,12 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
                 self._delete(doc["id"])
         return doc
 
-    def sync(self, directory: str, **overrides) -> tuple[list[AddResult], list[InputError], list[str]]:
+    def sync(self, directory: str, on_result=None, on_error=None,
+             **overrides) -> tuple[list[AddResult], list[InputError], list[str]]:
         """Bring the archive in line with a directory: add new and changed files, and remove
-        documents whose source file under ``directory`` is gone. Returns (results, errors, removed)."""
-        results, errors = self.add_paths([directory], **overrides)
+        documents whose source file under ``directory`` is gone. Returns (results, errors, removed);
+        ``on_result``/``on_error`` as for ``add_paths``."""
+        results, errors = self.add_paths([directory], on_result=on_result, on_error=on_error, **overrides)
         root = os.path.join(os.path.abspath(directory), "")
         present = {os.path.abspath(p) for p in iter_source_files([directory])}
         gone = [r[0] for r in self.conn.execute(

@@ -74,11 +74,10 @@ def run(args) -> int:
     from verifier.report.batch import Options, check_paths
     from verifier.report.console import text_console
     from verifier.report.text import check_text, totals_line
-    from verifier.verify.check import open_archive
 
     s = settings(args)
     location = s.archive  # as given: --archive, $VERIFIER_ARCHIVE, the configuration or the default
-    archive = open_archive(location)
+    archive = _open_with_progress(location, args.quiet)
     out = _output(args.output)
     console = text_console(out) if s.format == "text" else None
     streaming = s.format in ("text", "json") and not (console is not None and console.legacy_windows)
@@ -110,6 +109,21 @@ def run(args) -> int:
                                           "fail_on": s.fail_on}))
     out.flush()
     return 2 if failed else int(failing)
+
+
+def _open_with_progress(location: str | None, quiet: bool):
+    """``open_archive``; a directory of sources is indexed (or its index brought up to date) under
+    a progress display of its files."""
+    from verifier.cli.progress import Progress
+    from verifier.verify.check import archive_location, open_archive
+
+    directory = archive_location(location)
+    if not os.path.isdir(directory):
+        return open_archive(location)
+    from verifier.archive.sources import iter_source_files
+
+    with Progress(sum(1 for _ in iter_source_files([directory])), "indexing", "files", quiet=quiet) as progress:
+        return open_archive(directory, on_file=lambda _: progress.advance())
 
 
 def _not_archived(paths: list[str], location: str | None) -> list[str]:

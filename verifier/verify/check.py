@@ -173,12 +173,13 @@ def summary(checked: list[CheckedQuote]) -> dict:
     return counts
 
 
-def open_archive(location: str | None) -> Archive:
+def open_archive(location: str | None, on_file=None) -> Archive:
     """An archive database, or a directory of source files indexed into a cached database
-    (refreshed when the files change). Default: $VERIFIER_ARCHIVE, then ./verifier.db."""
-    location = location or os.environ.get("VERIFIER_ARCHIVE") or "verifier.db"
+    (refreshed when the files change; ``on_file`` is called with each file's outcome as it is
+    indexed). Default: $VERIFIER_ARCHIVE, then ./verifier.db."""
+    location = archive_location(location)
     if os.path.isdir(location):
-        return _directory_archive(location)
+        return _directory_archive(location, on_file)
     archive = Archive.open(location)
     if archive.is_empty():
         raise VerifierError(f"{location}: the archive is empty (add sources with "
@@ -186,7 +187,12 @@ def open_archive(location: str | None) -> Archive:
     return archive
 
 
-def _directory_archive(directory: str) -> Archive:
+def archive_location(location: str | None) -> str:
+    """The archive meant: ``location``, else $VERIFIER_ARCHIVE, else ./verifier.db."""
+    return location or os.environ.get("VERIFIER_ARCHIVE") or "verifier.db"
+
+
+def _directory_archive(directory: str, on_file=None) -> Archive:
     key = hashlib.sha256(os.path.abspath(directory).encode()).hexdigest()[:16]
     cache = Path(os.environ.get("VERIFIER_CACHE") or Path.home() / ".cache" / "verifier")
     try:
@@ -194,7 +200,7 @@ def _directory_archive(directory: str) -> Archive:
     except OSError as exc:
         raise VerifierError(f"{cache}: cannot create the archive cache ({exc.strerror})") from None
     archive = Archive.open(cache / f"{Path(directory).name or 'archive'}-{key}.db", create=True)
-    _, errors, _ = archive.sync(directory)
+    _, errors, _ = archive.sync(directory, on_result=on_file, on_error=on_file)
     if not archive.stats().get("documents"):
         raise VerifierError(f"{directory}: no source files the archive can read")
     for err in errors:
