@@ -97,6 +97,7 @@ def test_minor(archive, text, note):
     ("and not one ship will be turned away before then. The repairs cost forty million crowns", "number changed"),
     ("and not one ship will be turned away before then. The repairs cost 15 million crowns", "number changed"),
     ("We will reopen on the first of May the north quay", "reorder"),
+    ("Who will reopen the north quay on the first of May?", "a question where the source makes a statement"),
     ("We will reopen the north quay on the first of May. They will be green.", "splice"),
 ])
 def test_misquote(archive, text, note):

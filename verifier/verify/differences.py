@@ -104,6 +104,9 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
                           f"negation {'added' if added else 'removed'}: {_change(op.tag, quote, source)}")
     if _numbers(_no_pronoun_one(qn, before)) != _numbers(_no_pronoun_one(sn, before)):
         return Difference(SUBSTANTIVE, op.tag, quote, source, f"number changed: {_change(op.tag, quote, source)}")
+    if _asks(op, quote_text) and not set(map(_question_head, sn)) & QUESTION_WORDS:
+        return Difference(SUBSTANTIVE, op.tag, quote, source,
+                          f"a question where the source makes a statement: {_change(op.tag, quote, source)}")
     if _expand(qn) == _expand(sn):
         return Difference(MINOR_KIND, op.tag, quote, source, f"contraction: '{source}' became '{quote}'")
     moved = _found_elsewhere(op, alignment)
@@ -164,6 +167,28 @@ def _clip(text: str, limit: int = 80) -> str:
 
 def _negation(norms: list[str]) -> int:
     return sum(1 for w in norms if w in NEGATIONS or w.endswith(("n't", "n’t")))
+
+
+QUESTION_WORDS = frozenset("who whom whose what which when where why how".split())
+
+
+def _question_head(norm: str) -> str:
+    """A word without its contraction: "who's" -> "who"."""
+    return re.split(r"['’]", norm, maxsplit=1)[0]
+
+
+def _asks(op: Op, quote_text: str) -> bool:
+    """Whether the quote's words of ``op`` open a question the quote asks — a question word first
+    in its sentence, which ends with "?" — the construction "Who's going to pay for it?" aligned
+    with "they're going to pay for it": a statement made a question is a change of meaning, not a
+    function word."""
+    if not op.quote or _question_head(op.quote[0].norm) not in QUESTION_WORDS:
+        return False
+    lead = quote_text[:op.quote[0].start].rstrip(" \"'“‘")
+    if lead and lead[-1] not in ".!?":
+        return False
+    end = re.search(r"[.!?]", quote_text[op.quote[0].end:])
+    return end is not None and end.group() == "?"
 
 
 def _numbers(norms: list[str]) -> list[str]:
