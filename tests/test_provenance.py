@@ -118,6 +118,20 @@ def test_the_occasion_the_article_names_agrees_differs_or_singles_out():
     assert not compare(occasion, months_ago, "2025-04-03").agrees  # a kind counts only that week
 
 
+def test_a_weekday_counts_only_when_the_article_is_dated():
+    """"On Tuesday" is a day of the article's week: without the article's date every Tuesday's
+    source would agree (one in seven), so the weekday then neither agrees nor singles out."""
+    text = "At a rally on Tuesday, Marten spoke.\n\n“We will go on,” she said."
+    start = text.index("We will")
+    occasion = occasion_around(text, start, start + 10, "Ilse Marten")
+    tuesday = {"title": "Rally", "kind": "speech", "date": "2025-04-01"}
+    dated = compare(occasion, tuesday, "2025-04-03")
+    assert "tuesday" in dated.agrees and dated.singled_out
+    undated = compare(occasion, tuesday, None)
+    assert "tuesday" not in undated.agrees and not undated.singled_out
+    assert "speech" in undated.agrees   # the kind still counts where the week cannot be checked
+
+
 def test_a_pronoun_is_read_as_the_source_speaker_named_just_before():
     indirect = Indirect("he", "Arvid Kolle, the union steward, spoke after the harbour master. ")
     assert indirect.reread("Arvid Kolle").startswith("the article's 'he' read as Arvid Kolle")

@@ -117,8 +117,9 @@ def compare(occasion: Occasion, document: dict, article_date: str | None) -> Occ
     venue or outlet; the weekday of its date in the week before the article; or its kind when it
     is from that week. A kind the article names that the document is not, or a weekday of that
     week that is not the document's, makes it differ. A document whose kind the article gives
-    together with its name ("at the Northern Grid briefing") is singled out too. Where either date is unknown the week cannot be checked: the
-    kind counts as given."""
+    together with its name ("at the Northern Grid briefing") is singled out too. Where either date
+    is unknown the week cannot be checked: the kind counts as given, the weekday not at all (every
+    seventh source would agree)."""
     result = OccasionMatch()
     if not (occasion.named or occasion.names):
         return result
@@ -130,7 +131,7 @@ def compare(occasion: Occasion, document: dict, article_date: str | None) -> Occ
     result.agrees += sorted(n for n in occasion.names if n in words and n not in KIND_OF)
     if recent_or_unknown:
         result.agrees += sorted(occasion.kinds & doc_kinds)
-        if occasion.weekday is not None and _weekday(document.get("date")) == occasion.weekday:
+        if recent and occasion.weekday is not None and _weekday(document.get("date")) == occasion.weekday:
             result.agrees.append(WEEKDAYS[occasion.weekday])
             result.singled_out = bool(occasion.kinds & doc_kinds)
     other_day = recent and occasion.weekday is not None and _weekday(document.get("date")) != occasion.weekday
