@@ -270,15 +270,33 @@ FAR_FIRST = "Our harbour will stay open to every ship that keeps to the rules of
 FAR_LAST = "Nobody in this town will pay a new fee for the repairs to the old sea wall."
 
 
+ASKED = "Once the quay reopens, who pays for the new cranes?"
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def long_speech(request, tmp_path_factory):
-    """A speech whose two quoted sentences stand fifteen paragraphs (about 450 words) apart."""
+    """A speech whose two quoted sentences stand fifteen paragraphs (about 450 words) apart, and
+    whose first sentence comes again 160 paragraphs later, in its closing words."""
     folder = tmp_path_factory.mktemp("speech")
-    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-    paragraphs = [FAR_FIRST] + [FILLER.format(day=days[n % 5], n=n) for n in range(15)] + [FAR_LAST]
+    fillers = [FILLER.format(day=DAYS[n % 5], n=n) for n in range(175)]
+    paragraphs = [FAR_FIRST, *fillers[:15], FAR_LAST, ASKED, *fillers[15:], FAR_FIRST]
     (folder / "address.txt").write_text("\n\n".join(paragraphs) + "\n")
     arc = Archive.open(location_for(request, tmp_path_factory.mktemp("archive")), create=True)
     arc.add_file(str(folder / "address.txt"), speaker="Ilse Marten", date="2025-05-02", title="Harbour address")
+    return arc
+
+
+@pytest.fixture(scope="module")
+def long_meeting(tmp_path_factory):
+    """A meeting transcript: Marten's sentence, twenty turns of others' business, Kolle's sentence."""
+    folder = tmp_path_factory.mktemp("meeting")
+    turns = [f"ILSE MARTEN: {FAR_FIRST}"]
+    turns += [f"{'ILSE MARTEN' if n % 2 else 'ARVID KOLLE'}: {FILLER.format(day=DAYS[n % 5], n=n)}" for n in range(20)]
+    turns.append(f"ARVID KOLLE: {FAR_LAST}")
+    (folder / "meeting.txt").write_text("\n\n".join(turns) + "\n")
+    arc = Archive.open(str(tmp_path_factory.mktemp("archive") / "meeting.db"), create=True)
+    arc.add_file(str(folder / "meeting.txt"), date="2025-05-02", title="Harbour meeting")
     return arc
 
 
@@ -292,3 +310,24 @@ def test_a_changed_word_after_a_long_ellipsis_is_still_a_misquote(long_speech):
     j = judge(long_speech, f"{FAR_FIRST[:-1]} … {FAR_LAST.replace('old sea wall', 'new sea wall')}")
     assert j.verdict == "misquote", (j.verdict, notes(j))
     assert "'old' became 'new'" in notes(j)
+
+
+def test_an_ellipsis_is_joined_near_its_fragments_though_a_line_comes_again_later(long_speech):
+    """The speech repeats its first sentence 160 paragraphs on: the quote is still found where
+    both of its sentences stand together."""
+    j = judge(long_speech, f"{FAR_FIRST[:-1]} … {FAR_LAST}")
+    assert j.verdict == "verified", (j.verdict, notes(j))
+    assert j.alignment.matched_text.startswith(FAR_FIRST[:20]) and j.alignment.matched_text.endswith("sea wall")
+
+
+def test_fragments_said_by_two_speakers_are_not_joined_into_one_quote(long_meeting):
+    text = f"{FAR_FIRST[:-1]} … {FAR_LAST}"
+    for speaker in ("Ilse Marten", "Arvid Kolle"):
+        j = judge(long_meeting, text, speaker=speaker)
+        assert j.verdict not in ("verified", "misattributed"), (speaker, j.verdict, notes(j))
+
+
+def test_a_question_the_source_asks_too_is_not_made_a_statement(long_speech):
+    j = judge(long_speech, "When the quay reopens, who pays for the new cranes?")
+    assert "a question where the source makes a statement" not in notes(j)
+    assert j.verdict == "minor", (j.verdict, notes(j))

@@ -3,6 +3,7 @@ here — for `check`, `archive add` and `archive fetch`; absent when it is piped
 standard output byte for byte the same either way."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -138,3 +139,19 @@ def test_check_draws_progress_while_it_indexes_a_directory_archive(tmp_path):
     assert status == 0 and again == out and drawn(err, "indexing", sources, "files"), err[-500:]
     status, _, err = run([*args, "--quiet"], env, terminal="stderr")
     assert status == 0 and b"indexing" not in err
+
+
+def test_a_source_that_cannot_be_read_is_reported_on_its_own_line_while_indexing(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for path in ARCHIVE.iterdir():
+        if path.is_file():
+            shutil.copy(path, sources / path.name)
+    (sources / "broken.txt").write_bytes(b"\x00\x01\x02" * 100)
+    env = environment(tmp_path)
+    args = ["check", "--archive", str(sources), "--fail-on", "never", "--format", "json", str(ARTICLES / "estmark-energy.md")]
+    status, out, err = run(args, env, terminal="stderr")
+    text = ANSI.sub("", err.decode("utf-8", "replace")).replace("\r", "\n")
+    assert status == 0 and json.loads(out)["quotes"]
+    assert any(line.startswith("verifier: ") and "broken.txt" in line and "binary" in line
+               for line in text.splitlines()), text[-800:]

@@ -135,8 +135,8 @@ class IngestMixin:
         """Let ``_document_transaction`` put several documents in one transaction."""
         self._batch_started = time.monotonic()
         # Bulk adds checkpoint the WAL less often (every ~40 MB instead of ~4 MB): FTS5 writes its
-        # index segments once instead of again at every checkpoint. (A 64 MB page cache was slower:
-        # 11 % on the 74 real transcripts, 5 % at 3M words, within 3 % at 10M.)
+        # index segments once instead of again at every checkpoint. (A 64 MB page cache was slower
+        # by 11 % on the 74 real transcripts and 5 % at 3M words, faster by 3 % at 10M.)
         self.conn.execute("PRAGMA wal_autocheckpoint = 10000")
         try:
             with self._rolled_back_on_error():

@@ -122,8 +122,15 @@ def _open_with_progress(location: str | None, quiet: bool):
         return open_archive(location)
     from verifier.archive.sources import iter_source_files
 
+    from verifier.errors import InputError
+
     with Progress(sum(1 for _ in iter_source_files([directory])), "indexing", "files", quiet=quiet) as progress:
-        return open_archive(directory, on_file=lambda _: progress.advance())
+        def indexed(outcome) -> None:
+            if isinstance(outcome, InputError):   # through the display, not torn by it
+                progress.write(f"verifier: {outcome}\n", sys.stderr)
+            progress.advance()
+
+        return open_archive(directory, on_file=indexed)
 
 
 def _not_archived(paths: list[str], location: str | None) -> list[str]:

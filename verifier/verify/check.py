@@ -175,8 +175,9 @@ def summary(checked: list[CheckedQuote]) -> dict:
 
 def open_archive(location: str | None, on_file=None) -> Archive:
     """An archive database, or a directory of source files indexed into a cached database
-    (refreshed when the files change; ``on_file`` is called with each file's outcome as it is
-    indexed). Default: $VERIFIER_ARCHIVE, then ./verifier.db."""
+    (refreshed when the files change). ``on_file`` is called with each file's outcome as it is
+    indexed — an AddResult, or the InputError of a file that cannot be read, which is otherwise
+    printed to standard error. Default: $VERIFIER_ARCHIVE, then ./verifier.db."""
     location = archive_location(location)
     if os.path.isdir(location):
         return _directory_archive(location, on_file)
@@ -203,6 +204,7 @@ def _directory_archive(directory: str, on_file=None) -> Archive:
     _, errors, _ = archive.sync(directory, on_result=on_file, on_error=on_file)
     if not archive.stats().get("documents"):
         raise VerifierError(f"{directory}: no source files the archive can read")
-    for err in errors:
-        print(f"verifier: {err}", file=sys.stderr)
+    if on_file is None:
+        for err in errors:
+            print(f"verifier: {err}", file=sys.stderr)
     return archive

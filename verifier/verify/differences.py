@@ -104,7 +104,8 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
                           f"negation {'added' if added else 'removed'}: {_change(op.tag, quote, source)}")
     if _numbers(_no_pronoun_one(qn, before)) != _numbers(_no_pronoun_one(sn, before)):
         return Difference(SUBSTANTIVE, op.tag, quote, source, f"number changed: {_change(op.tag, quote, source)}")
-    if _asks(op, quote_text) and not set(map(_question_head, sn)) & QUESTION_WORDS:
+    if _asks(op, quote_text) and not set(map(_question_head, sn)) & QUESTION_WORDS \
+            and not _source_asks(op, before, alignment):
         return Difference(SUBSTANTIVE, op.tag, quote, source,
                           f"a question where the source makes a statement: {_change(op.tag, quote, source)}")
     if _expand(qn) == _expand(sn):
@@ -185,10 +186,28 @@ def _asks(op: Op, quote_text: str) -> bool:
     if not op.quote or _question_head(op.quote[0].norm) not in QUESTION_WORDS:
         return False
     lead = quote_text[:op.quote[0].start].rstrip(" \"'“‘")
-    if lead and lead[-1] not in ".!?":
+    if lead and lead[-1] not in ".!?…":
         return False
-    end = re.search(r"[.!?]", quote_text[op.quote[0].end:])
-    return end is not None and end.group() == "?"
+    return _sentence_end(quote_text, op.quote[0].end) == "?"
+
+
+def _source_asks(op: Op, before: Op | None, alignment: Alignment) -> bool:
+    """Whether the source's sentence where ``op`` stands is a question too."""
+    if op.source:
+        at = op.source[-1].end
+    else:
+        at = before.source[-1].end if before is not None and before.source else alignment.start
+    return _sentence_end(alignment.passage.text, at) == "?"
+
+
+def _sentence_end(text: str, at: int) -> str | None:
+    """The mark that ends the sentence going on at ``at``: ".", "!" or "?" (an ellipsis, "..." or
+    "…", does not end it)."""
+    end = _SENTENCE_MARK.search(text, at)
+    return end.group() if end else None
+
+
+_SENTENCE_MARK = re.compile(r"(?<!\.)[.!?](?!\.)")
 
 
 def _numbers(norms: list[str]) -> list[str]:

@@ -131,8 +131,8 @@ class Alignment:
 
 def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) -> list[Alignment]:
     """The best alignment of the quote in each candidate passage, best first. A quote with an
-    ellipsis that no candidate's neighbourhood holds whole is aligned again across its fragments'
-    own places (``_aligned_across_fragments``): a reporter's "…" can leave out minutes of a speech."""
+    ellipsis that no candidate aligns exactly is aligned again across its fragments' own places
+    (``_aligned_across_fragments``): a reporter's "…" can leave out minutes of a speech."""
     if not form.spoken:
         return []
     found_in = archive.candidates(form.search_text, limit=limit, copies=COPIES)
@@ -145,10 +145,11 @@ def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) 
 
 
 def _aligned_across_fragments(archive: Archive, form: QuoteForm, found_in: list[Passage]) -> dict[tuple, Alignment]:
-    """A quote with an ellipsis aligned once in each document that has its fragments: in the
-    stretch from the first of the fragments' own best segments to the last (up to FRAGMENT_SPAN
-    segments), however much the reporter left out between them. Fragments of fewer than three
-    words are not looked up on their own (too common to place); they are aligned in the stretch."""
+    """A quote with an ellipsis aligned in the stretches of a document that join its fragments'
+    own best segments (``_stretches``), however much the reporter left out between them, when
+    one speaker says every fragment there. Fragments of fewer than three words are not looked up
+    on their own (too common to place); they are aligned in the stretch, which reaches two
+    segments beyond the places found."""
     segments: dict[str, list[int]] = {}
     for frag in form.fragments:
         spoken = [w for w in frag if not w.bracket]
@@ -158,15 +159,38 @@ def _aligned_across_fragments(archive: Archive, form: QuoteForm, found_in: list[
             segments.setdefault(cand.document.get("id"), []).append(cand.segment_id)
     for cand in found_in:
         segments.setdefault(cand.document.get("id"), []).append(cand.segment_id)
-    stretches = [(min(ids), max(ids)) for ids in segments.values()
-                 if len(set(ids)) > 1 and max(ids) - min(ids) <= FRAGMENT_SPAN]
     out: dict[tuple, Alignment] = {}
-    for first, last in stretches:   # a document's segments have consecutive ids
-        passage = archive.window(first, 0, last - first)
-        for found in _align_window(form, passage, 0):
-            if found:
+    for ids in segments.values():
+        for first, last in _stretches(ids):
+            # ids grow with the position in a document: the stretch holds every segment between
+            passage = archive.window(first, 2, last - first + 2)
+            found = align(form, passage)
+            if found and _one_speaker(found):
                 _keep_best(out, found, passage)
     return out
+
+
+def _stretches(ids: list[int]) -> list[tuple[int, int]]:
+    """Spans of one document's segment ids that join two or more of them, each from one id to the
+    furthest within FRAGMENT_SPAN after it, none inside another: a line the speaker repeats an
+    hour later does not stretch the span past reach."""
+    ids = sorted(set(ids))
+    out: list[tuple[int, int]] = []
+    for k, first in enumerate(ids):
+        last = max(i for i in ids[k:] if i - first <= FRAGMENT_SPAN)
+        if last > first and (not out or last > out[-1][1]):
+            out.append((first, last))
+    return out
+
+
+def _one_speaker(found: Alignment) -> bool:
+    """Whether one speaker says every fragment the alignment places (a debate's turns are not
+    joined into one quote); passages with no speakers named pass."""
+    if not found.passage.parts:
+        return True
+    speakers = {found.passage.part_at(op.source[0].start).speaker
+                for op in found.ops if op.tag == "equal" and op.source}
+    return len(speakers - {None}) <= 1
 
 
 def _keep_best(out: dict[tuple, Alignment], found: Alignment, passage: Passage) -> None:

@@ -275,7 +275,8 @@ def _single_spaced(text: str, s: int, e: int) -> bool:
 
 
 def _skip_words(text: str, at: int, e: int, n: int) -> int | None:
-    """Where the word after the ``n`` words from ``at`` (a word's start) starts, before ``e``."""
+    """Where the word after the ``n`` words from ``at`` (a word's start) starts, before ``e``
+    (the regex counts CHUNK_WORDS - 1 words: ``n`` must be that)."""
     skip = _SKIP_CHUNK_RE.match(text, at, e)
     return None if skip is None else skip.end()
 
