@@ -25,7 +25,7 @@ WILDCARD = "\ue000"  # stands for a bracketed insertion; matches no source word
 CANDIDATES = 6   # passages a quote is aligned with: the best this many that differ, ...
 COPIES = 2       # ... each with at most this many copies (segments that score alike)
 FRAGMENT_CANDIDATES = 6   # a quote with an ellipsis: each fragment's own best segments, ...
-FRAGMENT_SPAN = 150       # ... and the stretch of a document from the first to the last, at most this many segments
+FRAGMENT_SPAN = 150       # ... joined by a stretch of a document of at most this many segments
 
 
 @dataclass
@@ -139,8 +139,7 @@ def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) 
     out = _aligned_in_windows(archive, form, found_in, 2 if len(form.fragments) > 1 or len(form.words) > 40 else 1)
     if len(form.fragments) > 1 and max((a.score for a in out.values()), default=0.0) < 1.0:
         for place, found in _aligned_across_fragments(archive, form, found_in).items():
-            if place not in out or found.score > out[place].score:
-                out[place] = found
+            _keep_best(out, found, found.passage, place)
     return sorted(out.values(), key=lambda a: -a.score)
 
 
@@ -193,11 +192,11 @@ def _one_speaker(found: Alignment) -> bool:
     return len(speakers - {None}) <= 1
 
 
-def _keep_best(out: dict[tuple, Alignment], found: Alignment, passage: Passage) -> None:
-    """``found`` kept by where it starts (document, offset), unless a better one starts there:
-    the same words found from two candidates count once."""
+def _keep_best(out: dict[tuple, Alignment], found: Alignment, passage: Passage, place: tuple | None = None) -> None:
+    """``found`` (in ``passage``) kept by where it starts (document, offset), unless a better one
+    starts there: the same words found from two candidates count once."""
     found = replace(found, passage=passage)
-    place = (passage.document.get("id"), passage.document_offset(found.start))
+    place = place or (passage.document.get("id"), passage.document_offset(found.start))
     if place not in out or found.score > out[place].score:
         out[place] = found
 
