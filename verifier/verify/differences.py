@@ -104,7 +104,7 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
                           f"negation {'added' if added else 'removed'}: {_change(op.tag, quote, source)}")
     if _numbers(_no_pronoun_one(qn, before)) != _numbers(_no_pronoun_one(sn, before)):
         return Difference(SUBSTANTIVE, op.tag, quote, source, f"number changed: {_change(op.tag, quote, source)}")
-    if _asks(op, quote_text) and not set(map(_question_head, sn)) & QUESTION_WORDS \
+    if _asks(op, quote_text) and not set(_expand(sn)) & QUESTION_WORDS \
             and not _source_asks(op, before, alignment):
         return Difference(SUBSTANTIVE, op.tag, quote, source,
                           f"a question where the source makes a statement: {_change(op.tag, quote, source)}")
@@ -173,17 +173,12 @@ def _negation(norms: list[str]) -> int:
 QUESTION_WORDS = frozenset("who whom whose what which when where why how".split())
 
 
-def _question_head(norm: str) -> str:
-    """A word without its contraction: "who's" -> "who"."""
-    return re.split(r"['’]", norm, maxsplit=1)[0]
-
-
 def _asks(op: Op, quote_text: str) -> bool:
     """Whether the quote's words of ``op`` open a question the quote asks — a question word first
     in its sentence, which ends with "?" — the construction "Who's going to pay for it?" aligned
     with "they're going to pay for it": a statement made a question is a change of meaning, not a
     function word."""
-    if not op.quote or _question_head(op.quote[0].norm) not in QUESTION_WORDS:
+    if not op.quote or _expand([op.quote[0].norm])[0] not in QUESTION_WORDS:   # "who's": "who"
         return False
     lead = quote_text[:op.quote[0].start].rstrip(" \"'“‘")
     if lead and lead[-1] not in ".!?…":

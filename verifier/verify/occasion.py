@@ -131,10 +131,12 @@ def compare(occasion: Occasion, document: dict, article_date: str | None) -> Occ
     result.agrees += sorted(n for n in occasion.names if n in words and n not in KIND_OF)
     if recent_or_unknown:
         result.agrees += sorted(occasion.kinds & doc_kinds)
-        if recent and occasion.weekday is not None and _weekday(document.get("date")) == occasion.weekday:
-            result.agrees.append(WEEKDAYS[occasion.weekday])
-            result.singled_out = bool(occasion.kinds & doc_kinds)
-    other_day = recent and occasion.weekday is not None and _weekday(document.get("date")) != occasion.weekday
+    day_named = recent and occasion.weekday is not None   # a weekday means a day only in the week before
+    same_day = day_named and _weekday(document.get("date")) == occasion.weekday
+    if same_day:
+        result.agrees.append(WEEKDAYS[occasion.weekday])
+        result.singled_out = bool(occasion.kinds & doc_kinds)
+    other_day = day_named and not same_day
     if recent_or_unknown and any(kind in doc_kinds and names & words for kind, names in occasion.labels):
         result.singled_out = True  # "at the Northern Grid briefing": its kind and its name together
     other_kind = bool(occasion.kinds and doc_kinds) and not occasion.kinds & doc_kinds
