@@ -438,9 +438,10 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
         """Bring the archive in line with a directory: add new and changed files, and remove
         documents whose source file under ``directory`` is gone. Returns (results, errors, removed);
         ``on_result``/``on_error`` as for ``add_paths``."""
-        results, errors = self.add_paths([directory], on_result=on_result, on_error=on_error, **overrides)
+        files = list(iter_source_files([directory]))   # walked once, for adding and for what is gone
+        results, errors = self.add_paths(files, on_result=on_result, on_error=on_error, **overrides)
         root = os.path.join(os.path.abspath(directory), "")
-        present = {os.path.abspath(p) for p in iter_source_files([directory])}
+        present = {os.path.abspath(p) for p in files}
         gone = [r[0] for r in self.conn.execute(
             "SELECT id, source_path FROM documents WHERE substr(source_path, 1, ?) = ?", (len(root), root))
             if r[1] not in present]
