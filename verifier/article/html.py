@@ -239,9 +239,14 @@ class _Page:
 
     # --- metadata
 
+    @functools.cached_property
+    def metas(self) -> dict[str, str]:
+        """The page's ``<meta>`` tags (``_metas``), read once for its title and its date."""
+        return _metas(self.found["meta"])
+
     def title(self) -> str | None:
         """og:title, else <title>, else the first <h1>."""
-        return _metas(self.found["meta"]).get("og:title") or self._first_text("title") or self._first_text("h1") or None
+        return self.metas.get("og:title") or self._first_text("title") or self._first_text("h1") or None
 
     def _first_text(self, name: str) -> str | None:
         tags = self.found[name]
@@ -249,9 +254,8 @@ class _Page:
 
     def date(self) -> str | None:
         """Published date from meta tags, a <time datetime> in the article, or JSON-LD."""
-        metas = _metas(self.found["meta"])
         for key in _META_DATES:
-            date = normalise_date(metas.get(key))
+            date = normalise_date(self.metas.get(key))
             if date:
                 return date
         for tag in self.found["time"]:

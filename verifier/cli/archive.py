@@ -199,7 +199,7 @@ def add(args) -> int:
 
     def on_error(error):
         counts["failed"] += 1
-        progress.write(f"verifier: {error}\n", sys.stderr)
+        progress.error(str(error))
         if args.format == "json":
             progress.write(json.dumps({"path": error.path, "error": error.reason}, ensure_ascii=False) + "\n")
         progress.advance()
@@ -259,7 +259,7 @@ def _fetched(args, result, source, progress) -> None:
 
 def _fetch_failed(args, target: str, exc: VerifierError, progress) -> None:
     message = str(exc) if str(exc).startswith(target) else f"{target}: {exc}"
-    progress.write(f"verifier: {message}\n", sys.stderr)
+    progress.error(message)
     if args.format == "json":
         progress.write(json.dumps({"path": target, "error": message[len(target) + 2:]}, ensure_ascii=False) + "\n")
 

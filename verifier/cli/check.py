@@ -70,14 +70,14 @@ def _positive_int(value: str) -> int:
 
 
 def run(args) -> int:
-    from verifier.cli.progress import Progress
+    from verifier.cli.progress import Progress, open_archive
     from verifier.report.batch import Options, check_paths
     from verifier.report.console import text_console
     from verifier.report.text import check_text, totals_line
 
     s = settings(args)
     location = s.archive  # as given: --archive, $VERIFIER_ARCHIVE, the configuration or the default
-    archive = _open_with_progress(location, args.quiet)
+    archive = open_archive(location, args.quiet)
     out = _output(args.output)
     console = text_console(out) if s.format == "text" else None
     streaming = s.format in ("text", "json") and not (console is not None and console.legacy_windows)
@@ -92,7 +92,7 @@ def run(args) -> int:
         for result, rendered in check_paths(paths, options, s.jobs, archive):
             if result.error is not None:
                 failed = True
-                progress.write(f"verifier: {result.path}: {result.error}\n", sys.stderr)
+                progress.error(f"{result.path}: {result.error}")
             failing = failing or any(fails(c.judgement.verdict, s.fail_on) for c in result.checked
                                      if c.suppressed is None)
             if rendered:   # "json" always, "text" but on a legacy Windows console
@@ -109,28 +109,6 @@ def run(args) -> int:
                                           "fail_on": s.fail_on}))
     out.flush()
     return 2 if failed else int(failing)
-
-
-def _open_with_progress(location: str | None, quiet: bool):
-    """``open_archive``; a directory of sources is indexed (or its index brought up to date) under
-    a progress display of its files."""
-    from verifier.cli.progress import Progress
-    from verifier.verify.check import archive_location, open_archive
-
-    directory = archive_location(location)
-    if not os.path.isdir(directory):
-        return open_archive(location)
-    from verifier.archive.sources import iter_source_files
-
-    from verifier.errors import InputError
-
-    with Progress(sum(1 for _ in iter_source_files([directory])), "indexing", "files", quiet=quiet) as progress:
-        def indexed(outcome) -> None:
-            if isinstance(outcome, InputError):   # through the display, not torn by it
-                progress.write(f"verifier: {outcome}\n", sys.stderr)
-            progress.advance()
-
-        return open_archive(directory, on_file=indexed)
 
 
 def _not_archived(paths: list[str], location: str | None) -> list[str]:

@@ -39,6 +39,10 @@ class Progress:
         if self._display is not None:
             self._display.advance(self._task, 1)
 
+    def error(self, message: str) -> None:
+        """``verifier: message`` on standard error, through the display."""
+        self.write(f"verifier: {message}\n", sys.stderr)
+
     def write(self, text: str, out: IO[str] | None = None) -> None:
         """Write ``text`` to ``out`` (standard output by default) without tearing the display:
         when ``out`` is a terminal too, the display is taken down for it and drawn again below."""
@@ -50,6 +54,28 @@ class Progress:
         out.write(text)
         out.flush()
         self._display.start()
+
+
+def open_archive(location: str | None, quiet: bool = False):
+    """``verify.check.open_archive``; a directory of sources is indexed (or its index brought up
+    to date) under a progress display of its files, files that cannot be read reported through it."""
+    import os
+
+    from verifier.verify.check import archive_location, open_archive as open_plain
+
+    directory = archive_location(location)
+    if not os.path.isdir(directory):
+        return open_plain(location)
+    from verifier.archive.sources import iter_source_files
+    from verifier.errors import InputError
+
+    with Progress(sum(1 for _ in iter_source_files([directory])), "indexing", "files", quiet=quiet) as progress:
+        def indexed(outcome) -> None:
+            if isinstance(outcome, InputError):
+                progress.error(str(outcome))
+            progress.advance()
+
+        return open_plain(directory, on_file=indexed)
 
 
 def _is_terminal(stream) -> bool:

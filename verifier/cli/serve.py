@@ -56,10 +56,11 @@ def run(args) -> int:
     from verifier.config import parse_aliases
     from verifier.web.app import DEFAULT_MAX_BODY, TOKEN_ENV, ServeConfig
 
-    location = args.archive or os.environ.get("VERIFIER_ARCHIVE") or "verifier.db"
-    db = location
+    from verifier.verify.check import archive_location
+
+    location = db = archive_location(args.archive)
     if os.path.isdir(location):
-        from verifier.verify.check import open_archive
+        from verifier.cli.progress import open_archive
 
         with open_archive(location) as archive:  # indexes the directory into the cache
             db = archive.path

@@ -130,7 +130,7 @@ def check_text(path: str, checked: list, summary_counts: dict, console=None, ver
 
 def summary_line(counts: dict, checked) -> str:
     """``1 verified, 0 minor, …`` and ``(N suppressed)`` when any are."""
-    quiet = sum(getattr(c, "suppressed", None) is not None for c in checked)
+    quiet = sum(c.suppressed is not None for c in checked)
     return ", ".join(f"{n} {v}" for v, n in counts.items()) + (f" ({quiet} suppressed)" if quiet else "")
 
 
@@ -149,7 +149,7 @@ def report_rank(c) -> tuple:
     """Where a checked quote goes in a report (text and HTML): problems first, the most serious
     first (``ORDER``), suppressed ones after those that count."""
     verdict = c.judgement.verdict
-    suppressed = verdict != "verified" and getattr(c, "suppressed", None) is not None
+    suppressed = verdict != "verified" and c.suppressed is not None
     return (verdict == "verified", suppressed, ORDER.index(verdict))
 
 
