@@ -331,3 +331,15 @@ def test_a_question_the_source_asks_too_is_not_made_a_statement(long_speech):
     j = judge(long_speech, "When the quay reopens, who pays for the new cranes?")
     assert "a question where the source makes a statement" not in notes(j)
     assert j.verdict == "minor", (j.verdict, notes(j))
+
+
+@pytest.mark.parametrize("text, mark", [
+    ("Who says the U.S. will pay for it?", "?"),        # the dots of an abbreviation go on
+    ("Who will pay... and when will they pay?", "?"),  # so does an ellipsis
+    ("Who pays? Nobody. They all wait.", "?"),
+    ("We pay. Who else would?", "."),
+])
+def test_the_sentence_a_question_word_opens_ends_where_the_sentence_does(text, mark):
+    from verifier.verify.differences import _sentence_end
+
+    assert _sentence_end(text, 3) == mark

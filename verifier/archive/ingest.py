@@ -45,7 +45,10 @@ def index_texts(doc: Document) -> tuple[list[str], int]:
     """What the index gets for each segment (its text without stage directions), and how many
     words that is: the reader's count of the segments' words (when it made one), corrected for
     the segments that lose directions."""
-    texts = [fts_text(s.text) if textnorm.has_directions(s.text) else s.text for s in doc.segments]
+    if not textnorm.has_directions(doc.text):   # the usual document: one look, not one per segment
+        texts = [s.text for s in doc.segments]
+    else:
+        texts = [fts_text(s.text) if textnorm.has_directions(s.text) else s.text for s in doc.segments]
     if doc.words is None:
         return texts, textnorm.count_words(" ".join(texts))
     changed = [(t, s.text) for t, s in zip(texts, doc.segments) if t is not s.text]

@@ -61,9 +61,10 @@ def open_archive(location: str | None, quiet: bool = False):
     to date) under a progress display of its files, files that cannot be read reported through it."""
     import os
 
-    from verifier.verify.check import archive_location, open_archive as open_plain
+    from verifier.archive.store import default_path
+    from verifier.verify.check import open_archive as open_plain
 
-    directory = archive_location(location)
+    directory = location or default_path()
     if not os.path.isdir(directory):
         return open_plain(location)
     from verifier.archive.sources import iter_source_files

@@ -56,9 +56,9 @@ def run(args) -> int:
     from verifier.config import parse_aliases
     from verifier.web.app import DEFAULT_MAX_BODY, TOKEN_ENV, ServeConfig
 
-    from verifier.verify.check import archive_location
+    from verifier.archive.store import default_path
 
-    location = db = archive_location(args.archive)
+    location = db = args.archive or default_path()
     if os.path.isdir(location):
         from verifier.cli.progress import open_archive
 

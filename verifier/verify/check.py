@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verifier.archive.store import Archive, timecode
+from verifier.archive.store import Archive, default_path, timecode
 from verifier.article.load import Article
 from verifier.errors import VerifierError
 from verifier.verify.judge import Candidate, Judgement, judge_quote
@@ -178,7 +178,7 @@ def open_archive(location: str | None, on_file=None) -> Archive:
     (refreshed when the files change). ``on_file`` is called with each file's outcome as it is
     indexed — an AddResult, or the InputError of a file that cannot be read, which is otherwise
     printed to standard error. Default: $VERIFIER_ARCHIVE, then ./verifier.db."""
-    location = archive_location(location)
+    location = location or default_path()
     if os.path.isdir(location):
         return _directory_archive(location, on_file)
     archive = Archive.open(location)
@@ -186,11 +186,6 @@ def open_archive(location: str | None, on_file=None) -> Archive:
         raise VerifierError(f"{location}: the archive is empty (add sources with "
                             f"`verifier archive add --db {location} FILE...`)")
     return archive
-
-
-def archive_location(location: str | None) -> str:
-    """The archive meant: ``location``, else $VERIFIER_ARCHIVE, else ./verifier.db."""
-    return location or os.environ.get("VERIFIER_ARCHIVE") or "verifier.db"
 
 
 def _directory_archive(directory: str, on_file=None) -> Archive:

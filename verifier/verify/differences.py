@@ -196,13 +196,13 @@ def _source_asks(op: Op, before: Op | None, alignment: Alignment) -> bool:
 
 
 def _sentence_end(text: str, at: int) -> str | None:
-    """The mark that ends the sentence going on at ``at``: ".", "!" or "?" (an ellipsis, "..." or
-    "…", does not end it)."""
+    """The mark that ends the sentence going on at ``at``: ".", "!" or "?" before a capital, a
+    digit or the end of the text (an ellipsis, "..." or "…", and the dots of "U.S. will" do not)."""
     end = _SENTENCE_MARK.search(text, at)
     return end.group() if end else None
 
 
-_SENTENCE_MARK = re.compile(r"(?<!\.)[.!?](?!\.)")
+_SENTENCE_MARK = re.compile(r"(?<!\.)[.!?](?!\.)(?=[\"'\u201d\u2019)\]]*(?:\s+[\"'\u201c\u2018(\[]*[A-Z0-9]|\s*$))")
 
 
 def _numbers(norms: list[str]) -> list[str]:

@@ -132,18 +132,19 @@ class Alignment:
 def find_alignments(archive: Archive, form: QuoteForm, limit: int = CANDIDATES) -> list[Alignment]:
     """The best alignment of the quote in each candidate passage, best first. A quote with an
     ellipsis that no candidate aligns exactly is aligned again across its fragments' own places
-    (``_aligned_across_fragments``): a reporter's "…" can leave out minutes of a speech."""
+    (``_align_across_fragments``): a reporter's "…" can leave out minutes of a speech. (Only exactly:
+    waiting for a fragment to go unplaced let near-copies of a transcript keep more false flags.)"""
     if not form.spoken:
         return []
     found_in = archive.candidates(form.search_text, limit=limit, copies=COPIES)
     out = _aligned_in_windows(archive, form, found_in, 2 if len(form.fragments) > 1 or len(form.words) > 40 else 1)
     if len(form.fragments) > 1 and max((a.score for a in out.values()), default=0.0) < 1.0:
-        for place, found in _aligned_across_fragments(archive, form, found_in).items():
-            _keep_best(out, found, found.passage, place)
+        _align_across_fragments(archive, form, found_in, out)
     return sorted(out.values(), key=lambda a: -a.score)
 
 
-def _aligned_across_fragments(archive: Archive, form: QuoteForm, found_in: list[Passage]) -> dict[tuple, Alignment]:
+def _align_across_fragments(archive: Archive, form: QuoteForm, found_in: list[Passage],
+                            out: dict[tuple, Alignment]) -> None:
     """A quote with an ellipsis aligned in the stretches of a document that join its fragments'
     own best segments (``_stretches``), however much the reporter left out between them, when
     one speaker says every fragment there. Fragments of fewer than three words are not looked up
@@ -158,7 +159,6 @@ def _aligned_across_fragments(archive: Archive, form: QuoteForm, found_in: list[
             segments.setdefault(cand.document.get("id"), []).append(cand.segment_id)
     for cand in found_in:
         segments.setdefault(cand.document.get("id"), []).append(cand.segment_id)
-    out: dict[tuple, Alignment] = {}
     for ids in segments.values():
         for first, last in _stretches(ids):
             # ids grow with the position in a document: the stretch holds every segment between
@@ -166,7 +166,6 @@ def _aligned_across_fragments(archive: Archive, form: QuoteForm, found_in: list[
             found = align(form, passage)
             if found and _one_speaker(found):
                 _keep_best(out, found, passage)
-    return out
 
 
 def _stretches(ids: list[int]) -> list[tuple[int, int]]:
@@ -192,11 +191,11 @@ def _one_speaker(found: Alignment) -> bool:
     return len(speakers - {None}) <= 1
 
 
-def _keep_best(out: dict[tuple, Alignment], found: Alignment, passage: Passage, place: tuple | None = None) -> None:
+def _keep_best(out: dict[tuple, Alignment], found: Alignment, passage: Passage) -> None:
     """``found`` (in ``passage``) kept by where it starts (document, offset), unless a better one
     starts there: the same words found from two candidates count once."""
     found = replace(found, passage=passage)
-    place = place or (passage.document.get("id"), passage.document_offset(found.start))
+    place = (passage.document.get("id"), passage.document_offset(found.start))
     if place not in out or found.score > out[place].score:
         out[place] = found
 
