@@ -14,6 +14,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_serve_browser import FIXTURES, free_port, stop_desk  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.bench_serve import checking_pids, cpu_seconds  # noqa: E402  (/proc readers that survive a process ending)
+
 ARTICLE = (FIXTURES / "articles" / "estmark-energy.md").read_text(encoding="utf-8")
 
 
@@ -116,23 +119,13 @@ def test_a_bad_number_of_workers_is_a_one_line_error(value):
     assert out.returncode == 2 and "workers" in out.stderr.splitlines()[-1]
 
 
-def _checkers(pid: int) -> list[int]:
-    """The desk's checking processes (its children from any thread, the resource tracker left out)."""
-    found = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split():
-            if b"resource_tracker" not in Path(f"/proc/{child}/cmdline").read_bytes():
-                found.append(int(child))
-    return found
-
-
 def _settled_checkers(pid: int, n: int) -> dict[int, float]:
     """The CPU seconds of the desk's ``n`` checking processes once they have all started and none
     uses CPU any more (their warm-up done), so that a rise afterwards is a check's."""
     import time
     deadline, before = time.monotonic() + 30, None
     while time.monotonic() < deadline:
-        now = {p: _cpu_seconds(p) for p in _checkers(pid)}
+        now = {p: _cpu_seconds(p) for p in checking_pids(pid)}
         if len(now) == n and now == before:
             return now
         before = now
@@ -141,8 +134,8 @@ def _settled_checkers(pid: int, n: int) -> dict[int, float]:
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """A process's CPU seconds (0 once it has gone)."""
+    return sum(cpu_seconds(pid) or (0.0, 0.0))
 
 
 def test_concurrent_checks_keep_every_checking_process_busy(tmp_path):
@@ -151,7 +144,7 @@ def test_concurrent_checks_keep_every_checking_process_busy(tmp_path):
     one of two could get them all)."""
     proc, base = start(tmp_path, "--workers", "2")
     try:
-        checkers = _checkers(proc.pid)
+        checkers = checking_pids(proc.pid)
         assert len(checkers) == 2
         before = {p: _cpu_seconds(p) for p in checkers}
         with ThreadPoolExecutor(4) as pool:
@@ -196,8 +189,8 @@ def test_a_checking_process_that_dies_costs_only_its_check(tmp_path):
         assert outcome["status"] >= 400 and "\n" not in outcome["body"]["error"]
         assert post_check(base)["quotes"]           # the next check is answered
         deadline = time.monotonic() + 20
-        while len(_checkers(proc.pid)) != 2 and time.monotonic() < deadline:
+        while len(checking_pids(proc.pid)) != 2 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert len(_checkers(proc.pid)) == 2        # and both processes are back
+        assert len(checking_pids(proc.pid)) == 2        # and both processes are back
     finally:
         stop_desk(proc)
