@@ -45,6 +45,7 @@ class SharedWork:
         self.item_seconds = 0.0                        # how long an item takes (moving average)
         self.consumer_seconds = 0.0                    # the consumer's own time per result (likewise)
         self._handed_back: float | None = None         # when the consumer last got a result
+        self._helped = 0.0                             # ... and its time on items since then
         self.workers = []                              # (number, process, reader) still running
         for number in range(workers):
             reader, writer = ctx.Pipe(duplex=False)
@@ -88,7 +89,8 @@ class SharedWork:
     def result(self, index: int):
         """Item ``index``'s result (its exception raised again), done here or waited for."""
         if self._handed_back is not None:   # the consumer's own time since the last result
-            self.consumer_seconds = _average(self.consumer_seconds, time.perf_counter() - self._handed_back)
+            own = time.perf_counter() - self._handed_back - self._helped   # not the items it did
+            self.consumer_seconds = _average(self.consumer_seconds, max(own, 0.0))
             self._handed_back = None
         while not self.ready(index):
             if not self.workers:
@@ -96,7 +98,7 @@ class SharedWork:
             self._collect(timeout=None)
         outcome = self.done.pop(index)
         self.slots.release()
-        self._handed_back = time.perf_counter()
+        self._handed_back, self._helped = time.perf_counter(), 0.0
         if isinstance(outcome, _Failure):
             raise outcome.exc
         return outcome
@@ -120,7 +122,9 @@ class SharedWork:
             return False
         start = time.perf_counter()
         self._keep(index, _attempt(self.here, self.items[index]))
-        self.item_seconds = _average(self.item_seconds, time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        self.item_seconds = _average(self.item_seconds, seconds)
+        self._helped += seconds
         return True
 
     def _keep(self, index: int, outcome) -> None:
