@@ -73,9 +73,6 @@ class PgQueriesMixin:
     def _word_terms(self, words: list[str]) -> dict[str, list[str]]:
         return self.stemmer.words_terms(words)
 
-    def _term_counts(self, terms: list[str]) -> dict[str, int]:
-        return self._term_df(terms)
-
     def _term_df(self, terms: list[str]) -> dict[str, int]:
         """In how many segments each term occurs (0: none), remembered until the archive changes."""
         cache = self._fresh_cache()
@@ -85,6 +82,8 @@ class PgQueriesMixin:
                 "SELECT term, doc FROM term_df WHERE term = ANY(%s)", (missing,))}
             cache.update({("df", t): found.get(t, 0) for t in missing})
         return {t: cache[("df", t)] for t in terms}
+
+    _term_counts = _term_df   # the RetrievalMixin hook: document frequencies, remembered
 
     # ----------------------------------------------------------------------- ranking
 
@@ -217,7 +216,7 @@ class PgQueriesMixin:
         """As ``Archive.word_bits``: log2(N / df) over the same terms, from ``term_df``."""
         with self._errors():
             n = self.segment_total()
-            stems = {w: self.stemmer.word_terms(w) for w in dict.fromkeys(words)}
+            stems = self.stemmer.words_terms(words)   # the words not yet known stemmed in one pass
             df = self._term_df(sorted({t for ts in stems.values() for t in ts}))
         out = {}
         for word in words:
