@@ -70,8 +70,7 @@ class VocabularyMixin:
     def _stemmer(self) -> Stemmer:
         """The index's tokenizer in a private database (the archive's own connection unchanged)."""
         if self._word_stemmer is None:
-            row = self.conn.execute("SELECT value FROM meta WHERE key = 'fts_tokenize'").fetchone()
-            self._word_stemmer = Stemmer((row[0] if row else TOKENIZE).replace("'", ""))
+            self._word_stemmer = Stemmer((self.meta("fts_tokenize") or TOKENIZE).replace("'", ""))
         return self._word_stemmer
 
     def segment_total(self) -> int:
