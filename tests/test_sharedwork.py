@@ -112,3 +112,16 @@ def test_this_process_helps_only_when_the_workers_are_the_slow_side():
 
     assert share_done_here(fast, fast, consumer_sleep=0.005) < 0.15    # the consumer is the slow side
     assert share_done_here(slow, slow, consumer_sleep=0.0) > 0.3       # the worker is
+
+
+def test_every_verifier_error_survives_the_trip_between_processes():
+    """A worker's error is raised again in the process that asked, whatever its __init__ takes."""
+    import pickle
+
+    from verifier.archive.fetch.client import FetchError, Gone
+    from verifier.errors import InputError, VerifierError
+
+    for error in (InputError("a.txt", "binary file, not text"), FetchError("https://x.example/", "refused", "try later"),
+                  Gone("https://x.example/", 410), VerifierError("the archive is locked")):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error) and vars(again) == vars(error)

@@ -62,8 +62,8 @@ def fts_text(text: str) -> str:
 
 def prepare_file(path: str, fmt: str | None, force: bool, overrides: dict, known: set):
     """Read and parse one file (in a worker process when adding in bulk): the document id if
-    ``known`` has it already, else (Document, index texts, word count); problems with the
-    file as ("error", path, reason), since exceptions do not always survive the trip back."""
+    ``known`` has it already, else (Document, index texts, word count); a problem with the file
+    as its VerifierError, returned (it pickles whole for the trip back), not raised."""
     try:
         fmt = detect_format(path, fmt)
         data = read_bytes(path)
@@ -72,20 +72,16 @@ def prepare_file(path: str, fmt: str | None, force: bool, overrides: dict, known
         if not force and doc_id in known:
             return doc_id
         doc = parse_source(data, path, fmt, overrides)
-    except InputError as exc:
-        return ("error", exc.path, exc.reason)
     except VerifierError as exc:
-        return ("fatal", str(exc))
+        return exc
     doc.content_hash, doc.id = content_hash, doc_id
     return (doc, *index_texts(doc))
 
 
 def unpack(outcome):
     """What ``prepare_file`` (or a worker) returned, with its errors raised again."""
-    if isinstance(outcome, tuple) and outcome and outcome[0] == "error":
-        raise InputError(outcome[1], outcome[2])
-    if isinstance(outcome, tuple) and outcome and outcome[0] == "fatal":
-        raise VerifierError(outcome[1])
+    if isinstance(outcome, VerifierError):
+        raise outcome
     return outcome
 
 
@@ -161,7 +157,7 @@ class _Reporter:
 
     def add(self, item) -> None:
         self.pending.append(item)
-        if getattr(item, "status", "unchanged") != "unchanged":   # an error or a known file: none
+        if not isinstance(item, InputError) and item.status != "unchanged":   # an error or a known file: none
             self.words += item.words
 
     def flush(self) -> None:
