@@ -169,7 +169,6 @@ _RE_WORDS = frozenset("centre theatre metre litre fibre calibre sabre spectre lu
 _ISE_KEEP = frozenset("rise wise arise guise noise poise raise praise cruise bruise".split())
 
 
-@lru_cache(maxsize=200_000)
 def canonical(norm: str) -> str:
     """One spelling for a normalised word: UK/US and informal variants, spelled small numbers."""
     if norm in _VARIANTS:
@@ -242,7 +241,7 @@ def _plain_canonical(norm: str) -> str | None:
     of a number, a contraction or a percentage (``canonical_words`` looks at its neighbours)."""
     if norm in _SPECIAL or "'" in norm or norm[-1:] == "%" or norm[:1].isdigit():
         return None
-    return canonical.__wrapped__(norm)   # remembered here: not in canonical's cache as well
+    return canonical(norm)   # remembered here, for the words that stand alone
 _CONTRACTED = {"won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not"),
                "ain't": ("am", "not"), "cannot": ("can", "not"), "let's": ("let", "us")}
 _SUFFIXES = {"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am"}
