@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from verifier.quotes.sentences import Sentences
 from verifier.verify.match import Alignment, Op, QuoteForm, align
 from verifier.textnorm import STOPWORDS, is_contraction
 from verifier.verify.verdicts import MINOR, MISQUOTE, VERIFIED
@@ -196,13 +197,11 @@ def _source_asks(op: Op, before: Op | None, alignment: Alignment) -> bool:
 
 
 def _sentence_end(text: str, at: int) -> str | None:
-    """The mark that ends the sentence going on at ``at``: ".", "!" or "?" before a capital, a
-    digit or the end of the text (an ellipsis, "..." or "…", and the dots of "U.S. will" do not)."""
-    end = _SENTENCE_MARK.search(text, at)
-    return end.group() if end else None
-
-
-_SENTENCE_MARK = re.compile(r"(?<!\.)[.!?](?!\.)(?=[\"'\u201d\u2019)\]]*(?:\s+[\"'\u201c\u2018(\[]*[A-Z0-9]|\s*$))")
+    """The mark that ends the sentence going on at ``at`` — ".", "!", "?" or None — by the sentence
+    splitter extraction uses (an abbreviation's dots end no sentence)."""
+    lo, hi = Sentences(text, text, []).bounds(at)
+    mark = text[lo:hi].rstrip().rstrip("\"'\u201d\u2019)]")[-1:]
+    return mark if mark in (".", "!", "?") else None
 
 
 def _numbers(norms: list[str]) -> list[str]:
