@@ -64,16 +64,16 @@ def run(args) -> int:
 
         with open_archive(location) as archive:  # indexes the directory into the cache
             db = archive.path
+    workers = args.workers or os.cpu_count() or 1
     config = ServeConfig(archive=db, host=args.host, port=args.port,
                          token=os.environ.get(TOKEN_ENV) or None,
                          max_body=args.max_body or DEFAULT_MAX_BODY, aliases=parse_aliases(args.alias),
-                         archive_label=location)
+                         archive_label=location, checkers=workers)
     from verifier.web.serve import serve
 
-    workers = args.workers or os.cpu_count() or 1
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"verifier: the desk for {location} is at http://{shown}:{args.port}/"
           + (" (access token required)" if config.token else "")
           + (f", {workers} workers" if workers > 1 else ""), file=sys.stderr)
-    serve(config, workers=workers)
+    serve(config)
     return 0

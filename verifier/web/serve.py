@@ -9,8 +9,6 @@ stopped, not awaited).
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from verifier.web import ServeConfig, create_app
 
 __all__ = ["ServeConfig", "create_app", "serve"]
@@ -18,11 +16,12 @@ __all__ = ["ServeConfig", "create_app", "serve"]
 SHUTDOWN_SECONDS = 2   # on SIGTERM, requests in flight get this long, then the server stops
 
 
-def serve(config: ServeConfig, log_level: str = "info", workers: int = 1) -> None:
-    """Serve the desk at ``config.host``:``config.port`` until interrupted."""
+def serve(config: ServeConfig, log_level: str = "info") -> None:
+    """Serve the desk at ``config.host``:``config.port`` until interrupted (its checks in
+    ``config.checkers`` processes)."""
     import uvicorn
 
-    uvicorn.run(create_app(config=replace(config, checkers=workers)), host=config.host, port=config.port,
+    uvicorn.run(create_app(config=config), host=config.host, port=config.port,
                 log_level=log_level, server_header=False, proxy_headers=False, forwarded_allow_ips="",
                 access_log=True, h11_max_incomplete_event_size=64 * 1024,
                 timeout_graceful_shutdown=SHUTDOWN_SECONDS)
