@@ -29,6 +29,9 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_serve_browser import free_port, stop_desk  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 STANDIN = Path(__file__).resolve().parent / "data" / "readme"
@@ -122,26 +125,22 @@ class Session:
 
     def _serve(self, line: str) -> list[str]:
         """Start the desk in the background; what it says until it is up."""
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         self.server = subprocess.Popen(["bash", "--noprofile", "--norc", "-c", f"exec {line} --port {self.port}"],
                                        cwd=self.root, env=self.env, stdout=subprocess.PIPE,
                                        stderr=subprocess.STDOUT, text=True)
-        said = [self.server.stdout.readline().rstrip("\n")]
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
+        while time.monotonic() < deadline and self.server.poll() is None:
+            try:   # up: what it said on starting is in the pipe (read now, it cannot block)
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return said
+                    return [self.server.stdout.readline().rstrip("\n")]
             except OSError:
                 time.sleep(0.2)
-        raise AssertionError(f"`{line}` did not answer: {said}")
+        raise AssertionError(f"`{line}` did not answer (exit status {self.server.poll()})")
 
     def close(self) -> None:
         if self.server is not None:
-            self.server.terminate()
-            self.server.wait(timeout=30)
+            stop_desk(self.server)
 
     def normalise(self, lines: list[str]) -> list[str]:
         out = []
