@@ -1,5 +1,6 @@
-"""Shared fixtures: a throwaway PostgreSQL server for the whole session (tests/pg_throwaway.py), and
-``archive_location``, parametrized over both backends, for the tests that must hold on each."""
+"""Shared fixtures: a throwaway PostgreSQL server for the whole session (tests/pg_throwaway.py),
+``archive_location``, parametrized over both backends, for the tests that must hold on each, and
+``browser``, a headless Chromium for a module's page tests (tests/browser.py)."""
 from __future__ import annotations
 
 import sys
@@ -17,6 +18,16 @@ def pg_server():
     server = Server()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser import start_browser
+
+    pw, chromium = start_browser()
+    yield chromium
+    chromium.close()
+    pw.stop()
 
 
 @pytest.fixture

@@ -42,14 +42,6 @@ def report(out: Path, archive: Path, *articles: Path, cache: Path, cwd: Path | N
 
 
 @pytest.fixture(scope="module")
-def browser():
-    pw, chromium = start_browser()
-    yield chromium
-    chromium.close()
-    pw.stop()
-
-
-@pytest.fixture(scope="module")
 def fixture_report(tmp_path_factory) -> tuple[Path, list[dict]]:
     root = tmp_path_factory.mktemp("report")
     page = report(root / "report.html", FIXTURES / "archive", FIXTURES / "articles", cache=root / "cache")
@@ -68,14 +60,31 @@ def open_page(browser, path: Path):
     return context, page
 
 
+@pytest.fixture
+def open_report(browser):
+    """``open_report(path)``: the report in a fresh page; after the test every page is closed, and
+    none may have asked for anything but the file."""
+    opened = []
+
+    def open_(path: Path):
+        opened.append(open_page(browser, path))
+        return opened[-1][1]
+
+    yield open_
+    for context, _ in opened:
+        context.close()
+    for _, page in opened:
+        assert not page.outside, f"the report asked for something outside the file: {page.outside}"
+
+
 def visible_verdicts(page, selector: str) -> list[str]:
     return page.eval_on_selector_all(
         selector, "els => els.filter(e => e.checkVisibility()).map(e => [...e.classList].find(c => c.startsWith('v-')).slice(2))")
 
 
-def test_needs_a_look_lists_every_flagged_quote_first_and_links_to_it(browser, fixture_report):
+def test_needs_a_look_lists_every_flagged_quote_first_and_links_to_it(open_report, fixture_report):
     path, records = fixture_report
-    context, page = open_page(browser, path)
+    page = open_report(path)
     flagged = [q for r in records for q in r["quotes"] if q["verdict"] != "verified"]
     items = page.locator("#look li.look")
     assert items.count() == len(flagged) == 13
@@ -95,14 +104,12 @@ def test_needs_a_look_lists_every_flagged_quote_first_and_links_to_it(browser, f
     top = page.evaluate(f"document.querySelector('{target}').getBoundingClientRect().top")
     below = page.evaluate("document.querySelector('.filter').getBoundingClientRect().bottom")
     assert below <= top < 900   # scrolled into view, below the sticky filter
-    assert not page.outside
-    context.close()
 
 
-def test_the_verdict_filter_works_without_a_script(browser, fixture_report):
+def test_the_verdict_filter_works_without_a_script(open_report, fixture_report):
     path, records = fixture_report
     assert "<script" not in path.read_text(encoding="utf-8")
-    context, page = open_page(browser, path)
+    page = open_report(path)
     quotes = [q for r in records for q in r["quotes"]]
     assert len(visible_verdicts(page, "li.quote")) == len(quotes) == 24
     page.get_by_role("radio", name="misquote (4)").check()
@@ -115,13 +122,11 @@ def test_the_verdict_filter_works_without_a_script(browser, fixture_report):
     assert len(visible_verdicts(page, "li.quote")) == 13
     page.get_by_role("radio", name="all quotes (24)").check()
     assert len(visible_verdicts(page, "li.quote")) == 24
-    assert not page.outside
-    context.close()
 
 
-def test_verified_quotes_are_collapsed_until_opened(browser, fixture_report):
+def test_verified_quotes_are_collapsed_until_opened(open_report, fixture_report):
     path, _ = fixture_report
-    context, page = open_page(browser, path)
+    page = open_report(path)
     verified = page.locator("li.quote.v-verified").first
     assert verified.locator("summary").is_visible()
     assert "“" in verified.locator("summary").text_content()
@@ -130,35 +135,31 @@ def test_verified_quotes_are_collapsed_until_opened(browser, fixture_report):
     assert verified.locator("blockquote.diff").is_visible()
     misquote = page.locator("li.quote.v-misquote").first
     assert misquote.locator("details").count() == 0 and misquote.locator("blockquote.diff").is_visible()
-    context.close()
 
 
-def test_printed_every_detail_shows_and_the_filter_does_not(browser, fixture_report):
+def test_printed_every_detail_shows_and_the_filter_does_not(open_report, fixture_report):
     path, _ = fixture_report
-    context, page = open_page(browser, path)
+    page = open_report(path)
     page.emulate_media(media="print")
     verified = page.locator("li.quote.v-verified").first
     assert verified.locator("blockquote.diff").is_visible() and verified.locator(".source").is_visible()
     assert not page.locator(".filter").is_visible()
-    context.close()
 
 
-def test_a_timecode_is_a_link_into_the_recording(browser, tmp_path):
+def test_a_timecode_is_a_link_into_the_recording(open_report, tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()
     (archive / "council.json").write_text(json.dumps(RECORDING), encoding="utf-8")
     article = tmp_path / "quay.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     path = report(tmp_path / "report.html", archive, article, cache=tmp_path / "cache")
-    context, page = open_page(browser, path)
+    page = open_report(path)
     link = page.locator("li.quote .source a.timecode")
     assert link.count() == 1 and not link.is_visible()   # the quote is verified: collapsed
     page.locator("li.quote summary").click()
     assert link.is_visible()
     assert link.text_content() == "00:01:35"
     assert link.get_attribute("href") == "https://media.saltmere.example/council/2025-04-02.mp4#t=95"
-    assert not page.outside
-    context.close()
 
 
 def save_readme_screenshot(out: Path) -> None:

@@ -184,14 +184,6 @@ def desk(tmp_path_factory):
     stop_desk(proc)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    pw, browser = start_browser()
-    yield browser
-    browser.close()
-    pw.stop()
-
-
 @pytest.fixture
 def page(browser, desk):
     context, page = new_page(browser, desk)
