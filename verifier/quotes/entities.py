@@ -104,7 +104,7 @@ class EntityTable:
     # --- building ---------------------------------------------------------------------------
     def _new(self, name: str, gender: str | None = None) -> Entity:
         kind = body_or_person(name)
-        if kind == PLACE and gender is not None:   # "Ms. Charlotte": a title says it is a person
+        if kind == PLACE and gender is not None:   # "Mr. Jordan": a title says it is a person
             kind = PERSON
         entity = Entity(name, kind, gender, _describe=self._mention)
         self.entities.append(entity)

@@ -237,9 +237,10 @@ def _compatible(e: Entity, sense: str | None, words: list[str]) -> bool:
         return e.kind == PERSON and e.gender in (None, sense)
     if sense == "n":
         return e.kind == BODY
-    if sense is None and words and role_head(words) in BODY_NOUNS:
+    head = role_head(words) if sense is None and words else None
+    if head in BODY_NOUNS:
         return e.kind == BODY
-    if sense is None and words and role_head(words) in PERSON_NOUNS:
+    if head in PERSON_NOUNS:
         return e.kind == PERSON   # "the billionaire business mogul" is no network
     return True
 
