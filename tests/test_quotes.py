@@ -841,3 +841,13 @@ def test_a_description_is_never_the_speaker(text, description):
 
 def test_a_body_named_after_its_article_stays_the_speaker():
     assert one("“The report is flawed,” the Heritage Foundation said.").speaker == "Heritage Foundation"
+
+
+def test_a_clock_time_glued_to_a_name_is_not_part_of_it():
+    # Live blogs copied from a page lose the break between an entry's time and its heading.
+    q = one("February 6, 2016 11:19PMIlse Marten spoke at the port on Friday.\n\n“The harbour will "
+            "reopen in May,” Marten said.")
+    assert q.speaker == "Ilse Marten"
+    from verifier.quotes.sentences import tokenize
+    assert [t.text for t in tokenize("at 11:19PMIlse and 9:05amVoss")] == \
+        ["at", "11:19", "PM", "Ilse", "and", "9:05", "am", "Voss"]

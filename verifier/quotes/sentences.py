@@ -14,6 +14,7 @@ from verifier.quotes.quotemarks import QuotedSpan
 
 TOKEN = re.compile(
     r"(?:[A-Z]\.){2,}"                          # U.S., D.C.
+    r"|(?<=\d)(?:[AP]M|[ap]m)(?=[A-Z])"          # a clock's AM/PM glued to what follows: 10:01PMDonald
     r"|[^\W\d_](?:[\w'’\-]*[^\W_])?(?:['’]s?)?"  # words, Al-Numan, O’Rourke, Jones’, Trump’s
     r"|\d[\d,.:]*\d|\d"                          # numbers
     r"|[^\w\s]"                                  # punctuation, one character each
