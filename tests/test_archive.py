@@ -11,7 +11,7 @@ from verifier.archive import store as archive_module
 from verifier.archive import ingest as ingest_module
 from verifier.archive.store import Archive, timecode
 from verifier.errors import InputError, VerifierError
-from verifier.archive.sources import Document, Segment
+from verifier.archive.sources import Document, Segment, iter_source_files
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "archive"
 
@@ -356,6 +356,20 @@ def test_sync_directory(tmp_path):
         results, errors, gone = arch.sync(str(src))
         assert len(gone) == 1 and arch.stats()["documents"] == 5
         assert {r.status for r in results} == {"unchanged"}
+
+
+def test_sync_takes_the_files_its_caller_listed(tmp_path):
+    """A caller that listed the directory (for a progress total) passes the list: the directory
+    is not walked again, and what the list lacks counts as gone."""
+    src = tmp_path / "src"
+    shutil.copytree(FIXTURES, src)
+    listed = sorted(str(p) for p in iter_source_files([str(src)]))
+    with Archive.open(tmp_path / "a.db", create=True) as arch:
+        results, _, _ = arch.sync(str(src), files=listed)
+        assert sorted(r.path for r in results) == listed
+        results, _, gone = arch.sync(str(src), files=listed[1:])
+        assert len(gone) == 1 and [r.path for r in results] == listed[1:]
+        assert arch.stats()["documents"] == len(listed) - 1
 
 
 def test_files_parsed_in_this_process_share_one_transaction(tmp_path):

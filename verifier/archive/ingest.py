@@ -110,11 +110,10 @@ class IngestMixin:
         report = _Reporter(self, on_result, on_error)
         with _preparer(files, (fmt, force, overrides, known)) as prepared, self._batch():
             for path, future in prepared:
-                if not future.wait(0):
-                    if report.words >= IDLE_COMMIT_WORDS:
-                        report.flush()   # the file is not ready: write the index out meanwhile
-                    if not self._wait_briefly(future):
-                        report.flush()
+                # The file is not ready: with much stored, commit meanwhile; else wait for it
+                # while the open batch may last, and commit if it is still not ready.
+                if not future.wait(0) and (report.words >= IDLE_COMMIT_WORDS or not self._wait_briefly(future)):
+                    report.flush()
                 try:
                     report.add(self._store_prepared(path, unpack(future.result()), force))
                 except InputError as exc:

@@ -433,12 +433,14 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
                 self._delete(doc["id"])
         return doc
 
-    def sync(self, directory: str, on_result=None, on_error=None,
+    def sync(self, directory: str, on_result=None, on_error=None, files: list[str] | None = None,
              **overrides) -> tuple[list[AddResult], list[InputError], list[str]]:
         """Bring the archive in line with a directory: add new and changed files, and remove
         documents whose source file under ``directory`` is gone. Returns (results, errors, removed);
-        ``on_result``/``on_error`` as for ``add_paths``."""
-        files = list(iter_source_files([directory]))   # walked once, for adding and for what is gone
+        ``on_result``/``on_error`` as for ``add_paths``; ``files``: the directory's source files
+        (``iter_source_files``), when the caller has walked it already."""
+        if files is None:   # walked once, for adding and for what is gone
+            files = list(iter_source_files([directory]))
         results, errors = self.add_paths(files, on_result=on_result, on_error=on_error, **overrides)
         root = os.path.join(os.path.abspath(directory), "")
         present = {os.path.abspath(p) for p in files}

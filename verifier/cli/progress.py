@@ -70,13 +70,14 @@ def open_archive(location: str | None, quiet: bool = False):
     from verifier.archive.sources import iter_source_files
     from verifier.errors import InputError
 
-    with Progress(sum(1 for _ in iter_source_files([directory])), "indexing", "files", quiet=quiet) as progress:
+    files = list(iter_source_files([directory]))   # listed once: counted here, indexed by open_plain
+    with Progress(len(files), "indexing", "files", quiet=quiet) as progress:
         def indexed(outcome) -> None:
             if isinstance(outcome, InputError):
                 progress.error(str(outcome))
             progress.advance()
 
-        return open_plain(directory, on_file=indexed)
+        return open_plain(directory, on_file=indexed, files=files)
 
 
 def _is_terminal(stream) -> bool:

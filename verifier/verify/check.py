@@ -173,14 +173,15 @@ def summary(checked: list[CheckedQuote]) -> dict:
     return counts
 
 
-def open_archive(location: str | None, on_file=None) -> Archive:
+def open_archive(location: str | None, on_file=None, files: list[str] | None = None) -> Archive:
     """An archive database, or a directory of source files indexed into a cached database
     (refreshed when the files change). ``on_file`` is called with each file's outcome as it is
     indexed — an AddResult, or the InputError of a file that cannot be read, which is otherwise
-    printed to standard error. Default: $VERIFIER_ARCHIVE, then ./verifier.db."""
+    printed to standard error; ``files``: the directory's source files, if the caller has listed
+    them. Default: $VERIFIER_ARCHIVE, then ./verifier.db."""
     location = location or default_path()
     if os.path.isdir(location):
-        return _directory_archive(location, on_file)
+        return _directory_archive(location, on_file, files)
     archive = Archive.open(location)
     if archive.is_empty():
         raise VerifierError(f"{location}: the archive is empty (add sources with "
@@ -188,7 +189,7 @@ def open_archive(location: str | None, on_file=None) -> Archive:
     return archive
 
 
-def _directory_archive(directory: str, on_file=None) -> Archive:
+def _directory_archive(directory: str, on_file=None, files: list[str] | None = None) -> Archive:
     key = hashlib.sha256(os.path.abspath(directory).encode()).hexdigest()[:16]
     cache = Path(os.environ.get("VERIFIER_CACHE") or Path.home() / ".cache" / "verifier")
     try:
@@ -196,7 +197,7 @@ def _directory_archive(directory: str, on_file=None) -> Archive:
     except OSError as exc:
         raise VerifierError(f"{cache}: cannot create the archive cache ({exc.strerror})") from None
     archive = Archive.open(cache / f"{Path(directory).name or 'archive'}-{key}.db", create=True)
-    _, errors, _ = archive.sync(directory, on_result=on_file, on_error=on_file)
+    _, errors, _ = archive.sync(directory, on_result=on_file, on_error=on_file, files=files)
     if not archive.stats().get("documents"):
         raise VerifierError(f"{directory}: no source files the archive can read")
     if on_file is None:

@@ -402,7 +402,7 @@ class PgArchive(PgQueriesMixin, RetrievalMixin, DocumentsMixin):
                 self._delete(doc["id"])
         return doc
 
-    def sync(self, directory: str, on_result=None, on_error=None, **overrides):
+    def sync(self, directory: str, on_result=None, on_error=None, files=None, **overrides):
         raise VerifierError(f"{self.path}: a directory is indexed into a local SQLite archive, not PostgreSQL")
 
     # ------------------------------------------------------------------------- documents
