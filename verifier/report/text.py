@@ -15,11 +15,10 @@ import itertools
 
 from verifier.report.excerpt import excerpt
 from verifier.verify.check import source_record
+from verifier.verify.verdicts import REPORT_ORDER
 
 VERDICT_STYLE = {"verified": "bold green", "minor": "bold cyan", "misquote": "bold red",
                  "misattributed": "bold magenta", "unverified": "bold yellow"}
-# the order quotes are listed in: the most serious first
-ORDER = ("misattributed", "misquote", "minor", "unverified", "verified")
 DETAIL = 6      # indent of a quote's details
 CONTEXT = 8     # indent of the source passage
 
@@ -147,10 +146,10 @@ def totals_line(results) -> str:
 
 def report_rank(c) -> tuple:
     """Where a checked quote goes in a report (text and HTML): problems first, the most serious
-    first (``ORDER``), suppressed ones after those that count."""
+    first (``REPORT_ORDER``), suppressed ones after those that count."""
     verdict = c.judgement.verdict
     suppressed = verdict != "verified" and c.suppressed is not None
-    return (verdict == "verified", suppressed, ORDER.index(verdict))
+    return (verdict == "verified", suppressed, REPORT_ORDER.index(verdict))
 
 
 def _rank(c) -> tuple:

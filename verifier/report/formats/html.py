@@ -26,7 +26,8 @@ from verifier import __version__
 from verifier.report.excerpt import excerpt
 from verifier.report.formats.common import clip, problems
 from verifier.report.formats.markup import Safe, el, esc, link_or_text, timecode, void
-from verifier.report.text import ORDER, inline_diff, report_rank
+from verifier.report.text import inline_diff, report_rank
+from verifier.verify.verdicts import REPORT_ORDER
 from verifier.verify.check import source_record
 from verifier.verify.verdicts import VERDICTS
 
@@ -50,12 +51,13 @@ def render(results, context: dict) -> str:
     """The whole report for ``results`` (a list of ``ArticleResult``)."""
     checked = [r for r in results if r.error is None]
     failed = [r for r in results if r.error is not None]
-    n_quotes = sum(len(r.checked) for r in checked)
+    totals = {v: sum(r.summary[v] for r in checked) for v in VERDICTS}   # quotes per verdict
+    n_quotes = sum(totals.values())
     title = f"Quote check: {_plural(len(results), 'article')}, {_plural(n_quotes, 'quote')}"
     body = [
         el("a", "Skip to the quotes that need a look", href="#look", class_="skip"),
         _header(title, context),
-        el("main", _filter(checked), _needs_a_look(checked), _summary(results),
+        el("main", _filter(totals), _needs_a_look(checked), _summary(results, totals),
            el("section", el("h2", "Articles", id="articles-heading"),
               [_article(i, r) for i, r in enumerate(checked, 1)] or el("p", "No article was read."),
               id="articles", aria_labelledby="articles-heading"),
@@ -114,13 +116,13 @@ def _look_item(a: int, n: int, result, checked) -> Safe:
               class_=f"look v-{verdict}")
 
 
-def _filter(checked_results) -> Safe:
-    """Radio buttons that show all quotes, those that need a look, or one verdict; the stylesheet
-    (``FILTER_STYLE``) hides the rest, so it works without a script or a server."""
-    quotes = [c for r in checked_results for c in r.checked]
-    count = {v: sum(c.judgement.verdict == v for c in quotes) for v in VERDICTS}
-    choices = [("all", f"all quotes ({len(quotes)})"), ("problems", f"needs a look ({len(quotes) - count['verified']})"),
-               *((v, f"{v} ({count[v]})") for v in ORDER)]
+def _filter(totals: dict[str, int]) -> Safe:
+    """Radio buttons that show all quotes, those that need a look, or one verdict (``totals``:
+    quotes per verdict); the stylesheet (``FILTER_STYLE``) hides the rest, so it works without a
+    script or a server."""
+    quotes = sum(totals.values())
+    choices = [("all", f"all quotes ({quotes})"), ("problems", f"needs a look ({quotes - totals['verified']})"),
+               *((v, f"{v} ({totals[v]})") for v in REPORT_ORDER)]
     buttons = [el("label", void("input", type="radio", name_="show", id=f"show-{key}", value=key, checked=key == "all"),
                   label, class_=f"choice v-{key}") for key, label in choices]
     return el("fieldset", el("legend", "Show"), buttons, class_="filter")
@@ -144,8 +146,7 @@ def _filter_style() -> str:
 
 # --- summary ------------------------------------------------------------------------------------
 
-def _summary(results) -> Safe:
-    totals = {v: sum(r.summary[v] for r in results if r.error is None) for v in VERDICTS}
+def _summary(results, totals: dict[str, int]) -> Safe:
     return el("section",
               el("h2", "Summary", id="summary-heading"),
               el("ul", [el("li", _badge(v), " ", el("strong", str(totals[v])), class_=f"count v-{v}")
