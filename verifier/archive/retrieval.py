@@ -165,21 +165,19 @@ class RetrievalMixin:
                 return []
             else:
                 rows = self._ranked_rows(query, RERANK_POOL, speaker)
-            # a quote's check leaves out the rows far below the best (their texts are never read);
-            # a search shows every match up to its limit
-            rows = self._reranked(rows, quote_text, limit, copies, RERANK_FLOOR if copies else 0.0)
+            rows = self._reranked(rows, quote_text, limit, copies)
             return self._passages(rows[:limit] if copies is None else _distinct(rows, limit, copies))
 
-    def _reranked(self, rows: list[tuple[int, float]], quote: str, limit: int, copies: int | None,
-                  floor: float):
-        """``rows`` (best bm25 first) that score at least ``floor`` of the best (near-copies of a
-        passage score alike) re-ranked by wording, their texts read a few dozen at a time until no
-        row left could reach the best ``limit`` (its bm25, the most a re-ranked score can be, is
-        below them): the rest is never read (the answer is the same)."""
+    def _reranked(self, rows: list[tuple[int, float]], quote: str, limit: int, copies: int | None):
+        """``rows`` (best bm25 first) re-ranked by wording, their texts read a few dozen at a time
+        until no row left could reach the best ``limit`` (its bm25, the most a re-ranked score can
+        be, is below them): the rest is never read (the answer is the same). A quote's check
+        (``copies`` given) leaves out the rows below RERANK_FLOOR of the best (near-copies of a
+        passage score alike); a search shows every match up to its limit."""
         rerank = _Rerank(quote)
         if not rerank.needed or len(rows) < 2:
             return rows
-        least, step = floor * rows[0][1], self.rerank_step
+        least, step = (RERANK_FLOOR * rows[0][1] if copies else 0.0), self.rerank_step
         rows = [r for r in rows if r[1] >= least]
         for at in range(0, len(rows), step):
             chunk = rows[at:at + step]
