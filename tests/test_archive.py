@@ -226,7 +226,8 @@ def test_worker_processes_store_what_one_process_stores(tmp_path, monkeypatch):
 def test_exact_passage_ranks_first(archive):
     cases = {
         "We are not choosing between cheap power and clean power.": "Mara Voss",
-        "the embankment at Kessel Bend failed because it was built for a river we no longer have": None,
+        "the embankment at Kessel Bend failed because it was built for a river we no longer have":
+            "Teodor Brann",   # named in the page's title
         "a road that floods is not a road, it is a canal with a speed limit": "Ilse Kartano",
         "You can only sell the family silver once.": "Ruben Achterberg",
         "That is enough for one bad winter. It is not enough for two.": "Nadia Quell",
@@ -392,8 +393,9 @@ def test_finding_documents_without_a_speaker_reads_each_documents_segments_by_ke
     """`archive add` says which added documents name no speaker; the query reads a document's
     segments through the primary key (their ids are consecutive), never by scanning every
     segment once per document (4 s after adding 1,200 files; minutes at 10M words)."""
+    (tmp_path / "minutes.txt").write_text("The committee met and agreed the harbour budget.\n")
     with Archive.open(tmp_path / "a.db", create=True) as arch:
-        arch.add_paths([str(FIXTURES)])
+        arch.add_paths([str(FIXTURES), str(tmp_path / "minutes.txt")])
         ran = []   # the statement without_speaker runs, planned as it is
         arch.conn.set_trace_callback(ran.append)
         no_speaker = set(arch.without_speaker())
@@ -401,6 +403,7 @@ def test_finding_documents_without_a_speaker_reads_each_documents_segments_by_ke
         [sql] = [s for s in ran if "FROM segments" in s]
         plan = " | ".join(r[-1] for r in arch.conn.execute("EXPLAIN QUERY PLAN " + sql))
         assert "SEARCH s USING INTEGER PRIMARY KEY" in plan and "SCAN s" not in plan
+        assert len(no_speaker) == 1
         for doc in arch.documents():
             segments = arch.document(doc["id"])["segments"]
             assert (doc["id"] in no_speaker) == (not any(s["speaker"] for s in segments))

@@ -410,3 +410,43 @@ def test_other_spaces_are_every_white_space_the_regex_knows_but_the_space():
 
     spaces = {c for c in map(chr, range(sys.maxunicode + 1)) if re.match(r"\s", c)} - {" "}
     assert spaces == set(text_module._OTHER_SPACES)
+
+
+@pytest.mark.parametrize("title, speaker", [
+    ("Statement by Deputy Minister Teodor Brann on the Lowen flood response", "Teodor Brann"),
+    ("Remarks of Mara Voss at the port opening", "Mara Voss"),
+    ("Prepared text of the address by Ilse Kartano, mayor of Varenholm", "Ilse Kartano"),
+    ("Letter From Oona Brisk To The Council", "Oona Brisk"),
+    ("Remarks by President Marten at the port", "Marten"),
+    ("Statement from the Ministry of Water on the floods", None),    # a body, not a person
+    ("Remarks by the President at a rally", None),                   # a role alone
+    ("Remarks by Ilse Kartano and Mara Voss at the opening", None),  # two people
+    ("Interview with Mara Voss", None),                              # others speak in it too
+    ("Press conference by Mara Voss on the grid", None),
+    ("Remarks at a rally in Tessel", None),
+])
+def test_a_title_that_says_who_delivers_the_text_names_its_speaker(tmp_path, title, speaker):
+    doc = read_source(write(tmp_path, "page.md", f"# {title}\n\nThe harbour will reopen in May.\n"))
+    assert doc.speaker == speaker
+    assert [s.speaker for s in doc.segments] == [speaker]
+    assert doc.metadata.get("speaker_from") == ("title" if speaker else None)
+
+
+def test_a_speaker_named_elsewhere_wins_over_the_title(tmp_path):
+    body = "# Statement by Teodor Brann on the floods\n\nThe harbour will reopen in May.\n"
+    assert read_source(write(tmp_path, "a.md", body), speaker="Mara Voss").speaker == "Mara Voss"
+    turns = read_source(write(tmp_path, "b.md", body + "\nMARA VOSS: It will.\n\nJONAS PELL: When?\n"))
+    assert {s.speaker for s in turns.segments} == {None, "Mara Voss", "Jonas Pell"}
+    assert turns.speaker is None and "speaker_from" not in turns.metadata
+    # several voices, none named: the title cannot say which words are whose
+    voices = json.dumps({"title": "Remarks by Mara Voss at the port", "segments": [
+        {"text": "The harbour will reopen.", "speaker": "SPEAKER_00"}, {"text": "When?", "speaker": "SPEAKER_01"}]})
+    recording = read_source(write(tmp_path, "c.json", voices))
+    assert recording.speaker is None and [s.speaker for s in recording.segments] == [None, None]
+    # a title made from the file name is not the document's own
+    assert read_source(write(tmp_path, "Statement by Teodor Brann.txt", "The harbour will reopen.\n")).speaker is None
+
+
+def test_the_sample_statement_page_names_its_speaker_in_its_title():
+    doc = read_source(str(FIXTURES / "water-ministry-flood-statement.html"))
+    assert doc.speaker == "Teodor Brann" and doc.metadata["speaker_from"] == "title"

@@ -304,9 +304,9 @@ def show(args) -> int:
                 "format", "source_path", "added", "words"):
         value = ", ".join(doc[key]) if isinstance(doc[key], list) else doc[key]
         if value not in (None, ""):
-            _print(f"{key + ':':13}{value}")
+            _print(f"{key + ':':12} {value}")
     for key, value in doc["metadata"].items():
-        _print(f"{key + ':':13}{json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}")
+        _print(f"{key + ':':12} {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}")
     _print("")
     for seg in doc["segments"]:
         stamp = f"[{timecode(seg['start_time'])}] " if seg["start_time"] is not None else ""

@@ -227,14 +227,56 @@ def finish_document(doc: Document, path: str) -> Document:
     """Defaults (title, date, kind, speaker), segment positions and the speaker list."""
     if not any(indexable(s.text) for s in doc.segments):
         raise InputError(path, "no text to index")
+    has_turns = any(s.turn is not None for s in doc.segments)
+    if doc.speaker is None and not doc.speakers and not has_turns:   # one voice, unnamed
+        _speaker_from_title(doc)   # (the document's own title, not one made from the file name)
     if path != "-":
         _defaults_from_path(doc, path)
-    has_turns = any(s.turn is not None for s in doc.segments)
     doc.kind = doc.kind or DEFAULT_KINDS.get(doc.format) or ("transcript" if has_turns else "statement")
     for position, seg in enumerate(doc.segments):
         seg.position = position
     _assign_speakers(doc, has_turns)
     return doc
+
+
+# A title that says who delivers the text: "Statement by Deputy Minister Teodor Brann on the Lowen
+# flood response", "Remarks of Mara Voss at the port", "Prepared text of the address by ...". Only
+# kinds of text one person delivers: in an interview, a debate or a press conference others speak
+# too, and a document without turns cannot say which words are whose.
+_DELIVERED_BY = re.compile(
+    r"(?:(?:full|prepared|official)\s+)?(?:text\s+of\s+)?(?:the\s+|an?\s+)?"
+    r"(?:statement|remarks|address|speech|testimony|message|keynote|lecture|sermon|eulogy|op-ed|letter)"
+    r"\s+(?:by|of|from)\s+(?P<who>[^,:;()|\u2013\u2014]+?)"
+    r"(?=\s+(?:on|at|in|to|about|before|for|during|after|regarding|concerning|following|as)\b"
+    r"|\s*[,:;()|\u2013\u2014]|\s*$)", re.I)
+_NAME_WORD = re.compile(r"[A-Z][\w'\u2019.-]*")
+
+
+def _speaker_from_title(doc: Document) -> None:
+    """The speaker a document's title names (``_DELIVERED_BY``), for a document that names none;
+    ``metadata["speaker_from"]`` says so."""
+    m = _DELIVERED_BY.match(doc.title or "")
+    name = _person(m.group("who")) if m else None
+    if name:
+        doc.speaker = name
+        doc.metadata["speaker_from"] = "title"
+
+
+def _person(words: str) -> str | None:
+    """A person's name in ``words`` after any titles ("Deputy Minister Teodor Brann" -> "Teodor
+    Brann"; "President Marten" -> "Marten"): capitalised words, two to four of them, or one after a
+    title; None for a body ("the Ministry of Water") or a role alone ("the President")."""
+    from verifier.quotes.people import ORG_HEADS   # the extraction's words for bodies
+
+    name = display_name(words)
+    parts = name.split()
+    titled = len(parts) < len(words.split())
+    if not (2 <= len(parts) <= 4 or titled and len(parts) == 1):
+        return None
+    if any(p.lower() in ORG_HEADS for p in parts) or parts[-1].lower().rstrip(".") in TITLES:
+        return None
+    names = [p for p in parts if p.lower() not in PARTICLES]
+    return name if names and all(_NAME_WORD.fullmatch(p) for p in names) else None
 
 
 def _defaults_from_path(doc: Document, path: str) -> None:
