@@ -226,6 +226,28 @@ def test_cli_json_and_exit_status(tmp_path, sources):
     assert "MISQUOTE" in text and "[-north-]" in text and "{+south+}" in text and "summary" in text
 
 
+def test_an_article_without_a_date_of_its_own_is_dated_by_its_file_name(tmp_path, sources):
+    """As blog engines name posts: "2025-03-01-quay.md" is dated 2025-03-01, so a source of
+    2025-04-02 cannot be its occasion; --date, then the article's own date, win over the name."""
+    env = {"VERIFIER_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    quote = "“We will reopen the north quay on the first of May,” Ilse Marten said.\n"
+
+    def verdict(name, *flags, front=""):
+        art = tmp_path / name
+        art.write_text(front + quote, encoding="utf-8")
+        proc = run("check", "--archive", sources, "--format", "json", "--fail-on", "never", *flags, art, env=env)
+        [q] = json.loads(proc.stdout)["quotes"]
+        return q["verdict"], q.get("notes", [])
+
+    early, notes = verdict("2025-03-01-quay.md")
+    assert early == "unverified" and any("dated after the article" in n for n in notes), notes
+    assert verdict("quay.md")[0] == "verified"
+    assert verdict("2025-03-01-quay.md", "--date", "2025-04-05")[0] == "verified"
+    assert verdict("2025-03-01-quay.md", front="---\ndate: 2025-04-05\n---\n")[0] == "verified"
+    assert verdict("2025-03-01-quay.md", "--date", "2025-03-01", front="---\ndate: 2025-04-05\n---\n")[0] == \
+        "verified"   # (the article's own date wins over --date, as before)
+
+
 def test_cli_bad_archives_and_articles(tmp_path, sources):
     env = {"VERIFIER_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
     art = tmp_path / "story.txt"

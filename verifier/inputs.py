@@ -1,5 +1,7 @@
 """Inputs: expand the paths a user gives (files, directories, -) into the article files to read,
-and open one of them (``open_regular``: regular files only, so a FIFO or a device never blocks).
+and open one of them (``open_regular``: regular files only, so a FIFO or a device never blocks);
+the date a file's name gives (``date_in_name``: "2025-03-30-valley-row.md", as blog engines name
+posts), for articles and sources alike.
 
 Also the glob patterns of the configuration (``include``, ``exclude``, a suppression's ``path``):
 POSIX-style and relative to a base directory (the configuration file's). ``*`` and ``?`` match
@@ -148,6 +150,21 @@ def expand_paths(paths: list[str], suffixes: tuple[str, ...] = ARTICLE_SUFFIXES,
 
 _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+_NAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def date_in_name(path: str) -> str | None:
+    """The first real YYYY-MM-DD date in the file name of ``path``, if any."""
+    import datetime as dt
+
+    for m in _NAME_DATE.finditer(Path(path).name):
+        try:
+            return dt.date(*map(int, m.groups())).isoformat()
+        except ValueError:
+            continue
+    return None
 
 
 def open_regular(path: str):

@@ -40,7 +40,8 @@ def register(subparsers) -> None:
     parser.add_argument("--alias", action="append", default=[], metavar="NAME=PERSON",
                         help="another name of a speaker, e.g. 'the chancellor=Angela Merkel' (repeatable; "
                              "adds to the configuration's aliases)")
-    parser.add_argument("--date", help="the articles' publication date (YYYY-MM-DD) when they do not say")
+    parser.add_argument("--date", help="the articles' publication date (YYYY-MM-DD) when they do not say "
+                                       "(else a date in the file name)")
     parser.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
                         help="check in N worker processes (default: the number of cores; 1: no workers)")
     parser.add_argument("--verbose", "-v", action="store_true",

@@ -25,6 +25,7 @@ from verifier.budget import budget
 from verifier.verify.check import ArticleResult, check_article
 from verifier.config import Suppression, apply_suppressions
 from verifier.errors import InputError, VerifierError
+from verifier.inputs import date_in_name
 from verifier.records import error_record
 from verifier.report.console import text_console
 from verifier.report.text import check_text
@@ -177,7 +178,8 @@ class _Checker:
             with budget(path):
                 if article is None:
                     article = load_article(path, o.input_format)
-                article.date = article.date or o.date
+                # its own date (front matter, page metadata), else --date, else its file name's
+                article.date = article.date or o.date or date_in_name(path)
                 checked = check_article(article, self.archive, self.matcher, double_apostrophes=o.double_apostrophes)
             apply_suppressions(article, checked, o.suppressions)
             return ArticleResult(path, article, checked)

@@ -16,7 +16,7 @@ from pathlib import Path
 from verifier import textnorm
 from verifier.decoding import lenient_utf8
 from verifier.errors import InputError, VerifierError
-from verifier.inputs import open_regular
+from verifier.inputs import date_in_name, open_regular
 
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".srt": "srt",
            ".vtt": "vtt", ".html": "html", ".htm": "html", ".xhtml": "html", ".json": "json"}
@@ -284,8 +284,7 @@ def _defaults_from_path(doc: Document, path: str) -> None:
     if doc.title is None:
         doc.title = Path(path).stem.replace("_", " ")
     if doc.date is None:
-        m = re.search(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)", Path(path).name)
-        doc.date = valid_date(m.group(1)) if m else None
+        doc.date = date_in_name(path)
 
 
 def _assign_speakers(doc: Document, has_turns: bool) -> None:
