@@ -368,7 +368,7 @@ def test_sync_takes_the_files_its_caller_listed(tmp_path):
     with Archive.open(tmp_path / "a.db", create=True) as arch:
         results, _, _ = arch.sync(str(src), files=listed)
         assert sorted(r.path for r in results) == listed
-        results, _, gone = arch.sync(str(src), files=listed[1:])
+        results, _, gone = arch.sync(str(src), files=iter(listed[1:]))   # a generator will do
         assert len(gone) == 1 and [r.path for r in results] == listed[1:]
         assert arch.stats()["documents"] == len(listed) - 1
 

@@ -365,3 +365,47 @@ def test_the_sentence_a_question_word_opens_ends_where_the_sentence_does(text, m
     from verifier.verify.differences import _sentence_end
 
     assert _sentence_end(text, 3) == mark
+
+
+# --- a speaker read from a source's title ----------------------------------------------------------
+
+STATEMENT = Path(__file__).resolve().parent.parent / "fixtures" / "archive" / "water-ministry-flood-statement.html"
+EMBANKMENT = "the embankment at Kessel Bend failed because it was built for a river we no longer have"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def statement_archives(request, tmp_path_factory):
+    """The statement page alone, as added (its speaker from its title) and with --speaker."""
+    titled = Archive.open(location_for(request, tmp_path_factory.mktemp("titled")), create=True)
+    titled.add_file(str(STATEMENT))
+    flagged = Archive.open(location_for(request, tmp_path_factory.mktemp("flagged")), create=True)
+    flagged.add_file(str(STATEMENT), speaker="Teodor Brann")
+    return titled, flagged
+
+
+def test_a_speaker_only_a_title_names_keeps_a_passage_from_another_quote_but_flags_nothing(statement_archives):
+    """The statement page names Teodor Brann only in its title. Its words attributed to Brann are
+    verified; attributed to someone else they are not verified — and not misattributed either, as
+    they are when a flag names him (a title's reading can be wrong: it flags nothing)."""
+    titled, flagged = statement_archives
+    assert judge(titled, EMBANKMENT, speaker="Teodor Brann").verdict == "verified"
+    other = judge(titled, EMBANKMENT, speaker="Ilse Marten")
+    assert other.verdict == "unverified", other.notes
+    assert "said by Teodor Brann, not the article's speaker (as the source's title has it)" in \
+        other.provenance.reasons
+    assert judge(flagged, EMBANKMENT, speaker="Ilse Marten").verdict == "misattributed"
+
+
+def test_a_new_version_of_the_readers_indexes_a_directory_archive_afresh(tmp_path, sources, monkeypatch):
+    """A directory given as the archive is cached; readers that make more of the same files (a
+    speaker from a title) read them again into a new cache, not an old one that says "unchanged"."""
+    from verifier.verify import check as check_module
+
+    monkeypatch.setenv("VERIFIER_CACHE", str(tmp_path / "cache"))
+    with check_module.open_archive(str(sources)) as first:
+        cached = first.path
+    monkeypatch.setattr(check_module, "READER_VERSION", check_module.READER_VERSION + 1)
+    with check_module.open_archive(str(sources)) as second:
+        assert second.path != cached and second.stats()["documents"] == 1
+    with check_module.open_archive(str(sources)) as third:
+        assert third.path == second.path

@@ -155,3 +155,25 @@ def test_a_source_that_cannot_be_read_is_reported_on_its_own_line_while_indexing
     assert status == 0 and json.loads(out)["quotes"]
     assert any(line.startswith("verifier: ") and "broken.txt" in line and "binary" in line
                for line in text.splitlines()), text[-800:]
+
+
+def test_a_directory_archive_is_listed_once_for_its_progress_and_its_index(tmp_path, monkeypatch):
+    """The files counted for the progress display are the files indexed: the directory is walked
+    once (a walk of years of transcripts is not free)."""
+    import verifier.archive.sources as sources_package
+    import verifier.archive.store as store_module
+    from verifier.cli.progress import open_archive
+
+    walks = []
+    real = sources_package.iter_source_files
+
+    def counted(paths):
+        walks.append(paths)
+        return real(paths)
+
+    monkeypatch.setattr(sources_package, "iter_source_files", counted)
+    monkeypatch.setattr(store_module, "iter_source_files", counted)
+    monkeypatch.setenv("VERIFIER_CACHE", str(tmp_path / "cache"))
+    with open_archive(str(ARCHIVE), quiet=True) as archive:
+        assert archive.stats()["documents"] == 6
+    assert walks == [[str(ARCHIVE)]]

@@ -614,3 +614,13 @@ def test_the_desk_on_a_postgresql_archive_checks_alike_and_keeps_reviews_locally
     import sqlite3
     with sqlite3.connect(tmp_path / "reviews.db") as conn:
         assert conn.execute("SELECT decision FROM review_decisions").fetchall() == [("accepted",)]
+
+
+def test_an_upload_is_dated_as_check_dates_a_file():
+    """The desk reads an upload's date as `check` reads a file's: its own, else its name's."""
+    from verifier.web.service import read_article
+
+    text = "“We will reopen the north quay,” Ilse Marten said.\n".encode()
+    assert read_article(text, "2025-03-01-quay.md", None)[0].date == "2025-03-01"
+    assert read_article(b"---\ndate: 2025-04-05\n---\n" + text, "2025-03-01-quay.md", None)[0].date == "2025-04-05"
+    assert read_article(text, "quay.txt", None)[0].date is None

@@ -439,8 +439,8 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
         documents whose source file under ``directory`` is gone. Returns (results, errors, removed);
         ``on_result``/``on_error`` as for ``add_paths``; ``files``: the directory's source files
         (``iter_source_files``), when the caller has walked it already."""
-        if files is None:   # walked once, for adding and for what is gone
-            files = list(iter_source_files([directory]))
+        # walked once, for adding and for what is gone
+        files = list(iter_source_files([directory]) if files is None else files)
         results, errors = self.add_paths(files, on_result=on_result, on_error=on_error, **overrides)
         root = os.path.join(os.path.abspath(directory), "")
         present = {os.path.abspath(p) for p in files}

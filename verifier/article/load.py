@@ -22,7 +22,7 @@ from pathlib import Path
 
 from verifier.decoding import lenient_utf8
 from verifier.errors import InputError
-from verifier.inputs import open_regular
+from verifier.inputs import date_in_name, open_regular
 from verifier.article.html import html_to_text
 from verifier.article.markdown import markdown_to_text
 from verifier.article.plaintext import Extracted, Marker, parse_marker
@@ -94,6 +94,12 @@ def load_article(path: str, fmt: str | None = None) -> Article:
     limit = max_article_bytes()
     data = _read_stdin(limit) if path == "-" else _read_file(path, limit)
     return parse_article(data, path, fmt)
+
+
+def publication_date(article: Article, given: str | None = None) -> str | None:
+    """The article's date: its own (front matter, page metadata), else ``given`` (``--date``), else
+    a YYYY-MM-DD in its file name, as blog engines name posts (``inputs.date_in_name``)."""
+    return article.date or given or date_in_name(article.path)
 
 
 def parse_article(data: bytes, path: str, fmt: str | None = None) -> Article:

@@ -20,12 +20,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from verifier.archive.store import Archive
-from verifier.article.load import load_article
+from verifier.article.load import load_article, publication_date
 from verifier.budget import budget
 from verifier.verify.check import ArticleResult, check_article
 from verifier.config import Suppression, apply_suppressions
 from verifier.errors import InputError, VerifierError
-from verifier.inputs import date_in_name
 from verifier.records import error_record
 from verifier.report.console import text_console
 from verifier.report.text import check_text
@@ -178,8 +177,7 @@ class _Checker:
             with budget(path):
                 if article is None:
                     article = load_article(path, o.input_format)
-                # its own date (front matter, page metadata), else --date, else its file name's
-                article.date = article.date or o.date or date_in_name(path)
+                article.date = publication_date(article, o.date)
                 checked = check_article(article, self.archive, self.matcher, double_apostrophes=o.double_apostrophes)
             apply_suppressions(article, checked, o.suppressions)
             return ArticleResult(path, article, checked)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from verifier.archive.store import Archive, default_path, timecode
+from verifier.archive.sources.document import READER_VERSION
 from verifier.article.load import Article
 from verifier.errors import VerifierError
 from verifier.verify.judge import Candidate, Judgement, judge_quote
@@ -190,7 +191,8 @@ def open_archive(location: str | None, on_file=None, files: list[str] | None = N
 
 
 def _directory_archive(directory: str, on_file=None, files: list[str] | None = None) -> Archive:
-    key = hashlib.sha256(os.path.abspath(directory).encode()).hexdigest()[:16]
+    # (a new version of the readers makes a new cache: the files are read again)
+    key = hashlib.sha256(f"{os.path.abspath(directory)}\0{READER_VERSION}".encode()).hexdigest()[:16]
     cache = Path(os.environ.get("VERIFIER_CACHE") or Path.home() / ".cache" / "verifier")
     try:
         cache.mkdir(parents=True, exist_ok=True)

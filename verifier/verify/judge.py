@@ -153,11 +153,13 @@ def _not_surely_the_occasion(source: Candidate) -> Judgement:
 
 def _misattribution(form: QuoteForm, speaker: str | None, candidates: list[Candidate]) -> Judgement | None:
     """Words distinctive enough to belong to one occasion, said there by someone else (not
-    quoting the article's speaker): misattributed. Never for a stock phrase."""
+    quoting the article's speaker): misattributed. Never for a stock phrase, nor on a speaker only
+    a title names (the reading of a title can be wrong: it keeps a passage from being the quote's
+    occasion, but flags nothing)."""
     limit = fitted_weights()["thresholds"]["misattributed"]
     for c in sorted(candidates, key=lambda c: -c.confidence):
         e = c.provenance.evidence
-        if c.speaker != OTHER or e.quoting or c.provenance.confidence < limit or not e.distinctive:
+        if c.speaker != OTHER or e.titled or e.quoting or c.provenance.confidence < limit or not e.distinctive:
             continue
         diffs = classify(form, c.alignment)
         if verdict_of(diffs) == MISQUOTE and c.alignment.score < 0.85:

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from verifier.archive.store import Archive
-from verifier.article.load import Article, parse_article
+from verifier.article.load import Article, parse_article, publication_date
 from verifier.verify.check import ArticleResult, CheckedQuote, check_article
 from verifier.budget import budget
 from verifier.errors import InputError, VerifierError
@@ -68,10 +68,10 @@ def read_article(data: bytes, name: str, fmt: str | None) -> tuple[Article, str,
     if fmt is None:
         fmt = ARTICLE_EXTENSIONS.get(PurePath(name).suffix.lower())
     if fmt == "docx":
-        text = docx_text(data, name)
-        article = parse_article(text.encode("utf-8"), name, "txt")
-        return article, "txt", article.text
-    article = parse_article(data, name, fmt)
+        article = parse_article(docx_text(data, name).encode("utf-8"), name, "txt")
+    else:
+        article = parse_article(data, name, fmt)
+    article.date = publication_date(article)   # as `check` dates it (without --date)
     stored = article.original if article.original is not None else article.text
     return article, article.format, stored
 

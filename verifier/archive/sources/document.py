@@ -239,44 +239,91 @@ def finish_document(doc: Document, path: str) -> Document:
     return doc
 
 
+# Bumped when the readers make more of the same file (2: the speaker a title names); a directory
+# archive's cache (verifier.verify.check) is rebuilt for a new version, a stored archive keeps what
+# was read until a file is added again with --force.
+READER_VERSION = 2
+
 # A title that says who delivers the text: "Statement by Deputy Minister Teodor Brann on the Lowen
-# flood response", "Remarks of Mara Voss at the port", "Prepared text of the address by ...". Only
-# kinds of text one person delivers: in an interview, a debate or a press conference others speak
-# too, and a document without turns cannot say which words are whose.
+# flood response", "Remarks from Mara Voss at the port", "Prepared text of the address by ...". Only
+# kinds of text one person delivers: where others speak too (an interview, a debate, a press
+# conference or gaggle, a town hall, remarks "with reporters") a document without turns cannot say
+# which words are whose. What the title names is a reading, not proof: the checks let it confirm a
+# quote's speaker or keep a passage from being another's quote's occasion, but never flag on it.
 _DELIVERED_BY = re.compile(
     r"(?:(?:full|prepared|official)\s+)?(?:text\s+of\s+)?(?:the\s+|an?\s+)?"
     r"(?:statement|remarks|address|speech|testimony|message|keynote|lecture|sermon|eulogy|op-ed|letter)"
-    r"\s+(?:by|of|from)\s+(?P<who>[^,:;()|\u2013\u2014]+?)"
-    r"(?=\s+(?:on|at|in|to|about|before|for|during|after|regarding|concerning|following|as)\b"
-    r"|\s*[,:;()|\u2013\u2014]|\s*$)", re.I)
-_NAME_WORD = re.compile(r"[A-Z][\w'\u2019.-]*")
+    r"\s+(?:by|from)\s+(?P<who>[^,:;()|\u2013\u2014]+)", re.I)
+_MANY_VOICES = re.compile(r"\b(?:press\s+(?:conference|gaggle|briefing|availability)|gaggle|briefing|q\s*&\s*a"
+                          r"|town\s+hall|conversation|interview|debate|panel|roundtable|discussion"
+                          r"|with\s+(?:reporters|the\s+press)|exchange\s+with)\b", re.I)
+# Words that end a name in a title, whatever their case ("Harris Upon Arrival", "Voss On The Grid")
+_AFTER_NAME = frozenset("""on at in to about before for during after regarding concerning following as
+with upon via ahead aboard amid over into from by of and the a an""".split())
+_NAME_WORD = re.compile(r"(?=[^\W\d_])[\w'\u2019.-]+")   # and capitalised (_capitalised)
 
 
 def _speaker_from_title(doc: Document) -> None:
     """The speaker a document's title names (``_DELIVERED_BY``), for a document that names none;
     ``metadata["speaker_from"]`` says so."""
-    m = _DELIVERED_BY.match(doc.title or "")
-    name = _person(m.group("who")) if m else None
+    title = doc.title or ""
+    m = _DELIVERED_BY.match(title)
+    name = _person(m.group("who")) if m and not _MANY_VOICES.search(title) else None
     if name:
         doc.speaker = name
         doc.metadata["speaker_from"] = "title"
 
 
 def _person(words: str) -> str | None:
-    """A person's name in ``words`` after any titles ("Deputy Minister Teodor Brann" -> "Teodor
-    Brann"; "President Marten" -> "Marten"): capitalised words, two to four of them, or one after a
-    title; None for a body ("the Ministry of Water") or a role alone ("the President")."""
-    from verifier.quotes.people import ORG_HEADS   # the extraction's words for bodies
+    """The one person a title names at the start of ``words``, after any titles ("Deputy Minister
+    Teodor Brann on ..." -> "Teodor Brann"; "President Marten" -> "Marten"): two or three
+    capitalised words (particles aside), or one after a title; the name ends at a word of
+    ``_AFTER_NAME`` or a participle ("Hochul Announcing Funding"). None for a body or a place
+    (the extraction's ``body_or_person``), a role alone ("the Editor", "the King"), two people."""
+    from verifier.quotes.entities import PERSON, body_or_person
+    from verifier.quotes.lexicon import TITLES as ROLE_TITLES
 
-    name = display_name(words)
-    parts = name.split()
-    titled = len(parts) < len(words.split())
-    if not (2 <= len(parts) <= 4 or titled and len(parts) == 1):
+    tokens = [_title_word(w) for w in words.split()] if words.isupper() else words.split()
+
+    def is_title(at: int) -> bool:   # "Deputy", "Secretary-General", "NSC" before "Spokesperson"
+        word = tokens[at].rstrip(".").lower()
+        return all(part in ROLE_TITLES | TITLES for part in word.split("-")) or \
+            tokens[at].isupper() and len(word) > 1 and at + 1 < len(tokens) and is_title(at + 1)
+
+    k = 0
+    while k < len(tokens) and is_title(k):
+        k += 1
+    titled = any(t.lower() not in ("the", "of") for t in tokens[:k])   # "the" is no title
+    name: list[str] = []
+    for at, word in enumerate(tokens[k:], k):
+        low = word.lower()
+        if low in PARTICLES and word.islower() and name:
+            name.append(word)   # "von der Leyen": a particle inside a name
+        elif low in _AFTER_NAME or not _capitalised(word) or name and _participle(tokens, at):
+            break
+        else:
+            name.append(word)
+    rest = tokens[k + len(name):]
+    while name and name[-1].lower() in PARTICLES and name[-1].islower():
+        rest.insert(0, name.pop())
+    proper = [w for w in name if not (w.islower() and w.lower() in PARTICLES)]
+    if not (2 <= len(proper) <= 3 or titled and len(proper) == 1) or rest[:1] in (["and"], ["&"]):
         return None
-    if any(p.lower() in ORG_HEADS for p in parts) or parts[-1].lower().rstrip(".") in TITLES:
+    person = " ".join(name)
+    if proper[-1].rstrip(".").lower() in ROLE_TITLES | TITLES or body_or_person(person) != PERSON:
         return None
-    names = [p for p in parts if p.lower() not in PARTICLES]
-    return name if names and all(_NAME_WORD.fullmatch(p) for p in names) else None
+    return person
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and _NAME_WORD.fullmatch(word) is not None
+
+
+def _participle(tokens: list[str], at: int) -> bool:
+    """A capitalised participle that begins the rest of a title: "Announcing New Actions" (not the
+    end of a name: "Peyton Manning on ...")."""
+    return len(tokens[at]) >= 6 and tokens[at].lower().endswith("ing") and at + 1 < len(tokens) \
+        and _capitalised(tokens[at + 1]) and tokens[at + 1].lower() not in _AFTER_NAME
 
 
 def _defaults_from_path(doc: Document, path: str) -> None:

@@ -27,9 +27,8 @@ from verifier.report.excerpt import excerpt
 from verifier.report.formats.common import clip, problems
 from verifier.report.formats.markup import Safe, el, esc, link_or_text, timecode, void
 from verifier.report.text import inline_diff, report_rank
-from verifier.verify.verdicts import REPORT_ORDER
-from verifier.verify.check import source_record
-from verifier.verify.verdicts import VERDICTS
+from verifier.verify.check import source_record, summary
+from verifier.verify.verdicts import REPORT_ORDER, VERDICTS
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
        "form-action 'none'")
@@ -51,7 +50,7 @@ def render(results, context: dict) -> str:
     """The whole report for ``results`` (a list of ``ArticleResult``)."""
     checked = [r for r in results if r.error is None]
     failed = [r for r in results if r.error is not None]
-    totals = {v: sum(r.summary[v] for r in checked) for v in VERDICTS}   # quotes per verdict
+    totals = summary([c for r in checked for c in r.checked])   # quotes per verdict
     n_quotes = sum(totals.values())
     title = f"Quote check: {_plural(len(results), 'article')}, {_plural(n_quotes, 'quote')}"
     body = [
