@@ -223,6 +223,13 @@ def test_worker_processes_store_what_one_process_stores(tmp_path, monkeypatch):
 
 # ----------------------------------------------------------------------------- queries
 
+def test_the_documents_whose_speaker_a_title_names(archive):
+    ids = [d["id"] for d in archive.documents()]
+    page = next(d["id"] for d in archive.documents() if d["format"] == "html")
+    assert archive.speakers_from_titles(ids) == {page: "Teodor Brann"}
+    assert archive.speakers_from_titles([i for i in ids if i != page]) == {}
+
+
 def test_exact_passage_ranks_first(archive):
     cases = {
         "We are not choosing between cheap power and clean power.": "Mara Voss",

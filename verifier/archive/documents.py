@@ -60,6 +60,18 @@ class DocumentsMixin:
             row["speakers"] = json.loads(row["speakers"] or "[]")
         return rows
 
+    def speakers_from_titles(self, ids: list[str]) -> dict[str, str]:
+        """Of the documents ``ids``, those whose speaker was read from their title: id -> speaker."""
+        found = {}
+        with self._errors():
+            for at in range(0, len(ids), 500):
+                chunk = ids[at:at + 500]
+                for row in self._query("SELECT id, speaker, metadata FROM documents WHERE id IN ("
+                                       + ", ".join("?" * len(chunk)) + ")", chunk):
+                    if row["speaker"] and json.loads(row["metadata"] or "{}").get("speaker_from") == "title":
+                        found[row["id"]] = row["speaker"]
+        return found
+
     def without_speaker(self, ids: list[str] | None = None) -> list[str]:
         """Ids of the documents (of ``ids``, or all) in which no segment names its speaker."""
         with self._errors():

@@ -157,15 +157,23 @@ def _positive(value: str) -> int:
 
 
 def _warn_without_speaker(archive: Archive, stored: dict[str, str]) -> None:
-    """Say which added documents (id -> path or address) name no speaker, and how to give one."""
+    """Say which added documents (id -> path or address) name no speaker, and how to give one,
+    and which take theirs from their title (a reading the user may want to correct)."""
     ids = archive.without_speaker(list(stored))
-    if not ids:
-        return
-    names = [Path(stored[i]).name or stored[i] for i in ids]
-    which = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
-    print(f"verifier: note: {len(ids)} of {len(stored)} documents added name no speaker ({which}): quotes matched there "
-          f"are judged on weaker evidence; give one with --speaker NAME, a 'speaker:' front-matter field, "
-          f"or speaker turns ('NAME: ...') in the text", file=sys.stderr)
+    if ids:
+        print(f"verifier: note: {len(ids)} of {len(stored)} documents added name no speaker ({_some(stored, ids)}): "
+              f"quotes matched there are judged on weaker evidence; give one with --speaker NAME, a 'speaker:' "
+              f"front-matter field, or speaker turns ('NAME: ...') in the text", file=sys.stderr)
+    titled = archive.speakers_from_titles(list(stored))
+    if titled:
+        print(f"verifier: note: {len(titled)} of {len(stored)} documents added take their speaker from their title "
+              f"({_some(stored, titled, titled)}); give --speaker NAME where that reading is wrong", file=sys.stderr)
+
+
+def _some(stored: dict[str, str], ids, speakers: dict[str, str] | None = None) -> str:
+    """The first three of ``ids`` by file name (with their speaker, if given), then "..."."""
+    names = [(Path(stored[i]).name or stored[i]) + (f": {speakers[i]}" if speakers else "") for i in ids]
+    return ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
 
 
 def _open(args, create: bool = False) -> Archive:
