@@ -375,25 +375,40 @@ EMBANKMENT = "the embankment at Kessel Bend failed because it was built for a ri
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def statement_archives(request, tmp_path_factory):
-    """The statement page alone, as added (its speaker from its title) and with --speaker."""
-    titled = Archive.open(location_for(request, tmp_path_factory.mktemp("titled")), create=True)
-    titled.add_file(str(STATEMENT))
-    flagged = Archive.open(location_for(request, tmp_path_factory.mktemp("flagged")), create=True)
-    flagged.add_file(str(STATEMENT), speaker="Teodor Brann")
-    return titled, flagged
+    """The statement page alone: as added (its speaker from its title), with --speaker, and under a
+    title whose reading is wrong ("Statement by Lowen Valley Recovery" read as a person)."""
+    def archive(name, **flags):
+        arc = Archive.open(location_for(request, tmp_path_factory.mktemp(name)), create=True)
+        arc.add_file(str(STATEMENT), **flags)
+        return arc
+
+    misread = tmp_path_factory.mktemp("misread") / "statement.html"
+    misread.write_text(STATEMENT.read_text(encoding="utf-8").replace(
+        "Statement by Deputy Minister Teodor Brann on the Lowen flood response",
+        "Statement by Lowen Valley Recovery"), encoding="utf-8")
+    wrong = Archive.open(location_for(request, tmp_path_factory.mktemp("wrong")), create=True)
+    wrong.add_file(str(misread))
+    return archive("titled"), archive("flagged", speaker="Teodor Brann"), wrong
 
 
-def test_a_speaker_only_a_title_names_keeps_a_passage_from_another_quote_but_flags_nothing(statement_archives):
-    """The statement page names Teodor Brann only in its title. Its words attributed to Brann are
-    verified; attributed to someone else they are not verified — and not misattributed either, as
-    they are when a flag names him (a title's reading can be wrong: it flags nothing)."""
-    titled, flagged = statement_archives
-    assert judge(titled, EMBANKMENT, speaker="Teodor Brann").verdict == "verified"
+def test_a_speaker_only_a_title_names_keeps_a_passage_from_another_quote_but_accuses_no_one(statement_archives):
+    """The statement page names Teodor Brann only in its title. His words attributed to him are
+    verified; attributed to someone else they are not — and not misattributed either, as they are
+    when a flag names him: a title's reading can be wrong. Read wrong, it costs his own quotes a
+    look (unverified, saying why), never a flag."""
+    titled, flagged, wrong = statement_archives
+    own = judge(titled, EMBANKMENT, speaker="Teodor Brann")
+    assert own.verdict == "verified" and own.provenance.evidence.speaker == "same"
     other = judge(titled, EMBANKMENT, speaker="Ilse Marten")
-    assert other.verdict == "unverified", other.notes
+    assert other.verdict == "unverified" and other.provenance.evidence.speaker == "other"
     assert "said by Teodor Brann, not the article's speaker (as the source's title has it)" in \
         other.provenance.reasons
+    assert other.notes[0].startswith("the source's title names Teodor Brann as its speaker, not the article's: "
+                                     "check who said it"), other.notes
     assert judge(flagged, EMBANKMENT, speaker="Ilse Marten").verdict == "misattributed"
+    assert wrong.document(wrong.documents()[0]["id"], segments=False)["speaker"] == "Lowen Valley Recovery"
+    misread = judge(wrong, EMBANKMENT, speaker="Teodor Brann")
+    assert misread.verdict == "unverified" and "Lowen Valley Recovery" in misread.notes[0]
 
 
 def test_a_new_version_of_the_readers_indexes_a_directory_archive_afresh(tmp_path, sources, monkeypatch):

@@ -425,6 +425,15 @@ def test_other_spaces_are_every_white_space_the_regex_knows_but_the_space():
     ("Remarks by ENA Spokesperson Jonas Pell at the port", "Jonas Pell"),
     ("Remarks by Commissioner Hanne von der Lind at the plenary", "Hanne von der Lind"),
     ("Speech by Émile Rask on the budget", "Émile Rask"),
+    ("Statement by Dr. Ada O'Brien-Rask on the port", "Ada O'Brien-Rask"),
+    ("Statement by Teodor Brann Re: the floods", "Teodor Brann"),
+    ("Statement by Teodor Brann Tonight", "Teodor Brann"),
+    ("Remarks by Mayor Kartano Honoring the Fallen", "Kartano"),
+    ("Statement by the Minister of Water on the floods", None),     # a role "of" a portfolio
+    ("Remarks by Secretary of Water Teodor Brann", None),           # (when in doubt, nobody)
+    ("Statement by Teodor Brann’s spokesperson", None),              # a possessive
+    ("Statement by E7 Leaders", None),                               # digits
+    ("Statement by Harbour Works Inc.", None),
     ("Statement from the Ministry of Water on the floods", None),    # a body, not a person
     ("Statement of Ferry Policy", None),
     ("Remarks by the President at a rally", None),                   # a role alone
@@ -438,6 +447,11 @@ def test_other_spaces_are_every_white_space_the_regex_knows_but_the_space():
     ("Remarks by Minister Voss With Reporters", None),
     ("Remarks by Mayor Kartano in a Town Hall", None),
     ("Remarks at a rally in Tessel", None),
+    ("Remarks by Minister Voss Before Departure to Tessel", None),
+    ("Remarks by Minister Voss at a Meeting with Port Workers", None),
+    ("Testimony of Ada Rask before the Harbour Committee", "Ada Rask"),
+    ("Opening Statement by Minister Mara Voss", "Mara Voss"),
+    ("Transcript of Remarks by Mayor Ilse Kartano at the opening", "Ilse Kartano"),
 ])
 def test_a_title_that_says_who_delivers_the_text_names_its_speaker(tmp_path, title, speaker):
     doc = read_source(write(tmp_path, "page.md", f"# {title}\n\nThe harbour will reopen in May.\n"))

@@ -154,8 +154,8 @@ def _not_surely_the_occasion(source: Candidate) -> Judgement:
 def _misattribution(form: QuoteForm, speaker: str | None, candidates: list[Candidate]) -> Judgement | None:
     """Words distinctive enough to belong to one occasion, said there by someone else (not
     quoting the article's speaker): misattributed. Never for a stock phrase, nor on a speaker only
-    a title names (the reading of a title can be wrong: it keeps a passage from being the quote's
-    occasion, but flags nothing)."""
+    the source's title names (a reading that can be wrong keeps a passage from verifying another
+    person's quote, but accuses no one)."""
     limit = fitted_weights()["thresholds"]["misattributed"]
     for c in sorted(candidates, key=lambda c: -c.confidence):
         e = c.provenance.evidence
@@ -181,7 +181,8 @@ def _another_occasion(candidates: list[Candidate]) -> Judgement:
                          provenance=best.provenance)
     doc = a.passage.document
     where = _title_and_date(doc)
-    notes = [f"similar words on another occasion: {where}"]
+    notes = [f"the source's title names {a.speaker} as its speaker, not the article's: check who said it ({where})"
+             if best.provenance.evidence.titled else f"similar words on another occasion: {where}"]
     if best.provenance.evidence.after_article:
         notes.append(f"the source ({doc.get('date')}) is dated after the article: it cannot be the occasion quoted")
     return Judgement(UNVERIFIED, round(a.score, 3), closest=a, provenance=best.provenance, notes=notes)

@@ -49,7 +49,7 @@ class Evidence:
     occasion: OccasionMatch = field(default_factory=OccasionMatch)
     quoting: str | None = None  # the source speaker gives the words as someone else's
     reread: str | None = None   # the article's pronoun or description taken as the source's speaker
-    titled: bool = False        # said_by is another speaker only as the source's title names one
+    titled: bool = False        # said_by, not the article's speaker, is only what the source's title names
 
     @property
     def distinctive(self) -> bool:
@@ -85,8 +85,8 @@ class Evidence:
             out.append("the source is from the article's day" if self.days == 0 else
                        f"the source is dated {_days(self.days)} before the article")
         if self.speaker == OTHER:
-            out.append(f"said by {self.said_by}, not the article's speaker" + (" (as the source's title has it)"
-                                                                                if self.titled else ""))
+            out.append(f"said by {self.said_by}, not the article's speaker"
+                       + (" (as the source's title has it)" if self.titled else ""))
         elif self.speaker == UNKNOWN:
             out.append("the source does not say who is speaking" if not self.said_by else
                        "the article does not say who is speaking")
@@ -142,7 +142,8 @@ def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, 
     said_by = alignment.speaker
     same = matcher.same(speaker, said_by)
     doc = alignment.passage.document
-    # the source's speaker is another only as its title has it ("Statement by …", read by the sources)
+    # another speaker only as the source's title has it ("Statement by …", read by the sources): the
+    # passage is not this quote's occasion, but a title's reading is no ground for a flag (judge)
     titled = same is False and (doc.get("metadata") or {}).get("speaker_from") == "title"
     # the words stand as someone else's in the source: the article's speaker, if another's passage
     how = quoting(alignment.passage.text, alignment.start, speaker if same is False else None, matcher)

@@ -249,18 +249,21 @@ READER_VERSION = 2
 # kinds of text one person delivers: where others speak too (an interview, a debate, a press
 # conference or gaggle, a town hall, remarks "with reporters") a document without turns cannot say
 # which words are whose. What the title names is a reading, not proof: the checks let it confirm a
-# quote's speaker or keep a passage from being another's quote's occasion, but never flag on it.
+# quote's speaker or keep a passage from verifying another person's quote, but never flag on it.
 _DELIVERED_BY = re.compile(
-    r"(?:(?:full|prepared|official)\s+)?(?:text\s+of\s+)?(?:the\s+|an?\s+)?"
-    r"(?:statement|remarks|address|speech|testimony|message|keynote|lecture|sermon|eulogy|op-ed|letter)"
-    r"\s+(?:by|from)\s+(?P<who>[^,:;()|\u2013\u2014]+)", re.I)
+    r"(?:(?:full|prepared|official|opening|closing)\s+)?(?:(?:text|transcript)\s+of\s+)?(?:the\s+|an?\s+)?"
+    r"(?:(?:statement|remarks|address|speech|testimony|message|keynote|lecture|sermon|eulogy|op-ed|letter)"
+    r"\s+(?:by|from)|testimony\s+of)\s+(?P<who>[^,:;()|\u2013\u2014]+)", re.I)
 _MANY_VOICES = re.compile(r"\b(?:press\s+(?:conference|gaggle|briefing|availability)|gaggle|briefing|q\s*&\s*a"
-                          r"|town\s+hall|conversation|interview|debate|panel|roundtable|discussion"
-                          r"|with\s+(?:reporters|the\s+press)|exchange\s+with)\b", re.I)
+                          r"|town\s+hall|conversation|interview|debate|panel|roundtable|discussion|fireside"
+                          r"|meeting|availability|doorstop|scrum|listening\s+session|question\s+time|departure"
+                          r"|introducing|with\s+(?:reporters|the\s+press)|exchange\s+with)\b", re.I)
 # Words that end a name in a title, whatever their case ("Harris Upon Arrival", "Voss On The Grid")
-_AFTER_NAME = frozenset("""on at in to about before for during after regarding concerning following as
-with upon via ahead aboard amid over into from by of and the a an""".split())
-_NAME_WORD = re.compile(r"(?=[^\W\d_])[\w'\u2019.-]+")   # and capitalised (_capitalised)
+_TITLE_PREPOSITIONS = frozenset("""on at in to about before for during after regarding concerning
+following as with upon via ahead aboard amid over into from by of against under per re""".split())
+_AFTER_NAME = _TITLE_PREPOSITIONS | frozenset("""and the a an today tonight yesterday monday tuesday
+wednesday thursday friday saturday sunday""".split())
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[.'\u2019-][^\W\d_]+)*\.?")   # "O'Brien-Smith", "J."; no digits
 
 
 def _speaker_from_title(doc: Document) -> None:
@@ -278,8 +281,10 @@ def _person(words: str) -> str | None:
     """The one person a title names at the start of ``words``, after any titles ("Deputy Minister
     Teodor Brann on ..." -> "Teodor Brann"; "President Marten" -> "Marten"): two or three
     capitalised words (particles aside), or one after a title; the name ends at a word of
-    ``_AFTER_NAME`` or a participle ("Hochul Announcing Funding"). None for a body or a place
-    (the extraction's ``body_or_person``), a role alone ("the Editor", "the King"), two people."""
+    ``_AFTER_NAME`` or a participle ("Hochul Announcing Funding"). None when in doubt: for a body
+    or a place (the extraction's ``body_or_person``), a role alone ("the Editor", "the King"), a
+    role "of" something ("Minister of Water ...": the name may be the portfolio's), two people, a
+    possessive ("Brann's spokesperson"), a word with digits ("G7 Leaders")."""
     from verifier.quotes.entities import PERSON, body_or_person
     from verifier.quotes.lexicon import TITLES as ROLE_TITLES
 
@@ -293,37 +298,44 @@ def _person(words: str) -> str | None:
     k = 0
     while k < len(tokens) and is_title(k):
         k += 1
-    titled = any(t.lower() not in ("the", "of") for t in tokens[:k])   # "the" is no title
+    if any(t.lower() == "of" for t in tokens[:k]):
+        return None
+    particles = PARTICLES - {"the", "of"}   # inside a name: "von der Leyen"
+    titled = any(t.lower() != "the" for t in tokens[:k])   # "the" is no title
     name: list[str] = []
     for at, word in enumerate(tokens[k:], k):
         low = word.lower()
-        if low in PARTICLES and word.islower() and name:
+        if low in particles and word.islower() and name:
             name.append(word)   # "von der Leyen": a particle inside a name
         elif low in _AFTER_NAME or not _capitalised(word) or name and _participle(tokens, at):
             break
         else:
             name.append(word)
     rest = tokens[k + len(name):]
-    while name and name[-1].lower() in PARTICLES and name[-1].islower():
+    if rest and not (rest[0].lower() in _AFTER_NAME or _participle(tokens, k + len(name))):
+        return None   # the name runs on into words that are not a name's ("Brann's", "G7")
+    while name and name[-1].lower() in particles and name[-1].islower():
         rest.insert(0, name.pop())
-    proper = [w for w in name if not (w.islower() and w.lower() in PARTICLES)]
+    proper = [w for w in name if not (w.islower() and w.lower() in particles)]
     if not (2 <= len(proper) <= 3 or titled and len(proper) == 1) or rest[:1] in (["and"], ["&"]):
         return None
     person = " ".join(name)
-    if proper[-1].rstrip(".").lower() in ROLE_TITLES | TITLES or body_or_person(person) != PERSON:
+    if proper[-1].rstrip(".").lower() in ROLE_TITLES | TITLES or \
+            body_or_person(" ".join(w.rstrip(".") for w in name)) != PERSON:   # "Apple Inc."
         return None
     return person
 
 
 def _capitalised(word: str) -> bool:
-    return word[0].isupper() and _NAME_WORD.fullmatch(word) is not None
+    """A capitalised word a name can have: no digits, not a possessive ("Brann's")."""
+    return word[0].isupper() and _NAME_WORD.fullmatch(word) is not None and not re.search(r"['\u2019]s$", word)
 
 
 def _participle(tokens: list[str], at: int) -> bool:
-    """A capitalised participle that begins the rest of a title: "Announcing New Actions" (not the
-    end of a name: "Peyton Manning on ...")."""
-    return len(tokens[at]) >= 6 and tokens[at].lower().endswith("ing") and at + 1 < len(tokens) \
-        and _capitalised(tokens[at + 1]) and tokens[at + 1].lower() not in _AFTER_NAME
+    """A participle that begins the rest of a title: "Announcing New Actions", "Honoring the
+    Fallen" (not the end of a name: "Peyton Manning on ...", "... Peyton Manning")."""
+    return at + 1 < len(tokens) and len(tokens[at]) >= 6 and tokens[at].lower().endswith("ing") \
+        and tokens[at + 1].lower() not in _TITLE_PREPOSITIONS
 
 
 def _defaults_from_path(doc: Document, path: str) -> None:
