@@ -249,7 +249,8 @@ READER_VERSION = 2
 # kinds of text one person delivers: where others speak too (an interview, a debate, a press
 # conference or gaggle, a town hall, remarks "with reporters") a document without turns cannot say
 # which words are whose. What the title names is a reading, not proof: the checks let it confirm a
-# quote's speaker or keep a passage from verifying another person's quote, but never flag on it.
+# quote's speaker (then the passage is that speaker's, as with a flag) or keep a passage from
+# verifying another person's quote, but never call a quote misattributed on it.
 _DELIVERED_BY = re.compile(
     r"(?:(?:full|prepared|official|opening|closing)\s+)?(?:(?:text|transcript)\s+of\s+)?(?:the\s+|an?\s+)?"
     r"(?:(?:statement|remarks|address|speech|testimony|message|keynote|lecture|sermon|eulogy|op-ed|letter)"
