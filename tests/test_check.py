@@ -416,11 +416,17 @@ def test_a_new_version_of_the_readers_indexes_a_directory_archive_afresh(tmp_pat
     speaker from a title) read them again into a new cache, not an old one that says "unchanged"."""
     from verifier.verify import check as check_module
 
-    monkeypatch.setenv("VERIFIER_CACHE", str(tmp_path / "cache"))
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("VERIFIER_CACHE", str(cache))
     with check_module.open_archive(str(sources)) as first:
         cached = first.path
+    unnamed = Path(cached.replace(f"-r{check_module.READER_VERSION}.db", ".db"))   # as caches were named
+    unnamed.write_bytes(Path(cached).read_bytes())
+    other = cache / "elsewhere-0123456789abcdef-r1.db"   # another directory's
+    other.write_bytes(b"")
     monkeypatch.setattr(check_module, "READER_VERSION", check_module.READER_VERSION + 1)
     with check_module.open_archive(str(sources)) as second:
         assert second.path != cached and second.stats()["documents"] == 1
     with check_module.open_archive(str(sources)) as third:
         assert third.path == second.path
+    assert sorted(p.name for p in cache.glob("*.db")) == sorted([Path(second.path).name, other.name])

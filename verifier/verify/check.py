@@ -7,6 +7,8 @@ turns a directory of source files into a cached archive database.
 """
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import os
 import sys
@@ -190,15 +192,27 @@ def open_archive(location: str | None, on_file=None, files: list[str] | None = N
     return archive
 
 
+def _drop_older_caches(cache: Path, stem: str, current: Path) -> None:
+    """Remove the caches of this directory made by other versions of the readers (``stem.db``
+    before versions were named, ``stem-rN.db``), with their write-ahead logs."""
+    for old in [*cache.glob(f"{glob.escape(stem)}.db*"), *cache.glob(f"{glob.escape(stem)}-r*.db*")]:
+        if not old.name.startswith(current.name):
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
 def _directory_archive(directory: str, on_file=None, files: list[str] | None = None) -> Archive:
-    # (a new version of the readers makes a new cache: the files are read again)
-    key = hashlib.sha256(f"{os.path.abspath(directory)}\0{READER_VERSION}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(os.path.abspath(directory).encode()).hexdigest()[:16]
     cache = Path(os.environ.get("VERIFIER_CACHE") or Path.home() / ".cache" / "verifier")
     try:
         cache.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise VerifierError(f"{cache}: cannot create the archive cache ({exc.strerror})") from None
-    archive = Archive.open(cache / f"{Path(directory).name or 'archive'}-{key}.db", create=True)
+    stem = f"{Path(directory).name or 'archive'}-{key}"
+    # a new version of the readers makes a new cache (the files are read again); older ones go
+    current = cache / f"{stem}-r{READER_VERSION}.db"
+    _drop_older_caches(cache, stem, current)
+    archive = Archive.open(current, create=True)
     _, errors, _ = archive.sync(directory, on_result=on_file, on_error=on_file, files=files)
     if not archive.stats().get("documents"):
         raise VerifierError(f"{directory}: no source files the archive can read")
