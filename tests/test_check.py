@@ -236,12 +236,16 @@ def test_an_article_without_a_date_of_its_own_is_dated_by_its_file_name(tmp_path
         art = tmp_path / name
         art.write_text(front + quote, encoding="utf-8")
         proc = run("check", "--archive", sources, "--format", "json", "--fail-on", "never", *flags, art, env=env)
-        [q] = json.loads(proc.stdout)["quotes"]
+        record = json.loads(proc.stdout)
+        [q] = record["quotes"]
+        dates.append(record["date"])
         return q["verdict"], q.get("notes", [])
 
+    dates = []
     early, notes = verdict("2025-03-01-quay.md")
     assert early == "unverified" and any("dated after the article" in n for n in notes), notes
     assert verdict("quay.md")[0] == "verified"
+    assert dates == ["2025-03-01", None]   # the JSON says which date the article was checked with
     assert verdict("2025-03-01-quay.md", "--date", "2025-04-05")[0] == "verified"
     assert verdict("2025-03-01-quay.md", front="---\ndate: 2025-04-05\n---\n")[0] == "verified"
     assert verdict("2025-03-01-quay.md", "--date", "2025-03-01", front="---\ndate: 2025-04-05\n---\n")[0] == \

@@ -69,7 +69,8 @@ class ArticleResult:
         """The interface's JSON object for this article."""
         if self.error is not None:
             return {"path": self.path, "error": self.error, "quotes": []}
-        return {"path": self.path, "quotes": [quote_record(c) for c in self.checked], "summary": self.summary}
+        return {"path": self.path, "quotes": [quote_record(c) for c in self.checked], "summary": self.summary,
+                "date": self.article.date if self.article else None}   # the date it was checked with
 
 
 def check_article(article: Article, archive: Archive, matcher: SpeakerMatcher | None = None,
