@@ -141,15 +141,15 @@ def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, 
     rare_bits = _rare_bits(archive_segments)
     said_by = alignment.speaker
     same = matcher.same(speaker, said_by)
-    doc = alignment.passage.document
-    # another speaker only as the source's title has it ("Statement by …", read by the sources): the
-    # passage is not this quote's occasion, but a title's reading is no ground for a flag (judge)
-    titled = same is False and (doc.get("metadata") or {}).get("speaker_from") == "title"
     # the words stand as someone else's in the source: the article's speaker, if another's passage
     how = quoting(alignment.passage.text, alignment.start, speaker if same is False else None, matcher)
     reread = indirect.reread(said_by) if indirect and same is False else None
     if reread:
         same = True
+    doc = alignment.passage.document
+    # another speaker only as the source's title has it ("Statement by …", read by the sources): the
+    # passage is not this quote's occasion, but a title's reading is no ground for a flag (judge)
+    titled = same is False and (doc.get("metadata") or {}).get("speaker_from") == "title"
     return Evidence(
         words=len(spoken), verbatim=len(equal), run=max((len(r) for r in runs), default=0),
         run_bits=max((sum(bits.get(w.norm, 0.0) for w in r) for r in runs), default=0.0),
