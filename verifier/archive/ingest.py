@@ -20,7 +20,7 @@ import time
 from typing import TYPE_CHECKING, NamedTuple
 
 from verifier import textnorm
-from verifier.errors import InputError, VerifierError
+from verifier.errors import InputError
 from verifier.archive.sources import (Document, check_overrides, detect_format, iter_source_files,
                               parse_source, read_bytes)
 
@@ -62,27 +62,17 @@ def fts_text(text: str) -> str:
 
 def prepare_file(path: str, fmt: str | None, force: bool, overrides: dict, known: set):
     """Read and parse one file (in a worker process when adding in bulk): the document id if
-    ``known`` has it already, else (Document, index texts, word count); a problem with the file
-    as its VerifierError, returned (it pickles whole for the trip back), not raised."""
-    try:
-        fmt = detect_format(path, fmt)
-        data = read_bytes(path)
-        content_hash = hashlib.sha256(data).hexdigest()
-        doc_id = document_id(content_hash, fmt, overrides)
-        if not force and doc_id in known:
-            return doc_id
-        doc = parse_source(data, path, fmt, overrides)
-    except VerifierError as exc:
-        return exc
+    ``known`` has it already, else (Document, index texts, word count). A problem with the file
+    raises its InputError (from a worker too: SharedWork sends it back, and it pickles whole)."""
+    fmt = detect_format(path, fmt)
+    data = read_bytes(path)
+    content_hash = hashlib.sha256(data).hexdigest()
+    doc_id = document_id(content_hash, fmt, overrides)
+    if not force and doc_id in known:
+        return doc_id
+    doc = parse_source(data, path, fmt, overrides)
     doc.content_hash, doc.id = content_hash, doc_id
     return (doc, *index_texts(doc))
-
-
-def unpack(outcome):
-    """What ``prepare_file`` (or a worker) returned, with its errors raised again."""
-    if isinstance(outcome, VerifierError):
-        raise outcome
-    return outcome
 
 
 class IngestMixin:
@@ -115,7 +105,7 @@ class IngestMixin:
                 if not future.wait(0) and (report.words >= IDLE_COMMIT_WORDS or not self._wait_briefly(future)):
                     report.flush()
                 try:
-                    report.add(self._store_prepared(path, unpack(future.result()), force))
+                    report.add(self._store_prepared(path, future.result(), force))
                 except InputError as exc:
                     report.add(exc)
                 if time.monotonic() - self._batch_started > BATCH_SECONDS:

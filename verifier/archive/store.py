@@ -37,8 +37,7 @@ import sqlite_utils
 
 from verifier import __version__, textnorm
 from verifier.errors import InputError, VerifierError
-from verifier.archive.ingest import (IngestMixin, SegmentRows, fts_text, index_texts, prepare_file, segment_rows,
-                             unpack)
+from verifier.archive.ingest import IngestMixin, SegmentRows, fts_text, index_texts, prepare_file, segment_rows
 from verifier.archive.retrieval import RetrievalMixin
 from verifier.archive.documents import DocumentsMixin
 from verifier.archive.vocabulary import VocabularyMixin
@@ -340,8 +339,7 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
         """Add one source file (``-``: standard input). Unchanged content is not read again;
         a changed file replaces the earlier version from the same path."""
         check_overrides(overrides)
-        outcome = prepare_file(path, fmt, force, overrides, known=_StoredIds(self))
-        return self._store_prepared(path, unpack(outcome), force)
+        return self._store_prepared(path, prepare_file(path, fmt, force, overrides, known=_StoredIds(self)), force)
 
     def _store_prepared(self, path: str, prepared, force: bool) -> AddResult:
         if isinstance(prepared, str):

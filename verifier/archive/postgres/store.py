@@ -31,8 +31,7 @@ import os
 import threading
 from urllib.parse import urlsplit, urlunsplit
 
-from verifier.archive.ingest import (SegmentRows, _preparer, fts_text, index_texts, prepare_file, segment_rows,
-                                     unpack)
+from verifier.archive.ingest import SegmentRows, _preparer, fts_text, index_texts, prepare_file, segment_rows
 from verifier.archive.documents import DocumentsMixin
 from verifier.archive.postgres.queries import PgQueriesMixin
 from verifier.archive.retrieval import RERANK_POOL, RetrievalMixin
@@ -280,7 +279,7 @@ class PgArchive(PgQueriesMixin, RetrievalMixin, DocumentsMixin):
         with _preparer(files, (fmt, force, overrides, known)) as prepared:
             for path, future in prepared:
                 try:
-                    result = self._store_prepared(path, unpack(future.result()), force)
+                    result = self._store_prepared(path, future.result(), force)
                 except InputError as exc:
                     errors.append(exc)
                     if on_error:
@@ -305,7 +304,7 @@ class PgArchive(PgQueriesMixin, RetrievalMixin, DocumentsMixin):
         check_overrides(overrides)
         with self._errors():
             known = set() if force else {r["id"] for r in self._rows("SELECT id FROM documents")}
-        return self._store_prepared(path, unpack(prepare_file(path, fmt, force, overrides, known)), force)
+        return self._store_prepared(path, prepare_file(path, fmt, force, overrides, known), force)
 
     def _store_prepared(self, path: str, prepared, force: bool):
         if isinstance(prepared, str):
