@@ -152,19 +152,22 @@ _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
-_NAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_NAME_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 
 
 def date_in_name(path: str) -> str | None:
     """The first real YYYY-MM-DD date in the file name of ``path``, if any."""
+    return next(filter(None, (valid_date(m.group()) for m in _NAME_DATE.finditer(Path(path).name))), None)
+
+
+def valid_date(text: str) -> str | None:
+    """``text`` as a YYYY-MM-DD date if it is a real one, else None."""
     import datetime as dt
 
-    for m in _NAME_DATE.finditer(Path(path).name):
-        try:
-            return dt.date(*map(int, m.groups())).isoformat()
-        except ValueError:
-            continue
-    return None
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
 
 
 def open_regular(path: str):

@@ -182,6 +182,7 @@ def canonical(norm: str) -> str:
     return _spelling(norm)
 
 
+@lru_cache(maxsize=50_000)
 def _spelling(word: str) -> str:
     if len(word) > 5 and word not in _OUR_EXCEPTIONS and \
             re.search(r"[^aeouy]our(s|ed|ing|ite|ites|able|hood|hoods|al|er|ers|less|ful)?$", word):

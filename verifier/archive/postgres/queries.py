@@ -62,11 +62,7 @@ class PgQueriesMixin:
         return cache[key]
 
     def _count_uncached(self, query: str) -> int:
-        phrases = fts_phrases(query)
-        if len(phrases) == 1 and query.startswith('"'):
-            terms = self.stemmer.word_terms(phrases[0])
-            if len(terms) == 1:
-                return min(self._term_df([terms[0]]).get(terms[0], 0), COMMON_DF)
+        """(One-word queries are counted from ``term_df`` beforehand: RetrievalMixin._prefetch_counts.)"""
         return self._value("SELECT count(*) FROM (SELECT 1 FROM segments WHERE tsv @@ %s::tsquery LIMIT %s) m",
                            (tsquery(query, self.stemmer), COMMON_DF))
 

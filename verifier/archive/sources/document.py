@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import os
 import re
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 from verifier import textnorm
 from verifier.decoding import lenient_utf8
 from verifier.errors import InputError, VerifierError
-from verifier.inputs import date_in_name, open_regular
+from verifier.inputs import date_in_name, open_regular, valid_date  # noqa: F401  (valid_date: the sources' name too)
 
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".srt": "srt",
            ".vtt": "vtt", ".html": "html", ".htm": "html", ".xhtml": "html", ".json": "json"}
@@ -259,11 +260,6 @@ _MANY_VOICES = re.compile(r"\b(?:press\s+(?:conference|gaggle|briefing|availabil
                           r"|town\s+hall|conversation|interview|debate|panel|roundtable|discussion|fireside"
                           r"|meeting|availability|doorstop|scrum|listening\s+session|question\s+time|departure"
                           r"|introducing|with\s+(?:reporters|the\s+press)|exchange\s+with)\b", re.I)
-# Words that end a name in a title, whatever their case ("Harris Upon Arrival", "Voss On The Grid")
-_TITLE_PREPOSITIONS = frozenset("""on at in to about before for during after regarding concerning
-following as with upon via ahead aboard amid over into from by of against under per re""".split())
-_AFTER_NAME = _TITLE_PREPOSITIONS | frozenset("""and the a an today tonight yesterday monday tuesday
-wednesday thursday friday saturday sunday""".split())
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[.'\u2019-][^\W\d_]+)*\.?")   # "O'Brien-Smith", "J."; no digits
 
 
@@ -287,13 +283,13 @@ def _person(words: str) -> str | None:
     role "of" something ("Minister of Water ...": the name may be the portfolio's), two people, a
     possessive ("Brann's spokesperson"), a word with digits ("G7 Leaders")."""
     from verifier.quotes.entities import PERSON, body_or_person
-    from verifier.quotes.lexicon import TITLES as ROLE_TITLES
 
+    titles, _, after_name = _title_lexicon()
     tokens = [_title_word(w) for w in words.split()] if words.isupper() else words.split()
 
     def is_title(at: int) -> bool:   # "Deputy", "Secretary-General", "NSC" before "Spokesperson"
         word = tokens[at].rstrip(".").lower()
-        return all(part in ROLE_TITLES | TITLES for part in word.split("-")) or \
+        return all(part in titles for part in word.split("-")) or \
             tokens[at].isupper() and len(word) > 1 and at + 1 < len(tokens) and is_title(at + 1)
 
     k = 0
@@ -308,12 +304,12 @@ def _person(words: str) -> str | None:
         low = word.lower()
         if low in particles and word.islower() and name:
             name.append(word)   # "von der Leyen": a particle inside a name
-        elif low in _AFTER_NAME or not _capitalised(word) or name and _participle(tokens, at):
+        elif low in after_name or not _capitalised(word) or name and _participle(tokens, at):
             break
         else:
             name.append(word)
     rest = tokens[k + len(name):]
-    if rest and not (rest[0].lower() in _AFTER_NAME or _participle(tokens, k + len(name))):
+    if rest and not (rest[0].lower() in after_name or _participle(tokens, k + len(name))):
         return None   # the name runs on into words that are not a name's ("Brann's", "G7")
     while name and name[-1].lower() in particles and name[-1].islower():
         rest.insert(0, name.pop())
@@ -321,10 +317,24 @@ def _person(words: str) -> str | None:
     if not (2 <= len(proper) <= 3 or titled and len(proper) == 1) or rest[:1] in (["and"], ["&"]):
         return None
     person = " ".join(name)
-    if proper[-1].rstrip(".").lower() in ROLE_TITLES | TITLES or \
+    if proper[-1].rstrip(".").lower() in titles or \
             body_or_person(" ".join(w.rstrip(".") for w in name)) != PERSON:   # "Apple Inc."
         return None
     return person
+
+
+@functools.cache
+def _title_lexicon() -> tuple[frozenset, frozenset, frozenset]:
+    """(titles before a name, prepositions, the words that end a name in a title whatever their
+    case: "Harris Upon Arrival", "Voss On The Grid", "Brann Tonight") — the extraction's lists and
+    the sources' own, read when a title is first read."""
+    from verifier.quotes.entities import PREPOSITIONS
+    from verifier.quotes.lexicon import TITLES as ROLE_TITLES
+
+    prepositions = PREPOSITIONS | frozenset("""regarding concerning following as upon via ahead
+aboard amid per re""".split())
+    days = frozenset("today tonight yesterday monday tuesday wednesday thursday friday saturday sunday".split())
+    return frozenset(ROLE_TITLES | TITLES), prepositions, prepositions | days | {"and", "the", "a", "an"}
 
 
 def _capitalised(word: str) -> bool:
@@ -336,7 +346,7 @@ def _participle(tokens: list[str], at: int) -> bool:
     """A participle that begins the rest of a title: "Announcing New Actions", "Honoring the
     Fallen" (not the end of a name: "Peyton Manning on ...", "... Peyton Manning")."""
     return at + 1 < len(tokens) and len(tokens[at]) >= 6 and tokens[at].lower().endswith("ing") \
-        and tokens[at + 1].lower() not in _TITLE_PREPOSITIONS
+        and tokens[at + 1].lower() not in _title_lexicon()[1]
 
 
 def _defaults_from_path(doc: Document, path: str) -> None:
@@ -424,14 +434,6 @@ def iso_date(value, path: str | None, where: str) -> str:
         message = f"{where}: date {text!r} is not YYYY-MM-DD" if where else f"date {text!r} is not YYYY-MM-DD"
         raise InputError(path, message) if path else VerifierError(message)
     return date
-
-
-def valid_date(text: str) -> str | None:
-    """``text`` as a YYYY-MM-DD date if it is a real one, else None."""
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        return None
 
 
 def _jsonable(value):
