@@ -77,8 +77,7 @@ now however though meanwhile too instead
 
 # Indefinite pronouns: a speaker the article does not name ("Someone called it …"), never a name.
 INDEFINITE_PRONOUNS = frozenset("someone somebody nobody everyone everybody anyone anybody".split())
-PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "s", "we": "p", "it": "n", "you": "s",
-            **{w: "x" for w in INDEFINITE_PRONOUNS}}
+PRONOUNS = frozenset("he she they i we it you".split()) | INDEFINITE_PRONOUNS   # subject pronouns
 OBJECT_PRONOUNS = {"him": "m", "her": "f", "them": "p"}
 POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "their": "p", "its": "n"}
 

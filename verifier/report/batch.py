@@ -25,7 +25,6 @@ from verifier.budget import budget
 from verifier.verify.check import ArticleResult, check_article
 from verifier.config import Suppression, apply_suppressions
 from verifier.errors import InputError, VerifierError
-from verifier.records import error_record
 from verifier.report.console import text_console
 from verifier.report.text import check_text
 from verifier.quotes.speakers import SpeakerMatcher
@@ -157,8 +156,7 @@ class _Checker:
         if how is None:
             return result, None
         if how == "json":
-            rec = result.record() if result.error is None else error_record(result.path, result.error)
-            return _light(result), json.dumps(rec, ensure_ascii=False) + "\n"
+            return _light(result), json.dumps(result.record(), ensure_ascii=False) + "\n"
         if result.error is not None:
             return result, ""
         if self.console is None:

@@ -14,7 +14,7 @@ import bisect
 import itertools
 
 from verifier.report.excerpt import excerpt
-from verifier.verify.check import source_record
+from verifier.verify.check import source_record, summary
 from verifier.verify.verdicts import REPORT_ORDER
 
 VERDICT_STYLE = {"verified": "bold green", "minor": "bold cyan", "misquote": "bold red",
@@ -135,13 +135,8 @@ def summary_line(counts: dict, checked) -> str:
 
 def totals_line(results) -> str:
     """The last line of a report on several files: the verdicts of them all."""
-    totals: dict[str, int] = {}
-    checked = []
-    for r in results:
-        for verdict, n in r.summary.items():
-            totals[verdict] = totals.get(verdict, 0) + n
-        checked.extend(r.checked)
-    return f"total: {len(results)} files, {summary_line(totals, checked)}"
+    checked = [c for r in results for c in r.checked]
+    return f"total: {len(results)} files, {summary_line(summary(checked), checked)}"
 
 
 def report_rank(c) -> tuple:
@@ -254,8 +249,8 @@ def _breaks(plain: str, first: int, rest: int) -> list[tuple[int, int]]:
 
     ends = list(itertools.accumulate(get_character_cell_size(ch) for ch in plain))   # columns up to each
     out, start, room = [], 0, max(first, 10)
-    while ends and ends[-1] - (ends[start - 1] if start else 0) > room:
-        fits = bisect.bisect_right(ends, (ends[start - 1] if start else 0) + room)   # characters that fit
+    while ends and ends[-1] - (before := ends[start - 1] if start else 0) > room:
+        fits = bisect.bisect_right(ends, before + room)   # characters that fit
         cut = plain.rfind(" ", start, fits + 1)
         if cut > start:
             out.append((cut, cut + 1))

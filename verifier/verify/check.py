@@ -19,6 +19,7 @@ from verifier.archive.store import Archive, default_path, timecode
 from verifier.archive.sources.document import READER_VERSION
 from verifier.article.load import Article
 from verifier.errors import VerifierError
+from verifier.records import error_record
 from verifier.verify.judge import Candidate, Judgement, judge_quote
 from verifier.verify.occasion import Occasion, occasion_around
 from verifier.verify.provenance import Indirect, gather, judge_provenance
@@ -68,7 +69,7 @@ class ArticleResult:
     def record(self) -> dict:
         """The interface's JSON object for this article."""
         if self.error is not None:
-            return {"path": self.path, "error": self.error, "quotes": []}
+            return error_record(self.path, self.error)
         return {"path": self.path, "quotes": [quote_record(c) for c in self.checked], "summary": self.summary,
                 "date": self.article.date if self.article else None}   # the date it was checked with
 
@@ -215,7 +216,7 @@ def _directory_archive(directory: str, on_file=None, files: list[str] | None = N
     _drop_older_caches(cache, stem, current)
     archive = Archive.open(current, create=True)
     _, errors, _ = archive.sync(directory, on_result=on_file, on_error=on_file, files=files)
-    if not archive.stats().get("documents"):
+    if archive.is_empty():
         raise VerifierError(f"{directory}: no source files the archive can read")
     if on_file is None:
         for err in errors:

@@ -94,7 +94,7 @@ def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
 
 # ----------------------------------------------------------------------------- in a worker
 
-_worker = None   # (archive, speaker matcher, the barrier every process meets once started)
+_worker = None   # (archive, speaker matcher, the barrier every process meets once started, check_bytes)
 
 
 def _start_worker(db: str, aliases: dict, started) -> None:
@@ -103,8 +103,9 @@ def _start_worker(db: str, aliases: dict, started) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from verifier.archive.store import Archive
     from verifier.quotes.speakers import SpeakerMatcher
+    from verifier.web.service import check_bytes   # the checking code, loaded before the first check
 
-    _worker = Archive.open(db, create=True), SpeakerMatcher(aliases), started
+    _worker = Archive.open(db, create=True), SpeakerMatcher(aliases), started, check_bytes
 
 
 def _ready() -> int:
@@ -117,7 +118,5 @@ def _ready() -> int:
 
 
 def _check(data: bytes, name: str, fmt: str | None):
-    from verifier.web.service import check_bytes
-
-    archive, matcher, _ = _worker
+    archive, matcher, _, check_bytes = _worker
     return check_bytes(data, name, fmt, archive, matcher)

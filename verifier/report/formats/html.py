@@ -165,8 +165,8 @@ def _summary_table(results) -> Safe:
                               class_="error")))
             continue
         index += 1
-        cells = [el("td", str(r.summary[v]), class_=f"num{' hit v-' + v if r.summary[v] else ''}")
-                 for v in VERDICTS]
+        counts = r.summary
+        cells = [el("td", str(counts[v]), class_=f"num{' hit v-' + v if counts[v] else ''}") for v in VERDICTS]
         rows.append(el("tr", el("th", el("a", r.path, href=f"#a{index}"), scope="row"), cells,
                        el("td", str(len(r.checked)), class_="num")))
     return el("table", el("caption", "Quotes per article and verdict"), el("thead", head),
