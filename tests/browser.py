@@ -6,6 +6,7 @@ works on a fresh clone; otherwise the tests fail with a message saying how to in
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -40,9 +41,19 @@ def _can_install() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
 
 
-def start_browser():
-    """(Playwright, Browser): the system Chromium, headless, driven by Playwright (whose own browser
-    downloads are never used)."""
+@contextlib.contextmanager
+def running_browser():
+    """``with running_browser() as browser:`` the system Chromium, headless, driven by Playwright
+    (whose own browser downloads are never used); closed, and Playwright stopped, after."""
+    pw, browser = _start_browser()
+    try:
+        yield browser
+    finally:
+        browser.close()
+        pw.stop()
+
+
+def _start_browser():
     path = chromium()
     try:
         from playwright.sync_api import sync_playwright

@@ -22,12 +22,10 @@ def pg_server():
 
 @pytest.fixture(scope="module")
 def browser():
-    from browser import start_browser
+    from browser import running_browser
 
-    pw, chromium = start_browser()
-    yield chromium
-    chromium.close()
-    pw.stop()
+    with running_browser() as chromium:
+        yield chromium
 
 
 @pytest.fixture

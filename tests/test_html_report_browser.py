@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser import guarded_page, start_browser  # noqa: E402
+from browser import guarded_page, running_browser  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -167,15 +167,11 @@ def save_readme_screenshot(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = report(Path(tmp) / "report.html", Path("fixtures/archive"), Path("fixtures/articles"),
                       cache=Path(tmp) / "cache", cwd=ROOT)
-        pw, chromium = start_browser()
-        try:
+        with running_browser() as chromium:
             context, page = open_page(chromium, path)
             page.set_viewport_size({"width": 1200, "height": 1500})
             page.screenshot(path=str(out))
             context.close()
-        finally:
-            chromium.close()
-            pw.stop()
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import guarded_page, start_browser
+from browser import guarded_page, running_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -531,17 +531,15 @@ def save_readme_screenshot(out: Path) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         proc, base, _ = start_desk(Path(tmp))
-        pw, browser = start_browser()
         try:
-            context, page = new_page(browser, base)
-            check(page, ARTICLE, "md")
-            open_quote(page, "misquote")
-            page.evaluate("() => window.scrollTo(0, 0)")
-            page.screenshot(path=str(out))
-            context.close()
+            with running_browser() as browser:
+                context, page = new_page(browser, base)
+                check(page, ARTICLE, "md")
+                open_quote(page, "misquote")
+                page.evaluate("() => window.scrollTo(0, 0)")
+                page.screenshot(path=str(out))
+                context.close()
         finally:
-            browser.close()
-            pw.stop()
             stop_desk(proc)
 
 
