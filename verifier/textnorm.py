@@ -203,34 +203,70 @@ def _spelling(word: str) -> str:
 def canonical_words(tokens: list[Token]) -> list[Token]:
     """Tokens with canonical ``norm``; a spelled number of several words becomes one token
     ("twenty five" -> "25", "three hundred" -> "300"), and "per cent" becomes "%"."""
-    out: list[Token] = []
-    i = 0
-    while i < len(tokens):
-        plain = _plain_canonical(tokens[i].norm)
-        if plain is not None:   # the common case: one word for one word
-            out.append(tokens[i] if plain == tokens[i].norm else tokens[i]._replace(norm=plain))
-            i += 1
+    norms = [t.norm for t in tokens]
+    plain = list(map(_plain_canonical, norms))
+    new = tuple.__new__
+    return [new(Token, t) for t in _canonical_runs(norms, plain, [t.start for t in tokens], [t.end for t in tokens])]
+
+
+def canonical_spans(text: str) -> list[tuple[str, int, int]]:
+    """``canonical_words(words(text, skip_directions=True))`` as plain (norm, start, end) tuples,
+    made a list at a time (the matching tokenises every candidate passage: a Python step per
+    word was a fifth of a check)."""
+    matches = list(WORD_RE.finditer(text))
+    if has_directions(text):
+        spans = directions(text)
+        matches = [m for m in matches if not any(s <= m.start() < e for s, e in spans)]
+    written = list(map(re.Match.group, matches))
+    plain = list(map(_plain_written, written))
+    starts, ends = list(map(re.Match.start, matches)), list(map(re.Match.end, matches))
+    if None not in plain:   # the usual passage: each word stands for itself
+        return list(zip(plain, starts, ends))
+    norms = [p if p is not None else normalize(w) for p, w in zip(plain, written)]
+    return _canonical_runs(norms, plain, starts, ends)
+
+
+@lru_cache(maxsize=200_000)
+def _plain_written(word: str) -> str | None:
+    """``_plain_canonical`` of a word as written."""
+    return _plain_canonical(normalize(word))
+
+
+def _canonical_runs(norms: list[str], plain: list, starts: list[int], ends: list[int]) -> list[tuple]:
+    """(canonical norm, start, end) for each word; ``plain[i]``: word i's canonical form when it
+    stands for itself alone (``_plain_canonical``), else None. Only the other words are looked at
+    one by one, with their neighbours."""
+    out: list[tuple] = []
+    done = 0   # the words before this one are in out
+    for i in [i for i, p in enumerate(plain) if p is None]:
+        if i < done:   # taken by the number before it
             continue
-        j, value = _number_run(tokens, i)
-        if j > i + 1 or (j == i + 1 and value is not None and tokens[i].norm in _SCALES):
-            out.append(Token(str(value), tokens[i].start, tokens[j - 1].end))
-            i = j
-            continue
-        if tokens[i].norm == "per" and i + 1 < len(tokens) and tokens[i + 1].norm == "cent":
-            out.append(Token("%", tokens[i].start, tokens[i + 1].end))
-            i += 2
-            continue
-        tok = tokens[i]
-        expanded = _expand_contraction(tok.norm)
-        if expanded:  # "wasn't" aligns with "was not"; judging tells the two apart again
-            out.extend(Token(w, tok.start, tok.end) for w in expanded)
-        elif tok.norm.endswith("%") and len(tok.norm) > 1:  # "40%" reads as "40 per cent"
-            out.append(Token(tok.norm[:-1], tok.start, tok.end - 1))
-            out.append(Token("%", tok.end - 1, tok.end))
-        else:
-            out.append(Token(canonical(tok.norm), tok.start, tok.end))
-        i += 1
+        out.extend(zip(plain[done:i], starts[done:i], ends[done:i]))
+        done = _special(norms, starts, ends, i, out)
+    out.extend(zip(plain[done:], starts[done:], ends[done:]))
     return out
+
+
+def _special(norms: list[str], starts: list[int], ends: list[int], i: int, out: list) -> int:
+    """Word ``i``, one that may be part of a number, a contraction or a percentage, and what
+    belongs with it, added to ``out`` in canonical form; returns the index after them."""
+    j, value = _number_run(norms, i)
+    if j > i + 1 or (j == i + 1 and value is not None and norms[i] in _SCALES):
+        out.append((str(value), starts[i], ends[j - 1]))
+        return j
+    norm = norms[i]
+    if norm == "per" and i + 1 < len(norms) and norms[i + 1] == "cent":
+        out.append(("%", starts[i], ends[i + 1]))
+        return i + 2
+    expanded = _expand_contraction(norm)
+    if expanded:  # "wasn't" aligns with "was not"; judging tells the two apart again
+        out.extend((w, starts[i], ends[i]) for w in expanded)
+    elif norm.endswith("%") and len(norm) > 1:  # "40%" reads as "40 per cent"
+        out.append((norm[:-1], starts[i], ends[i] - 1))
+        out.append(("%", ends[i] - 1, ends[i]))
+    else:
+        out.append((canonical(norm), starts[i], ends[i]))
+    return i + 1
 
 
 _SPECIAL = frozenset([*_UNITS, *_TENS, *_SCALES, "per", "cannot"])
@@ -274,11 +310,11 @@ def spelled_number(n: int) -> str | None:
     return None
 
 
-def _number_run(tokens: list[Token], i: int) -> tuple[int, int | None]:
-    """The end of a run of number words (or digits followed by scale words) starting at ``i``."""
+def _number_run(norms: list[str], i: int) -> tuple[int, int | None]:
+    """The end of a run of number words (or digits followed by scale words) starting at ``i`` (the words normalised)."""
     total, current, j = 0, None, i
-    while j < len(tokens):
-        w = tokens[j].norm
+    while j < len(norms):
+        w = norms[j]
         if w in _UNITS or w in _TENS:
             current = (current or 0) + (_UNITS.get(w) or _TENS.get(w) or 0)
         elif w.isdigit() and j == i:
@@ -289,8 +325,8 @@ def _number_run(tokens: list[Token], i: int) -> tuple[int, int | None]:
             else:
                 total += current * _SCALES[w]
                 current = 0
-        elif w == "and" and current is not None and j + 1 < len(tokens) and \
-                (tokens[j + 1].norm in _UNITS or tokens[j + 1].norm in _TENS) and current >= 100:
+        elif w == "and" and current is not None and j + 1 < len(norms) and \
+                (norms[j + 1] in _UNITS or norms[j + 1] in _TENS) and current >= 100:
             pass
         else:
             break

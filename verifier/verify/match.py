@@ -17,7 +17,7 @@ from rapidfuzz.distance import Indel
 
 from verifier.archive.retrieval import copy_key
 from verifier.archive.store import Archive, Passage
-from verifier.textnorm import STOPWORDS, Token, canonical_words, spelled_number, words
+from verifier.textnorm import STOPWORDS, Token, canonical_spans, canonical_words, spelled_number, words
 
 ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
 BRACKET = re.compile(r"\[([^\[\]]{0,80})\]")
@@ -256,7 +256,7 @@ def _text_words(text: str) -> tuple[tuple, ...]:
     """A segment's canonical words as plain (norm, start, end) tuples: remembered as plain tuples,
     which the garbage collector stops tracking (Token objects, a tuple subclass, it would walk at
     every full collection: 80 ms with a few thousand segments remembered)."""
-    return tuple(tuple(t) for t in canonical_words(words(text, skip_directions=True)))
+    return tuple(canonical_spans(text))
 
 
 class SourceWords:
