@@ -660,6 +660,18 @@ def test_long_appositives_participles_and_replies(text, speakers):
     assert [q.speaker for q in statements(text)] == speakers
 
 
+@pytest.mark.parametrize("text, who", [
+    ('One attendee, who like others spoke on the condition of anonymity to discuss the meeting, said the '
+     'message was that "this is not going to be over in February."', "One attendee"),
+    ("A harbour official, whose office drafted the plan, said it would “pay for itself within ten years.”",
+     "A harbour official"),
+    ("Anna Veld, who chairs the board, said the plan was that “nobody will lose a wage.”", "Anna Veld"),
+])
+def test_a_relative_clause_between_any_subject_and_its_cue(text, who):
+    q = one(text)
+    assert (mention(q), described(q)) == (who, who)
+
+
 @pytest.mark.parametrize("text, speakers", [
     ("“Look at all these supporters here,” Tom Paris said with a smirk.\n\n“They’re all here because she is "
      "promising free stuff,” Ben Bent shot back with a laugh.", ["Tom Paris", "Ben Bent"]),

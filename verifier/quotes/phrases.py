@@ -243,12 +243,15 @@ def unclosed_appositive(tokens: list[Token], start: int, end: int) -> tuple[int,
 
 
 def appositive_start(tokens: list[Token], comma: int) -> int | None:
-    """For “X, spokesperson for Y, said”, the index of the comma after X."""
+    """For “X, spokesperson for Y, said”, the index of the comma after X. X is a name, a pronoun
+    or a role; any noun phrase when the appositive is a relative clause: "One attendee, who spoke
+    on condition of anonymity, said" (who, whose: a person)."""
     for k in range(comma - 1, max(-1, comma - 30), -1):
         if tokens[k].text == ",":
             prev = tokens[k - 1] if k > 0 else None
             ok = prev is not None and (prev.is_cap or prev.lower in PRONOUNS or
-                                       clean_word(prev.text).lower() in ROLE_NOUNS)
+                                       clean_word(prev.text).lower() in ROLE_NOUNS or
+                                       prev.is_word and tokens[k + 1].lower in ("who", "whose"))
             return k if ok else None
         if tokens[k].text in "“”\"‘.;:!?" and not abbreviation_dot(tokens, k):
             return None
