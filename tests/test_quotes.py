@@ -660,6 +660,21 @@ def test_long_appositives_participles_and_replies(text, speakers):
     assert [q.speaker for q in statements(text)] == speakers
 
 
+@pytest.mark.parametrize("text, mentions", [
+    # a quote that ends its sentence; the next sentence opens with a phrase of time
+    ('Anna Veld often calls herself a "change warrior" who "saved the company." Last year, at a conference, '
+     'she said that "people matter."', ["Anna Veld", "Anna Veld", "she"]),
+    # after a period, a new sentence whose cue introduces the next quote
+    ('Veld said that Brann has energized "a lot of people" who "are rabidly involved in the system now." '
+     'He added, "What I am so impressed with is that we have these new people."', ["Veld", "Veld", "He"]),
+    # the quote is what the verb before it reports; the clause after it is another's
+    ("But even as Aske claimed on Tuesday that “the harbour got in trouble for far less,” one of the former "
+     "prosecutors said the two cases were quite different.", ["Aske"]),
+])
+def test_which_sentence_and_clause_a_cue_belongs_to(text, mentions):
+    assert [mention(q) for q in statements(text)] == mentions
+
+
 @pytest.mark.parametrize("text, who", [
     ('One attendee, who like others spoke on the condition of anonymity to discuss the meeting, said the '
      'message was that "this is not going to be over in February."', "One attendee"),

@@ -20,7 +20,7 @@ from verifier.quotes.lexicon import (ABBREVIATIONS, DETERMINERS, INDEFINITE_PRON
                                      SPEECH_VERBS, TITLES)
 from verifier.quotes.entities import EntityTable
 from verifier.quotes.people import People, clean_word, is_name_word, split_title
-from verifier.quotes.phrases import abbreviation_dot, pronoun_of
+from verifier.quotes.phrases import abbreviation_dot, pronoun_of, time_phrase
 from verifier.quotes.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
 from verifier.quotes.resolve import BODY_NOUNS, Case, Resolver
 from verifier.quotes.sentences import Sentences, Token, TokenIndex, mask_quotes, tokenize
@@ -221,6 +221,12 @@ class _Extractor:
         lead = participle_lead_subject(before, after_tokens)
         if lead:   # "Citing the attack as “…,” Will urged …": the quote is in the opening phrase
             return lead
+        if after is not None and _reported_clause(before):
+            # "Even as Aske claimed on Tuesday that “…,” one of the prosecutors said …": the quote
+            # is what the verb before it reports; the clause after it is another's
+            reporter = attribution_before(before, self._is_someone)
+            if reporter is not None:
+                return reporter
         if after is None or (ends_sentence and after.how == "after"):
             if follows_quote and after is not None and ends_sentence:
                 return None  # “A,” Smith said. “B.” Jones said that …: B is still Smith's
@@ -229,9 +235,12 @@ class _Extractor:
 
     def _leads_into_next(self, n: int, span: QuotedSpan, after: list[Token]) -> bool:
         """“Why now?” Mills then writes back, “You look cute.” — after a quote that ends its
-        sentence, a clause ending in a comma right before the next quote introduces that quote."""
-        if not after or len(after) > 7 or after[-1].text != "," or n + 1 >= len(self.spans) or \
-                self.text[span.end - 1:span.end] not in "?!":
+        sentence, a clause ending in a comma right before the next quote introduces that quote;
+        after a period, a clause that opens a sentence (“… now.” He added, “…”)."""
+        if not after or len(after) > 7 or after[-1].text != "," or n + 1 >= len(self.spans):
+            return False
+        last = self.text[span.end - 1:span.end]
+        if not (last in "?!" or last == "." and after[0].is_cap):
             return False
         return self.spans[n + 1].start - after[-1].end <= 3
 
@@ -286,8 +295,9 @@ class _Extractor:
         tokens = strip_parentheticals(self.index.between(close_at, end))
         if tokens and self.text[span.end - 1:span.end] in ".!?" and "\n" in self.text[close_at:tokens[0].start]:
             return []  # “… need.” on one line, a new sentence on the next: no cue of this quote's
-        if tokens and self.text[span.end - 1:span.end] in ".!?" and tokens[0].lower in SENTENCE_OPENERS:
-            return []  # “… a liar.” However, he held his fire …: a new sentence
+        if tokens and self.text[span.end - 1:span.end] in ".!?" and (tokens[0].lower in SENTENCE_OPENERS
+                                                                    or _opens_with_time(tokens)):
+            return []  # “… a liar.” However, he held his fire …; “… company.” Last year, she said: a new sentence
         first_word = next((i for i, t in enumerate(tokens) if t.is_word), len(tokens))
         cut = next((i for i, t in enumerate(tokens) if i > first_word and t.text in ".!?;"
                     and not abbreviation_dot(tokens, i) and not _inside_word(tokens, i)), len(tokens))
@@ -444,6 +454,22 @@ def _named_body(words: list[Token]) -> str | None:
 
 SENTENCE_OPENERS = frozenset("""however but and yet so still meanwhile also then now instead in on at
 after when while if although though because since""".split())
+
+
+def _reported_clause(before: list[Token]) -> bool:
+    """Whether the quote opens the clause a speech verb reports: "… claimed (on Tuesday) that “…”"."""
+    if len(before) < 2 or before[-1].lower != "that":
+        return False
+    near = before[-6:-1]
+    verbs = [i for i, t in enumerate(near) if t.lower in SPEECH_VERBS]
+    return bool(verbs) and not any(t.text in ",;:" for t in near[verbs[-1]:])
+
+
+def _opens_with_time(tokens: list[Token]) -> bool:
+    """Whether ``tokens`` open with a phrase of time closed by a comma ("Last year, …", "Two weeks
+    ago, …"): the start of a sentence, not a cue following a quote."""
+    comma = next((i for i, t in enumerate(tokens[:8]) if t.text == ","), None)
+    return comma is not None and time_phrase(tokens[:comma])
 
 
 def _introduces_next(after: list[Token], attr: Attribution) -> bool:
