@@ -675,6 +675,11 @@ def test_which_sentence_and_clause_a_cue_belongs_to(text, mentions):
     assert [mention(q) for q in statements(text)] == mentions
 
 
+def test_a_participle_after_an_opening_adverb_and_phrase_of_time():
+    q = one("Later on Sunday, Veld shared a syllabus on her page, writing “Allow me also to do the research.”")
+    assert (q.speaker, mention(q)) == ("Veld", "Veld")
+
+
 @pytest.mark.parametrize("text, who", [
     ('One attendee, who like others spoke on the condition of anonymity to discuss the meeting, said the '
      'message was that "this is not going to be over in February."', "One attendee"),

@@ -718,8 +718,9 @@ def _main_clause_start(tokens: list[Token], k: int) -> int:
         first = tokens[start]
         if first.lower in ("but", "and", "so", "yet") and start + 1 < k and tokens[start + 1].text != ",":
             first = tokens[start + 1]
-        if first.lower in SENTENCE_ADVERBS and start + 1 < k and tokens[start + 1].text != ",":
-            return start + 1   # "Then he cut into Bush, calling him …"
+        if first.lower in SENTENCE_ADVERBS and start + 1 < k and tokens[start + 1].text != "," \
+                and tokens[start + 1].lower not in LEADING_WORDS:
+            return start + 1   # "Then he cut into Bush, calling him …" (not "Later on Sunday, …")
         comma = next((j for j in range(start + 1, k) if tokens[j].text == ","), None)
         adverb_participle = first.lower.endswith("ly") and start + 1 < k and tokens[start + 1].lower.endswith("ing")
         if not (first.lower in LEADING_WORDS or first.lower.endswith("ing") or adverb_participle
