@@ -145,6 +145,28 @@ def test_flags_are_part_of_identity(archive, tmp_path):
     assert search_first(archive, "open the new bridge in May").speaker == "Nadia Quell"
 
 
+def test_a_newer_reading_replaces_the_stored_one_when_added_again(archive, tmp_path, monkeypatch):
+    """After an upgrade of the readers, adding the same file again stores what they read now
+    (here: the speaker its title names, which an older version did not read)."""
+    from verifier.archive import ingest
+    from verifier.archive.sources import document
+
+    src = tmp_path / "statement.md"
+    src.write_text("---\ntitle: Statement by Deputy Minister Teodor Brann on the Lowen flood response\n---\n"
+                   "We will rebuild the embankment before the winter.\n")
+    with monkeypatch.context() as older:   # the readers before titles named speakers
+        older.setattr(ingest, "READER_VERSION", ingest.READER_VERSION - 1)
+        older.setattr(document, "_speaker_from_title", lambda doc: None)
+        first = archive.add_file(str(src))
+        assert archive.add_file(str(src)).status == "unchanged"
+    assert archive.document(first.document_id)["speaker"] is None
+    results, errors = archive.add_paths([str(src)])
+    assert not errors and [(r.status, r.replaced) for r in results] == [("replaced", [first.document_id])]
+    assert archive.document(results[0].document_id)["speaker"] == "Teodor Brann"
+    assert archive.add_file(str(src)).status == "unchanged"
+    assert archive.stats()["documents"] == 7 and archive.check() == []
+
+
 def test_add_document_directly(tmp_path):
     with Archive.open(tmp_path / "a.db", create=True) as arch:
         text = "Alpha words here.\nBeta words there."

@@ -23,6 +23,7 @@ from verifier import textnorm
 from verifier.errors import InputError
 from verifier.archive.sources import (Document, check_overrides, detect_format, iter_source_files,
                               parse_source, read_bytes)
+from verifier.archive.sources.document import READER_VERSION
 
 if TYPE_CHECKING:
     from verifier.archive.store import AddResult, Archive
@@ -36,9 +37,11 @@ WINDOW_PER_WORKER = 4              # files prepared ahead of storing, per proces
 
 
 def document_id(content_hash: str, fmt: str, overrides: dict) -> str:
-    """A short id that changes when the content or the metadata flags change."""
+    """A short id that changes when the content, the metadata flags or the readers change: a
+    file read by a newer version of the readers (``READER_VERSION``) is a new reading of it,
+    which replaces the stored one when the file is added again."""
     flags = json.dumps({k: v for k, v in sorted(overrides.items()) if v is not None})
-    return hashlib.sha256(f"{content_hash}\0{fmt}\0{flags}".encode()).hexdigest()[:12]
+    return hashlib.sha256(f"{content_hash}\0{fmt}\0{flags}\0{READER_VERSION}".encode()).hexdigest()[:12]
 
 
 def index_texts(doc: Document) -> tuple[list[str], int]:

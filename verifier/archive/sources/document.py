@@ -240,9 +240,10 @@ def finish_document(doc: Document, path: str) -> Document:
     return doc
 
 
-# Bumped when the readers make more of the same file (2: the speaker a title names); a directory
-# archive's cache (verifier.verify.check) is rebuilt for a new version, a stored archive keeps what
-# was read until a file is added again with --force.
+# Bumped when the readers make more of the same file (2: the speaker a title names). It is part of
+# a document's id (verifier.archive.ingest.document_id), so adding a file again after an upgrade
+# replaces what an older version read; a directory archive's cache (verifier.verify.check) is
+# rebuilt for a new version.
 READER_VERSION = 2
 
 # A title that says who delivers the text: "Statement by Deputy Minister Teodor Brann on the Lowen
