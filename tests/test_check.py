@@ -121,6 +121,21 @@ def test_paraphrase_in_quotation_marks_against_the_occasion_the_article_names(ar
     assert any("names this occasion" in r for r in j.provenance.reasons)
 
 
+def test_a_paraphrase_is_flagged_only_when_its_own_sentence_names_the_occasion(archive):
+    """The paragraph names the press conference, but the quote's sentence follows a quote told
+    to a newspaper: with no run of the source's words to show the occasion, a paraphrase is then
+    not called a misquote of the press conference."""
+    text = (f'Marten spoke at Wednesday\'s press conference on the harbour. "We will paint them," she told '
+            f'the Courier later. "{PARAPHRASE}," she said.')
+    start = text.index(PARAPHRASE)
+    quote = Quote(start, start + len(PARAPHRASE), PARAPHRASE, speaker="Ilse Marten")
+    occasion = occasion_around(text, quote.start, quote.end, quote.speaker)
+    j = check_quote(quote, archive, SpeakerMatcher(), "2025-04-03", occasion)
+    assert j.verdict == "unverified", (j.verdict, notes(j), j.provenance.reasons)
+    assert any("may be another occasion" in n for n in j.notes)
+    assert any("names this occasion" in r for r in j.provenance.reasons)
+
+
 def test_paraphrase_without_an_established_occasion_is_unverified(archive):
     j = judge(archive, PARAPHRASE)
     assert j.verdict == "unverified", (j.verdict, j.provenance.reasons)
@@ -131,6 +146,15 @@ def test_misattributed_names_who_said_it(archive):
     j = judge(archive, "Our members voted on Monday to accept the new shift plan", speaker="Ilse Marten")
     assert j.verdict == "misattributed"
     assert any("Arvid Kolle" in n for n in j.notes)
+
+
+def test_a_speaker_carried_from_a_quote_sentences_away_is_never_called_wrong(archive):
+    """The same words given to Ilse Marten only because her quote came sentences before them:
+    verifier's reading may be what is wrong, so no flag — unverified, naming who said them."""
+    text = "Our members voted on Monday to accept the new shift plan"
+    j = check_quote(Quote(0, len(text), text, speaker="Ilse Marten", how="nearby"), archive, SpeakerMatcher())
+    assert j.verdict == "unverified" and j.closest is not None
+    assert any("said by Arvid Kolle" in n and "check who said it" in n for n in j.notes)
 
 
 def test_same_words_by_the_named_speaker_win_and_quoting_is_not_misattribution(archive):

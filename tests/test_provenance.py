@@ -118,6 +118,17 @@ def test_the_occasion_the_article_names_agrees_differs_or_singles_out():
     assert not compare(occasion, months_ago, "2025-04-03").agrees  # a kind counts only that week
 
 
+def test_the_quotes_own_sentence_is_read_apart():
+    text = ("At Tuesday's rally in Wilmington, Marten spoke for an hour. “We will go on,” she said. "
+            "“The quay reopens in May,” Marten said at the rally in Wilmington.")
+    rally = {"title": "Rally in Wilmington", "kind": "speech", "date": "2025-04-01"}  # a Tuesday
+    first, second = text.index("We will"), text.index("The quay")
+    near = compare(occasion_around(text, first, first + 10, "Ilse Marten"), rally, "2025-04-03")
+    own = compare(occasion_around(text, second, second + 22, "Ilse Marten"), rally, "2025-04-03")
+    assert near.singled_out and not near.in_sentence   # named in the sentence before
+    assert own.singled_out and own.in_sentence
+
+
 def test_a_weekday_counts_only_when_the_article_is_dated():
     """"On Tuesday" is a day of the article's week: without the article's date every Tuesday's
     source would agree (one in seven), so the weekday then neither agrees nor singles out."""

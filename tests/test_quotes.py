@@ -675,6 +675,14 @@ def test_which_sentence_and_clause_a_cue_belongs_to(text, mentions):
     assert [mention(q) for q in statements(text)] == mentions
 
 
+def test_a_speaker_carried_sentences_on_is_a_guess():
+    text = ('“We will rebuild the quay,” Anna Veld said. Critics were not convinced. The council met on '
+            'Monday. Funding remains unclear. “Not one crown will be wasted.” Reporters waited. “Nor two.”')
+    found = extract_quotes(text)
+    assert [(q.speaker, q.how) for q in found] == [("Anna Veld", "after"), ("Anna Veld", "nearby"),
+                                                   ("Anna Veld", "inherited")]
+
+
 def test_a_participle_after_an_opening_adverb_and_phrase_of_time():
     q = one("Later on Sunday, Veld shared a syllabus on her page, writing “Allow me also to do the research.”")
     assert (q.speaker, mention(q)) == ("Veld", "Veld")

@@ -30,6 +30,8 @@ AFTER_WINDOW = 240
 BEFORE_WINDOW = 400
 BEFORE_TOKENS = 80
 SPEAKERS_LOOK_BACK = 256   # the attributed quotes before a mention that rank its candidates
+CARRY_SENTENCES = 2        # a quote's speaker carries to a later quote in its paragraph this many
+                           # sentences on; further, the speaker is a guess (how: "nearby")
 
 
 @dataclass
@@ -322,7 +324,7 @@ class _Extractor:
         return tail.endswith(("’s", "'s", " on", " in", " show", " program", " book", " film",
                               " documentary", " series", " column", " movie", " album", " song",
                               " podcast", " play", " called", " named", " titled", " dubbed")) \
-            or attr.how in ("inherited", "paragraph", "subject")
+            or attr.how in ("inherited", "nearby", "paragraph", "subject")
 
     def _inherited(self, n: int, span: QuotedSpan, para: int, before: list[Token]) -> Attribution | None:
         """A speaker carried over: split quotes, and a quote opening the paragraph after its speaker."""
@@ -337,7 +339,8 @@ class _Extractor:
             own = self._known_subject(before[lead:]) if after_comma or new_sentence else None
             if own is not None and own.kind == "name" and own.mention_start == before[lead].start:
                 return own   # … Mosman called “distasteful,” Santilli expressed a desire to “…”
-            return _carried(prev, "inherited")
+            near = self._sentences_between(prev_span, span) <= CARRY_SENTENCES
+            return _carried(prev, "inherited" if near else "nearby")
         if any(t.is_word for t in before):
             return None
         sentence = self._previous_sentence_cue(span, para)
@@ -346,6 +349,10 @@ class _Extractor:
         if carried and self._paragraph_of(prev_span.start) >= para - 1:
             return _carried(prev, "paragraph")
         return self._last_cue_in_paragraph(para - 1) if para > 0 else None
+
+    def _sentences_between(self, a: QuotedSpan, b: QuotedSpan) -> int:
+        """How many sentences start after quote ``a`` ends and before quote ``b`` starts."""
+        return bisect.bisect_left(self.sentences.cuts, b.start) - bisect.bisect_right(self.sentences.cuts, a.end)
 
     def _previous_sentence_cue(self, span: QuotedSpan, para: int) -> Attribution | None:
         """Smith tweeted a warning. “Missouri: remember…” — a cue in the sentence just before."""

@@ -98,7 +98,8 @@ def check_quote(quote: Quote, archive: Archive, matcher: SpeakerMatcher,
     """The judgement of one quotation: its candidates, their provenance, then the wording."""
     form = parse_quote(quote.text)
     return judge_quote(form, quote.speaker, candidates(form, quote.speaker, archive, matcher, article_date,
-                                                       occasion, indirect), matcher)
+                                                       occasion, indirect), matcher,
+                       speaker_guessed=quote.how == "nearby")
 
 
 def _name_the_person(quote: Quote, matcher: SpeakerMatcher) -> bool:

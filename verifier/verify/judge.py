@@ -50,15 +50,17 @@ class Candidate:
         return self.provenance.evidence.speaker
 
 
-def judge_quote(form: QuoteForm, speaker: str | None, candidates: list[Candidate], matcher) -> Judgement:
+def judge_quote(form: QuoteForm, speaker: str | None, candidates: list[Candidate], matcher,
+                speaker_guessed: bool = False) -> Judgement:
     """The verdict for a quotation given its candidates: first which passage (if any) is the
-    occasion quoted, then what each difference from it means."""
+    occasion quoted, then what each difference from it means. ``speaker_guessed``: the article
+    names nobody where the quote stands; its speaker is carried from a quote sentences away."""
     if not candidates:
         return Judgement(UNVERIFIED, 0.0, notes=["no passage in the archive shares these words"])
     source = _established(candidates)
     other = _misattribution(form, speaker, candidates)
     if other is not None and (source is None or _clearly_stronger(other.provenance, source.provenance)):
-        return other
+        return _check_who_said_it(other, speaker) if speaker_guessed else other
     if source is not None:
         return _against_source(form, speaker, source, matcher)
     return _another_occasion(candidates)
@@ -113,7 +115,7 @@ def _against_source(form: QuoteForm, speaker: str | None, source: Candidate, mat
         shared = _content_overlap(form, best)
         if shared < PARAPHRASE_THRESHOLD:
             return _another_occasion([source])
-        if not _sure_enough_to_flag(source):
+        if not _sure_enough_to_flag(source, paraphrase=True):
             return _not_surely_the_occasion(source)
         text = " ".join(best.passage.text.split())
         diff = Difference(SUBSTANTIVE, "replace", form.text, text,
@@ -133,12 +135,17 @@ def _against_source(form: QuoteForm, speaker: str | None, source: Candidate, mat
     return judgement
 
 
-def _sure_enough_to_flag(source: Candidate) -> bool:
+def _sure_enough_to_flag(source: Candidate, paraphrase: bool = False) -> bool:
     """A misquote says the occasion is this passage and the words differ from it; a false one
     costs a call to the reporter or a failed build, so it takes more evidence of the occasion than
     a match does (words that match were said by the speaker whichever the occasion): the
-    'misquote' confidence, or the article naming this very occasion."""
-    return source.confidence >= fitted_weights()["thresholds"]["misquote"] or _named(source)
+    'misquote' confidence, or the article naming this very occasion. A paraphrase has no run of
+    the source's words to show the occasion, so the naming must be in the quote's own sentence
+    (“…,” Voss said at the Northern Grid briefing), not elsewhere in its paragraph, which may be
+    about the quote before it (“…,” he told ABC. “…,” he said.)."""
+    if source.confidence >= fitted_weights()["thresholds"]["misquote"]:
+        return True
+    return _named(source) and (not paraphrase or source.provenance.evidence.occasion.in_sentence)
 
 
 def _not_surely_the_occasion(source: Candidate) -> Judgement:
@@ -169,6 +176,17 @@ def _misattribution(form: QuoteForm, speaker: str | None, candidates: list[Candi
                          notes=[f"these words were said by {c.alignment.speaker}, not {named}"],
                          provenance=c.provenance)
     return None
+
+
+def _check_who_said_it(misattributed: Judgement, speaker: str | None) -> Judgement:
+    """Unverified: the words are someone else's, but the speaker the article would have got
+    wrong is only carried from a quote sentences away (a live blog's headline after another
+    item's quote), so verifier's reading may be what is wrong; no flag."""
+    a = misattributed.alignment
+    return Judgement(UNVERIFIED, misattributed.score, closest=a, provenance=misattributed.provenance,
+                     notes=[f"these words were said by {a.speaker} ({_title_and_date(a.passage.document)}); "
+                            f"the article names nobody where they stand, and {speaker} is read from a quote "
+                            f"sentences before: check who said it"])
 
 
 def _another_occasion(candidates: list[Candidate]) -> Judgement:

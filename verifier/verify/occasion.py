@@ -33,6 +33,7 @@ SCENE_CHARS = 600     # how far before the quote's paragraph an occasion named e
 
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\n\"“”‘’]\s*)$")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+")
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Occasion:
     weekday: int | None = None                       # 0 = Monday
     labels: list[tuple[str, set[str]]] = field(default_factory=list)  # each kind with the names
     #   next to it: "the AIPAC conference" -> ("conference", {"aipac"})
+    in_sentence: "Occasion | None" = None   # what the quote's own sentence names, of all this
 
     @property
     def named(self) -> bool:
@@ -59,6 +61,10 @@ def occasion_around(text: str, start: int, end: int, speaker: str | None = None)
     nl = text.find("\n", end)
     hi = min(nl if nl >= 0 else len(text), end + CONTEXT_CHARS)
     found = _read(text[lo:start] + " … " + text[end:hi], speaker)
+    before = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+    after = _SENTENCE_END.search(text, end, hi)
+    found.in_sentence = _read(text[before[-1] if before else lo:start] + " … " +
+                              text[end:after.start() + 1 if after else hi], speaker)
     if not found.named:
         scene = _read(text[max(0, lo - SCENE_CHARS):lo], speaker)
         found.kinds, found.weekday = scene.kinds, scene.weekday
@@ -110,6 +116,7 @@ class OccasionMatch:
     agrees: list[str] = field(default_factory=list)    # what matches: "debate", "Green Bay", "Thursday"
     differs: bool = False                             # the article names an occasion; this is not it
     singled_out: bool = False                         # by a kind and a day, or a kind and a name
+    in_sentence: bool = False                         # singled out by the quote's own sentence
 
 
 def compare(occasion: Occasion, document: dict, article_date: str | None) -> OccasionMatch:
@@ -141,6 +148,8 @@ def compare(occasion: Occasion, document: dict, article_date: str | None) -> Occ
         result.singled_out = True  # "at the Northern Grid briefing": its kind and its name together
     other_kind = bool(occasion.kinds and doc_kinds) and not occasion.kinds & doc_kinds
     result.differs = not result.agrees and (other_kind or other_day)
+    if result.singled_out and occasion.in_sentence is not None:
+        result.in_sentence = compare(occasion.in_sentence, document, article_date).singled_out
     return result
 
 
