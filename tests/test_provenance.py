@@ -98,6 +98,18 @@ def test_a_changed_short_quote_is_a_misquote_only_when_the_occasion_is_establish
     assert any("the article names this occasion" in r for r in named.provenance.reasons)
 
 
+def test_a_month_the_quotes_sentence_dates_it_to_keeps_another_months_source_from_a_flag(archive):
+    """The briefing is from April; "when she first promised it in January" is another occasion,
+    however close the words: no misquote, and the reasons say why."""
+    context = "When she first promised it in January, Marten said “QUOTE” to the council."
+    january = check(archive, "The repairs cost forty million crowns", context=context)
+    assert january.verdict == "unverified" and "may be another occasion" in january.notes[0]
+    assert any("dates the occasion to January" in r for r in january.provenance.reasons)
+    april = check(archive, "The repairs cost forty million crowns", context=context.replace("January", "April")
+                  + " She spoke at Wednesday's press conference on the harbour.")
+    assert april.verdict == "misquote"
+
+
 def test_a_source_dated_after_the_article_is_never_its_occasion(archive):
     j = check(archive, "We really need the dredgers before the herring season opens in the bay", date="2025-03-01")
     assert j.verdict == "unverified" and j.provenance.confidence == 0.0
@@ -127,6 +139,18 @@ def test_the_quotes_own_sentence_is_read_apart():
     own = compare(occasion_around(text, second, second + 22, "Ilse Marten"), rally, "2025-04-03")
     assert near.singled_out and not near.in_sentence   # named in the sentence before
     assert own.singled_out and own.in_sentence
+
+
+@pytest.mark.parametrize("sentence, month", [
+    ("When he first described the wall in December, he said, “QUOTE”", 12),
+    ("On Dec. 7, he said “QUOTE”", 12), ("He said on May 5 “QUOTE”", 5), ("Last March he said “QUOTE”", 3),
+    ("He may say “QUOTE”", None), ("In Mayfield, he said “QUOTE”", None),
+    ("The march on Washington went on, and he said “QUOTE”", None),
+    ("It was June. Then he said “QUOTE”", None),   # another sentence
+])
+def test_the_month_a_quotes_own_sentence_dates_it_to(sentence, month):
+    start = sentence.index("QUOTE")
+    assert occasion_around(sentence, start, start + 5).in_sentence.month == month
 
 
 def test_a_weekday_counts_only_when_the_article_is_dated():

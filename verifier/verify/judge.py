@@ -143,9 +143,12 @@ def _sure_enough_to_flag(source: Candidate, paraphrase: bool = False) -> bool:
     the source's words to show the occasion, so the naming must be in the quote's own sentence
     (“…,” Voss said at the Northern Grid briefing), not elsewhere in its paragraph, which may be
     about the quote before it (“…,” he told ABC. “…,” he said.)."""
+    occasion = source.provenance.evidence.occasion
+    if occasion.other_month:   # "when he first described the wall in December": not this October source
+        return False
     if source.confidence >= fitted_weights()["thresholds"]["misquote"]:
         return True
-    return _named(source) and (not paraphrase or source.provenance.evidence.occasion.in_sentence)
+    return _named(source) and (not paraphrase or occasion.in_sentence)
 
 
 def _not_surely_the_occasion(source: Candidate) -> Judgement:
@@ -166,7 +169,8 @@ def _misattribution(form: QuoteForm, speaker: str | None, candidates: list[Candi
     limit = fitted_weights()["thresholds"]["misattributed"]
     for c in sorted(candidates, key=lambda c: -c.confidence):
         e = c.provenance.evidence
-        if c.speaker != OTHER or e.titled or e.quoting or c.provenance.confidence < limit or not e.distinctive:
+        if c.speaker != OTHER or e.titled or e.quoting or c.provenance.confidence < limit or not e.distinctive \
+                or e.occasion.other_month:
             continue
         diffs = classify(form, c.alignment)
         if verdict_of(diffs) == MISQUOTE and c.alignment.score < 0.85:

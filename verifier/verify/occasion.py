@@ -26,6 +26,13 @@ KINDS = {
 }
 KIND_OF = {w: kind for kind, ws in KINDS.items() for w in ws.split()}
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+MONTHS = "january february march april may june july august september october november december".split()
+# A month named as a date: after a word that dates ("in December", "last March", "on Dec. 7") or
+# before a day ("December 7"); not "may" the verb nor "march" the noun.
+_MONTH = re.compile(r"\b(?:(?i:in|on|last|this|early|late|mid|since|until|by|during|of)[\s-]+)"
+                    r"(?P<a>(?:" + "|".join(m.capitalize() for m in MONTHS) + r")\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)"
+                    r"|\b(?P<b>(?:" + "|".join(m.capitalize() for m in MONTHS) + r")|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)"
+                    r"\s+\d{1,2}\b")
 CONTEXT_CHARS = 240   # of the quote's paragraph, this much on either side is read
 RECENT_DAYS = 8       # a weekday named by an article means a day within this many before it
 LABEL_WORDS = 4       # names this near a kind word name that occasion ("a speech in Salt Lake City")
@@ -33,7 +40,7 @@ SCENE_CHARS = 600     # how far before the quote's paragraph an occasion named e
 
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\n\"“”‘’]\s*)$")
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z\"“‘(])")   # not "Dec. 7", "a.m. on"
 
 
 @dataclass
@@ -47,6 +54,7 @@ class Occasion:
     labels: list[tuple[str, set[str]]] = field(default_factory=list)  # each kind with the names
     #   next to it: "the AIPAC conference" -> ("conference", {"aipac"})
     in_sentence: "Occasion | None" = None   # what the quote's own sentence names, of all this
+    month: int | None = None                       # 1-12: "when he first described the wall in December"
 
     @property
     def named(self) -> bool:
@@ -86,6 +94,10 @@ def _read(around: str, speaker: str | None) -> Occasion:
         elif word in WEEKDAYS and found.weekday is None:
             found.weekday = WEEKDAYS.index(word)
             found.cues.append(m.group())
+    dated = _MONTH.search(around)
+    if dated:
+        name = (dated.group("a") or dated.group("b")).lower()
+        found.month = next(n for n, month in enumerate(MONTHS, 1) if month.startswith(name.rstrip(".")))
     for m in _NAME.finditer(around):
         if _SENTENCE_START.search(around[:m.start()]) and " " not in m.group():
             continue  # a capital only because a sentence starts here
@@ -117,6 +129,7 @@ class OccasionMatch:
     differs: bool = False                             # the article names an occasion; this is not it
     singled_out: bool = False                         # by a kind and a day, or a kind and a name
     in_sentence: bool = False                         # singled out by the quote's own sentence
+    other_month: str | None = None                    # the month the quote's sentence names, not the source's
 
 
 def compare(occasion: Occasion, document: dict, article_date: str | None) -> OccasionMatch:
@@ -150,6 +163,10 @@ def compare(occasion: Occasion, document: dict, article_date: str | None) -> Occ
     result.differs = not result.agrees and (other_kind or other_day)
     if result.singled_out and occasion.in_sentence is not None:
         result.in_sentence = compare(occasion.in_sentence, document, article_date).singled_out
+    month = occasion.in_sentence.month if occasion.in_sentence is not None else None
+    source = _date(document.get("date"))
+    if month and source and source.month != month:
+        result.other_month = MONTHS[month - 1].capitalize()
     return result
 
 

@@ -98,6 +98,8 @@ class Evidence:
             out.append("the article names this occasion (" + ", ".join(self.occasion.agrees) + ")")
         elif self.occasion.differs:
             out.append("the article names another occasion")
+        if self.occasion.other_month:
+            out.append(f"the article dates the occasion to {self.occasion.other_month}, the source is not from it")
         return out
 
     def _wording(self) -> str:
