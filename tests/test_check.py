@@ -107,6 +107,13 @@ def test_misquote(archive, text, note):
     assert any(d.kind == "substantive" for d in j.differences)
 
 
+def test_a_stretch_left_out_is_joined_passages_even_when_it_holds_a_not(archive):
+    j = judge(archive, "We will reopen the north quay on the first of May. The repairs cost fourteen million crowns")
+    assert j.verdict == "misquote"
+    assert notes(j) == ("passages joined without an ellipsis: 10 words left out: "
+                        "'and not one ship will be turned away before then'")
+
+
 PARAPHRASE = "The new cranes at the harbour are going to be painted green, I want to make that clear"
 
 

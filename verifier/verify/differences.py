@@ -99,6 +99,8 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
         return Difference(MINOR_KIND, "insert", quote, "", f"repeated in the quote, said once in the source: '{quote}'")
     if op.tag == "delete" and _is_repetition(op, before, after):
         return Difference(MINOR_KIND, "delete", "", source, f"dropped repetition or false start: '{source}'")
+    if op.tag == "delete" and len(sn) >= SPLICE_GAP:   # a whole stretch left out (with whatever
+        return _joined(source, sn)                     # "not" it holds): not a negation dropped
     if _negation(qn) != _negation(sn):
         added = _negation(qn) > _negation(sn)
         return Difference(SUBSTANTIVE, op.tag, quote, source,
@@ -116,9 +118,6 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
         return Difference(SUBSTANTIVE, "splice", quote, moved,
                           f"passages joined without an ellipsis: '{_clip(quote)}' is from elsewhere in the "
                           f"source: '{_clip(moved)}'")
-    if op.tag == "delete" and len(sn) >= SPLICE_GAP:
-        return Difference(SUBSTANTIVE, "splice", "", source,
-                          f"passages joined without an ellipsis: {len(sn)} words left out: '{_clip(source)}'")
     if op.tag == "replace" and len(qn) == len(sn) and all(map(_same_lemma, qn, sn)):
         return Difference(MINOR_KIND, "replace", quote, source, f"inflection: '{source}' became '{quote}'")
     if all(w in STOPWORDS for w in _no_pronoun_one(qn, before) + _no_pronoun_one(sn, before)):
@@ -129,6 +128,11 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
             "insert": f"words added that the source does not have: '{quote}'",
             "delete": f"words of the source left out without an ellipsis: '{source}'"}[op.tag]
     return Difference(SUBSTANTIVE, op.tag, quote, source, note)
+
+
+def _joined(source: str, sn: list[str]) -> Difference:
+    return Difference(SUBSTANTIVE, "splice", "", source,
+                      f"passages joined without an ellipsis: {len(sn)} words left out: '{_clip(source)}'")
 
 
 def _same_sentence(tokens, alignment: Alignment, leading: bool):

@@ -345,7 +345,9 @@ def _windows(q: str, src: str, pos: int) -> list[tuple[int, int]]:
     found = fuzz.partial_ratio_alignment(q, hay)
     start, end = pos + found.dest_start, pos + found.dest_end
     pad = len(q) // 2 + 4
-    lo, hi = max(pos, start - pad), min(len(src), end + pad)
+    # the quote words the fit leaves out lie beyond it when the source has more words in between
+    # ("…first of May, and not one ship will be turned away before then. The repairs cost …")
+    lo, hi = max(pos, start - pad), min(len(src), end + pad + max(0, len(q) - (end - start)))
     snug = max(pos, start - 1), min(len(src), end + 1)
     return [snug, (start, end), (lo, hi)]
 
