@@ -181,6 +181,24 @@ def test_a_pronoun_reread_verifies_instead_of_misattributing(archive):
     assert any("read as Arvid Kolle" in r for r in j.provenance.reasons)
 
 
+def test_a_word_or_two_is_no_ground_to_reread_a_pronoun(archive):
+    """"delay" and "the workers" are anyone's words: the article's 'he' stays its reading."""
+    before = "Arvid Kolle, the steward, stood up after Marten had spoken. "
+    for text in ("delay", "the workers"):
+        j = check(archive, text, speaker="Ilse Marten", indirect=Indirect("he", before))
+        assert j.verdict == "unverified", (text, j.verdict, j.provenance.reasons)
+        assert not any("read as Arvid Kolle" in r for r in j.provenance.reasons)
+
+
+def test_without_a_speaker_only_distinctive_words_establish_the_occasion(archive):
+    """The article does not say who is speaking: a common phrase found in the archive is no
+    source; a long stretch of the passage is."""
+    short = check(archive, "another delay", speaker=None)
+    assert short.verdict == "unverified", (short.verdict, short.provenance.reasons)
+    long = check(archive, "We really need the dredgers before the herring season opens in the bay", speaker=None)
+    assert long.verdict == "verified", (long.verdict, long.provenance.reasons)
+
+
 def test_provenance_in_the_json_and_in_one_text_line(archive):
     text = "We really need the dredgers before the herring season opens in the bay"
     j = check(archive, text)

@@ -80,7 +80,8 @@ def _established(candidates: list[Candidate]) -> Candidate | None:
     closest in wording and date. Another speaker's passage is never the occasion of this
     speaker's quote."""
     limits = fitted_weights()["thresholds"]
-    sure = [c for c in candidates if c.speaker != OTHER and (c.confidence >= limits[c.speaker] or _named(c))]
+    sure = [c for c in candidates if c.speaker != OTHER and (c.confidence >= limits[c.speaker] or _named(c))
+            and (c.speaker == SAME or c.provenance.evidence.distinctive)]
     if not sure:
         return None
     top = max(c.confidence for c in sure)

@@ -28,6 +28,7 @@ RARE_SMALL_ARCHIVE = 2   # ... and in an archive too small for that, one in at m
 STOCK_BITS = 12.0        # verbatim words carrying fewer bits than this in all are a stock phrase
 DISTINCTIVE_BITS = 24.0  # an unbroken stretch carrying this many bits belongs to one occasion,
 DISTINCTIVE_RUN = 10     # ... and so does one this many words long (in an archive too small to say)
+REREAD_RUN = 3          # a pronoun is read as the source's speaker on an unbroken stretch this long
 SAME, OTHER, UNKNOWN = "same", "other", "unknown"
 
 
@@ -55,7 +56,7 @@ class Evidence:
     def distinctive(self) -> bool:
         """Words that belong to one occasion: an unbroken stretch too informative to recur by
         chance (a stock phrase of the archive never is)."""
-        return self.run_bits >= DISTINCTIVE_BITS or self.run >= DISTINCTIVE_RUN
+        return _distinctive(self.run, self.run_bits)
 
     @property
     def after_article(self) -> bool:
@@ -145,7 +146,11 @@ def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, 
     same = matcher.same(speaker, said_by)
     # the words stand as someone else's in the source: the article's speaker, if another's passage
     how = quoting(alignment.passage.text, alignment.start, speaker if same is False else None, matcher)
-    reread = indirect.reread(said_by) if indirect and same is False else None
+    run = max((len(r) for r in runs), default=0)
+    run_bits = max((sum(bits.get(w.norm, 0.0) for w in r) for r in runs), default=0.0)
+    # the article's "he" may as well mean the source's speaker, named just before — when a phrase
+    # of the quote is theirs (not a word or two: "unhinged", "single-payer" anyone says)
+    reread = indirect.reread(said_by) if indirect and same is False and run >= REREAD_RUN else None
     if reread:
         same = True
     doc = alignment.passage.document
@@ -153,8 +158,7 @@ def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, 
     # passage is not this quote's occasion, but a title's reading is no ground for a flag (judge)
     titled = same is False and (doc.get("metadata") or {}).get("speaker_from") == "title"
     return Evidence(
-        words=len(spoken), verbatim=len(equal), run=max((len(r) for r in runs), default=0),
-        run_bits=max((sum(bits.get(w.norm, 0.0) for w in r) for r in runs), default=0.0),
+        words=len(spoken), verbatim=len(equal), run=run, run_bits=run_bits,
         shared_bits=sum(bits.get(w.norm, 0.0) for w in equal),
         missing_bits=sum(bits.get(w.norm, 0.0) for w in spoken if id(w) not in placed),
         rare=sum(1 for w in equal if bits.get(w.norm, 0.0) >= rare_bits),
@@ -165,6 +169,10 @@ def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, 
         reread=reread,
         titled=titled,
     )
+
+
+def _distinctive(run: int, run_bits: float) -> bool:
+    return run_bits >= DISTINCTIVE_BITS or run >= DISTINCTIVE_RUN
 
 
 @dataclass
