@@ -167,6 +167,23 @@ def test_a_newer_reading_replaces_the_stored_one_when_added_again(archive, tmp_p
     assert archive.stats()["documents"] == 7 and archive.check() == []
 
 
+def test_an_older_reading_is_replaced_from_another_path_too(archive, tmp_path, monkeypatch):
+    """The same text and flags stored by an older version from another path (or standard input)
+    is the same document read again: replaced, never stored twice."""
+    from verifier.archive import ingest
+
+    text = "---\nspeaker: Nadia Quell\n---\nThe reserve is for floods and only for floods, said the treasurer.\n"
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "reserve.md").write_text(text)
+    (tmp_path / "reserve.md").write_text(text)
+    with monkeypatch.context() as older:
+        older.setattr(ingest, "READER_VERSION", ingest.READER_VERSION - 1)
+        first = archive.add_file(str(tmp_path / "old" / "reserve.md"))
+    again = archive.add_file(str(tmp_path / "reserve.md"))
+    assert (again.status, again.replaced) == ("replaced", [first.document_id])
+    assert archive.stats()["documents"] == 7 and archive.check() == []
+
+
 def test_add_document_directly(tmp_path):
     with Archive.open(tmp_path / "a.db", create=True) as arch:
         text = "Alpha words here.\nBeta words there."

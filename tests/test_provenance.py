@@ -139,6 +139,13 @@ def test_the_quotes_own_sentence_is_read_apart():
     own = compare(occasion_around(text, second, second + 22, "Ilse Marten"), rally, "2025-04-03")
     assert near.singled_out and not near.in_sentence   # named in the sentence before
     assert own.singled_out and own.in_sentence
+    # a quote that ends its sentence does not take the next one's naming; a title's period is no end
+    text = "Marten was asked about the quay. “We will go on.” She told Tuesday's rally in Wilmington so."
+    start = text.index("We will")
+    assert not compare(occasion_around(text, start, start + 14, "Ilse Marten"), rally, "2025-04-03").in_sentence
+    text = "At Tuesday's rally in Wilmington, Sen. Ilse Marten said “we will go on.”"
+    start = text.index("we will")
+    assert compare(occasion_around(text, start, start + 14, "Ilse Marten"), rally, "2025-04-03").in_sentence
 
 
 @pytest.mark.parametrize("sentence, month", [
@@ -147,6 +154,8 @@ def test_the_quotes_own_sentence_is_read_apart():
     ("He may say “QUOTE”", None), ("In Mayfield, he said “QUOTE”", None),
     ("The march on Washington went on, and he said “QUOTE”", None),
     ("It was June. Then he said “QUOTE”", None),   # another sentence
+    ("Asked by April Ryan, he said “QUOTE”", None), ("At the Jan. 6 hearing he said “QUOTE”", None),
+    ("Until March he said “QUOTE”", None), ("At the Fourth of July parade he said “QUOTE”", None),
 ])
 def test_the_month_a_quotes_own_sentence_dates_it_to(sentence, month):
     start = sentence.index("QUOTE")

@@ -664,12 +664,14 @@ def test_long_appositives_participles_and_replies(text, speakers):
     # a quote that ends its sentence; the next sentence opens with a phrase of time
     ('Anna Veld often calls herself a "change warrior" who "saved the company." Last year, at a conference, '
      'she said that "people matter."', ["Anna Veld", "Anna Veld", "she"]),
-    # after a period, a new sentence whose cue introduces the next quote
-    ('Veld said that Brann has energized "a lot of people" who "are rabidly involved in the system now." '
-     'He added, "What I am so impressed with is that we have these new people."', ["Veld", "Veld", "He"]),
+    # after a period, "X said," before the next quote is still this quote's cue too
+    ("“The quay is finished.” Brann said, “Nonsense, it will reopen.”", ["Brann", "Brann"]),
     # the quote is what the verb before it reports; the clause after it is another's
     ("But even as Aske claimed on Tuesday that “the harbour got in trouble for far less,” one of the former "
      "prosecutors said the two cases were quite different.", ["Aske"]),
+    # ... but not what a verb before it denies or dismisses
+    ("Jones denied claims that “we lied to the council,” Anna Veld told reporters.", ["Anna Veld"]),
+    ("Asked whether she agreed that “the quay will close for good,” Anna Veld said no.", ["Anna Veld"]),
 ])
 def test_which_sentence_and_clause_a_cue_belongs_to(text, mentions):
     assert [mention(q) for q in statements(text)] == mentions
@@ -680,7 +682,10 @@ def test_a_speaker_carried_sentences_on_is_a_guess():
             'Monday. Funding remains unclear. “Not one crown will be wasted.” Reporters waited. “Nor two.”')
     found = extract_quotes(text)
     assert [(q.speaker, q.how) for q in found] == [("Anna Veld", "after"), ("Anna Veld", "nearby"),
-                                                   ("Anna Veld", "inherited")]
+                                                   ("Anna Veld", "nearby")]   # a guess carried on stays one
+    # “A.” “B,” she said. — A is hers by the article's convention: no guess
+    found = extract_quotes("“Our members voted on Monday.” “The crews are tired,” Anna Veld said.")
+    assert [(q.speaker, q.how) for q in found] == [("Anna Veld", "next"), ("Anna Veld", "after")]
 
 
 def test_a_participle_after_an_opening_adverb_and_phrase_of_time():

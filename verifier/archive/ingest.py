@@ -36,12 +36,19 @@ WORKER_NICENESS = 5                # ... at a lower priority than the process wr
 WINDOW_PER_WORKER = 4              # files prepared ahead of storing, per process preparing
 
 
-def document_id(content_hash: str, fmt: str, overrides: dict) -> str:
+def document_id(content_hash: str, fmt: str, overrides: dict, version: int | None = None) -> str:
     """A short id that changes when the content, the metadata flags or the readers change: a
     file read by a newer version of the readers (``READER_VERSION``) is a new reading of it,
-    which replaces the stored one when the file is added again."""
+    which replaces the stored one when the file is added again (``earlier_ids``)."""
     flags = json.dumps({k: v for k, v in sorted(overrides.items()) if v is not None})
-    return hashlib.sha256(f"{content_hash}\0{fmt}\0{flags}\0{READER_VERSION}".encode()).hexdigest()[:12]
+    version = READER_VERSION if version is None else version
+    suffix = f"\0{version}" if version >= 2 else ""   # version 1's ids had none
+    return hashlib.sha256(f"{content_hash}\0{fmt}\0{flags}{suffix}".encode()).hexdigest()[:12]
+
+
+def earlier_ids(content_hash: str, fmt: str, overrides: dict) -> list[str]:
+    """The ids the same content and flags had when older versions of the readers read them."""
+    return [document_id(content_hash, fmt, overrides, v) for v in range(1, READER_VERSION)]
 
 
 def index_texts(doc: Document) -> tuple[list[str], int]:
@@ -75,6 +82,7 @@ def prepare_file(path: str, fmt: str | None, force: bool, overrides: dict, known
         return doc_id
     doc = parse_source(data, path, fmt, overrides)
     doc.content_hash, doc.id = content_hash, doc_id
+    doc.replaces = earlier_ids(content_hash, fmt, overrides)
     return (doc, *index_texts(doc))
 
 

@@ -37,7 +37,8 @@ import sqlite_utils
 
 from verifier import __version__, textnorm
 from verifier.errors import InputError, VerifierError
-from verifier.archive.ingest import IngestMixin, SegmentRows, fts_text, index_texts, prepare_file, segment_rows
+from verifier.archive.ingest import (IngestMixin, SegmentRows, earlier_ids, fts_text, index_texts, prepare_file,
+                                     segment_rows)
 from verifier.archive.retrieval import RetrievalMixin
 from verifier.archive.documents import DocumentsMixin
 from verifier.archive.vocabulary import VocabularyMixin
@@ -367,6 +368,7 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
             doc.content_hash = hashlib.sha256(doc.text.encode()).hexdigest()
         if doc.id is None:
             doc.id = document_id(doc.content_hash, doc.format, _fields(doc))
+            doc.replaces = earlier_ids(doc.content_hash, doc.format, _fields(doc))
         path = path or doc.source_path or "-"
         fts_texts, words = _index or index_texts(doc)
         with self._errors(), self._document_transaction():
@@ -382,9 +384,12 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
                          len(rows), words, replaced)
 
     def _existing(self, doc: Document) -> list[str]:
-        """Stored documents this one would replace: the same id or the same source path."""
+        """Stored documents this one would replace: the same id or the same source path, or the
+        same file as older readers read it (``Document.replaces``)."""
+        ids = [doc.id, *doc.replaces]
         return [r[0] for r in self.conn.execute(
-            "SELECT id FROM documents WHERE id = ? OR source_path = ?", (doc.id, doc.source_path))]
+            f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(ids))}) OR source_path = ?",
+            (*ids, doc.source_path))]
 
     def _insert(self, doc: Document, rows: list[tuple], fts_texts: list[str] | None, words: int) -> None:
         """The document's row, its segments (``rows``: see ``segment_rows``) and index entries

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from verifier.budget import spend
-from verifier.quotes.attribution import (Attribution, attribution_after, attribution_before, dash_attribution,
+from verifier.quotes.attribution import (REPORTING_VERBS, Attribution, attribution_after, attribution_before, dash_attribution,
                                   participle_lead_subject, sentence_subject, speaker_who_spoke, strip_parentheticals,
                                   term_lead)
 from verifier.quotes.lexicon import (ABBREVIATIONS, DETERMINERS, INDEFINITE_PRONOUNS, OBJECT_PRONOUNS, ROLE_NOUNS,
@@ -151,12 +151,12 @@ class _Extractor:
         for n, quote in enumerate(self.quotes):
             if quote.kind != STATEMENT or quote.speaker_mention is not None:
                 continue
-            donor = self._donor(n, paras, range(n + 1, len(self.quotes)), paras[n])
+            donor, how = self._donor(n, paras, range(n + 1, len(self.quotes)), paras[n]), "next"
             if donor is None and n not in self._mid_sentence:   # a quote inside a sentence that
-                donor = self._donor(n, paras, range(n - 1, -1, -1), paras[n] - 1)   # names no one
+                donor, how = self._donor(n, paras, range(n - 1, -1, -1), paras[n] - 1), "nearby"   # names no one
             if donor is not None:
                 quote.speaker, quote.speaker_mention, quote.cue = donor.speaker, dict(donor.speaker_mention), donor.cue
-                quote.how = "nearby"
+                quote.how = how   # "next": “A.” “B,” she said. — the article's convention, not a guess
 
     # --- one quote ------------------------------------------------------------------------------
     def _quote(self, n: int, span: QuotedSpan, para: int) -> Quote:
@@ -225,9 +225,10 @@ class _Extractor:
             return lead
         if after is not None and _reported_clause(before):
             # "Even as Aske claimed on Tuesday that “…,” one of the prosecutors said …": the quote
-            # is what the verb before it reports; the clause after it is another's
+            # is what the verb before it reports; the clause after it is another's (not what one
+            # denies or dismisses: "Veld dismissed reports that “…,” a spokesman said")
             reporter = attribution_before(before, self._is_someone)
-            if reporter is not None:
+            if reporter is not None and (reporter.cue or "").lower() in REPORTING_VERBS:
                 return reporter
         if after is None or (ends_sentence and after.how == "after"):
             if follows_quote and after is not None and ends_sentence:
@@ -237,12 +238,10 @@ class _Extractor:
 
     def _leads_into_next(self, n: int, span: QuotedSpan, after: list[Token]) -> bool:
         """“Why now?” Mills then writes back, “You look cute.” — after a quote that ends its
-        sentence, a clause ending in a comma right before the next quote introduces that quote;
-        after a period, a clause that opens a sentence (“… now.” He added, “…”)."""
-        if not after or len(after) > 7 or after[-1].text != "," or n + 1 >= len(self.spans):
-            return False
-        last = self.text[span.end - 1:span.end]
-        if not (last in "?!" or last == "." and after[0].is_cap):
+        sentence, a clause ending in a comma right before the next quote introduces that quote.
+        (Not after a period: “The quay is finished.” Brann said, “Nonsense.” gives both to Brann.)"""
+        if not after or len(after) > 7 or after[-1].text != "," or n + 1 >= len(self.spans) or \
+                self.text[span.end - 1:span.end] not in "?!":
             return False
         return self.spans[n + 1].start - after[-1].end <= 3
 
@@ -339,15 +338,15 @@ class _Extractor:
             own = self._known_subject(before[lead:]) if after_comma or new_sentence else None
             if own is not None and own.kind == "name" and own.mention_start == before[lead].start:
                 return own   # … Mosman called “distasteful,” Santilli expressed a desire to “…”
-            near = self._sentences_between(prev_span, span) <= CARRY_SENTENCES
-            return _carried(prev, "inherited" if near else "nearby")
+            near = self._sentences_between(prev_span, span) <= CARRY_SENTENCES and prev.how != "nearby"
+            return _carried(prev, "inherited" if near else "nearby")   # a guess carried on stays one
         if any(t.is_word for t in before):
             return None
         sentence = self._previous_sentence_cue(span, para)
         if sentence:
             return sentence
         if carried and self._paragraph_of(prev_span.start) >= para - 1:
-            return _carried(prev, "paragraph")
+            return _carried(prev, "nearby" if prev.how == "nearby" else "paragraph")
         return self._last_cue_in_paragraph(para - 1) if para > 0 else None
 
     def _sentences_between(self, a: QuotedSpan, b: QuotedSpan) -> int:

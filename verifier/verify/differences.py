@@ -99,8 +99,8 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
         return Difference(MINOR_KIND, "insert", quote, "", f"repeated in the quote, said once in the source: '{quote}'")
     if op.tag == "delete" and _is_repetition(op, before, after):
         return Difference(MINOR_KIND, "delete", "", source, f"dropped repetition or false start: '{source}'")
-    if op.tag == "delete" and len(sn) >= SPLICE_GAP:   # a whole stretch left out (with whatever
-        return _joined(source, sn)                     # "not" it holds): not a negation dropped
+    if op.tag == "delete" and len(sn) >= SPLICE_GAP and _whole_sentences(op.source, alignment):
+        return _joined(source, sn)   # a sentence left out, whatever "not" it holds: no negation dropped
     if _negation(qn) != _negation(sn):
         added = _negation(qn) > _negation(sn)
         return Difference(SUBSTANTIVE, op.tag, quote, source,
@@ -118,6 +118,8 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
         return Difference(SUBSTANTIVE, "splice", quote, moved,
                           f"passages joined without an ellipsis: '{_clip(quote)}' is from elsewhere in the "
                           f"source: '{_clip(moved)}'")
+    if op.tag == "delete" and len(sn) >= SPLICE_GAP:
+        return _joined(source, sn)
     if op.tag == "replace" and len(qn) == len(sn) and all(map(_same_lemma, qn, sn)):
         return Difference(MINOR_KIND, "replace", quote, source, f"inflection: '{source}' became '{quote}'")
     if all(w in STOPWORDS for w in _no_pronoun_one(qn, before) + _no_pronoun_one(sn, before)):
@@ -128,6 +130,15 @@ def _difference(op: Op, before: Op | None, after: Op | None, alignment: Alignmen
             "insert": f"words added that the source does not have: '{quote}'",
             "delete": f"words of the source left out without an ellipsis: '{source}'"}[op.tag]
     return Difference(SUBSTANTIVE, op.tag, quote, source, note)
+
+
+def _whole_sentences(tokens, alignment: Alignment) -> bool:
+    """Whether source words left out start or end at a sentence end: "… of May, [and not one ship
+    will be turned away before then.] The repairs …", not "we will [not, under any
+    circumstances,] raise …"."""
+    text = alignment.passage.text
+    return bool(re.search(r"[.!?][\"”’)]*\s*$", text[:tokens[0].start])) or \
+        bool(re.match(r"[\"”’)]*[.!?]", text[tokens[-1].end:]))
 
 
 def _joined(source: str, sn: list[str]) -> Difference:

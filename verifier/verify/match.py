@@ -310,8 +310,11 @@ def align(form: QuoteForm, passage: Passage, start_at: int = 0,
 def _align_fragment(frag, n: int, source, src: str, vocab: dict, start: int):
     """The best ops of one fragment in the source from word ``start`` on, and where they lie."""
     q = "".join(WILDCARD if w.bracket else _char(vocab, w.norm) for w in frag)
+    # most content words placed, then the quote's first word placed ("We will [not, under any
+    # circumstances,] raise …": "we will" placed, not turned into the "all" before "raise"),
+    # then the best score
     return max((_fragment_ops(frag, q, source, src, lo, hi, n) for lo, hi in _windows(q, src, start)),
-               key=lambda found: (_equal(found[0]), _score(found[0])))  # most quote words placed
+               key=lambda found: (_equal(found[0]), _opens_placed(found[0]), _score(found[0])))
 
 
 def _trailing_repeat(frag: list) -> int:
@@ -414,6 +417,11 @@ def _pair_replacements(ops: list[Op]) -> list[Op]:
         else:
             out.append(op)
     return out
+
+
+def _opens_placed(ops: list[Op]) -> bool:
+    """Whether the alignment places the quote's first word."""
+    return next((o.tag == "equal" for o in ops if o.quote), False)
 
 
 def _equal(ops: list[Op]) -> int:

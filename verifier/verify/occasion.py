@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from verifier.quotes.lexicon import ABBREVIATIONS
 from verifier.textnorm import STOPWORDS, fold
 
 # The kinds of occasion, by the words an article uses for them; a document matches a kind when
@@ -27,12 +28,13 @@ KINDS = {
 KIND_OF = {w: kind for kind, ws in KINDS.items() for w in ws.split()}
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 MONTHS = "january february march april may june july august september october november december".split()
-# A month named as a date: after a word that dates ("in December", "last March", "on Dec. 7") or
-# before a day ("December 7"); not "may" the verb nor "march" the noun.
-_MONTH = re.compile(r"\b(?:(?i:in|on|last|this|early|late|mid|since|until|by|during|of)[\s-]+)"
-                    r"(?P<a>(?:" + "|".join(m.capitalize() for m in MONTHS) + r")\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)"
-                    r"|\b(?P<b>(?:" + "|".join(m.capitalize() for m in MONTHS) + r")|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)"
-                    r"\s+\d{1,2}\b")
+# A month named as the time of the saying, before the quote in its sentence: "in December",
+# "last March", "early-June", "on Dec. 7" — not "may" the verb, "march" the noun, "until March",
+# "the Jan. 6 riot", "Fourth of July" or "by April Ryan".
+_MONTH_NAME = "(?:" + "|".join(m.capitalize() for m in MONTHS) + r")\b"
+_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\."
+_MONTH = re.compile(r"\b(?i:in|last|this|early|late|mid)[\s-]+(?P<a>" + _MONTH_NAME + ")"
+                    r"|\b(?i:on)\s+(?P<b>" + _MONTH_NAME + "|" + _MONTH_ABBR + r")\s+\d{1,2}\b")
 CONTEXT_CHARS = 240   # of the quote's paragraph, this much on either side is read
 RECENT_DAYS = 8       # a weekday named by an article means a day within this many before it
 LABEL_WORDS = 4       # names this near a kind word name that occasion ("a speech in Salt Lake City")
@@ -69,10 +71,11 @@ def occasion_around(text: str, start: int, end: int, speaker: str | None = None)
     nl = text.find("\n", end)
     hi = min(nl if nl >= 0 else len(text), end + CONTEXT_CHARS)
     found = _read(text[lo:start] + " … " + text[end:hi], speaker)
-    before = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
-    after = _SENTENCE_END.search(text, end, hi)
-    found.in_sentence = _read(text[before[-1] if before else lo:start] + " … " +
-                              text[end:after.start() + 1 if after else hi], speaker)
+    first = max(_sentence_ends(text, lo, start), default=lo)
+    # a quote that ends its sentence ("… today.”) ends it: what follows is the next sentence's
+    last = end if text[end - 1:end] in ".!?" else min(_sentence_ends(text, end, hi), default=hi)
+    found.in_sentence = _read(text[first:start] + " … " + text[end:last], speaker)
+    found.in_sentence.month = _month(text[first:start])
     if not found.named:
         scene = _read(text[max(0, lo - SCENE_CHARS):lo], speaker)
         found.kinds, found.weekday = scene.kinds, scene.weekday
@@ -94,10 +97,6 @@ def _read(around: str, speaker: str | None) -> Occasion:
         elif word in WEEKDAYS and found.weekday is None:
             found.weekday = WEEKDAYS.index(word)
             found.cues.append(m.group())
-    dated = _MONTH.search(around)
-    if dated:
-        name = (dated.group("a") or dated.group("b")).lower()
-        found.month = next(n for n, month in enumerate(MONTHS, 1) if month.startswith(name.rstrip(".")))
     for m in _NAME.finditer(around):
         if _SENTENCE_START.search(around[:m.start()]) and " " not in m.group():
             continue  # a capital only because a sentence starts here
@@ -111,6 +110,30 @@ def _read(around: str, speaker: str | None) -> Occasion:
             near = set(words[max(0, i - LABEL_WORDS):i + LABEL_WORDS + 1]) & found.names
             found.labels.append((KIND_OF[w], near - {w}))
     return found
+
+
+_ABBREVIATED = ABBREVIATIONS - {"no"}   # "He said no. The …" ends a sentence
+
+
+def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
+    """Where sentences end in ``text[lo:hi]`` (after their final mark and space), not at the
+    period of a title or an initial ("Dr. Marten", "Sen. Voss", "St. Louis", "George W. Bush")."""
+    ends = []
+    for m in _SENTENCE_END.finditer(text, lo, hi):
+        word = re.search(r"(\w+)\W*$", text[max(lo, m.start() - 12):m.start() + 1])
+        if m.group().startswith(".") and word and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATED):
+            continue
+        ends.append(m.end())
+    return ends
+
+
+def _month(before: str) -> int | None:
+    """The month (1-12) the words before a quote in its sentence date its saying to, if any."""
+    dated = _MONTH.search(before)
+    if not dated:
+        return None
+    name = (dated.group("a") or dated.group("b")).lower().rstrip(".")
+    return next(n for n, month in enumerate(MONTHS, 1) if month.startswith(name))
 
 
 def document_words(document: dict) -> set[str]:

@@ -31,7 +31,8 @@ import os
 import threading
 from urllib.parse import urlsplit, urlunsplit
 
-from verifier.archive.ingest import SegmentRows, _preparer, fts_text, index_texts, prepare_file, segment_rows
+from verifier.archive.ingest import (SegmentRows, _preparer, earlier_ids, fts_text, index_texts, prepare_file,
+                                     segment_rows)
 from verifier.archive.documents import DocumentsMixin
 from verifier.archive.postgres.queries import PgQueriesMixin
 from verifier.archive.retrieval import RERANK_POOL, RetrievalMixin
@@ -335,6 +336,7 @@ class PgArchive(PgQueriesMixin, RetrievalMixin, DocumentsMixin):
             doc.content_hash = hashlib.sha256(doc.text.encode()).hexdigest()
         if doc.id is None:
             doc.id = document_id(doc.content_hash, doc.format, _fields(doc))
+            doc.replaces = earlier_ids(doc.content_hash, doc.format, _fields(doc))
         path = path or doc.source_path or "-"
         fts_texts, words = _index or index_texts(doc)
         if fts_texts is None:
@@ -344,7 +346,8 @@ class PgArchive(PgQueriesMixin, RetrievalMixin, DocumentsMixin):
             for key in sorted({doc.id, doc.source_path or ""}):
                 self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
             existing = [r["id"] for r in self._rows(
-                "SELECT id FROM documents WHERE id = %s OR source_path = %s", (doc.id, doc.source_path))]
+                "SELECT id FROM documents WHERE id = ANY(%s) OR source_path = %s",
+                ([doc.id, *doc.replaces], doc.source_path))]
             if doc.id in existing and not force:
                 row = self._document_row(doc.id)
                 return AddResult(path, "unchanged", doc.id, row["title"], row["segments"], row["words"])

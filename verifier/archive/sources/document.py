@@ -71,6 +71,7 @@ class Document:
     id: str | None = None
     added: str | None = None
     words: int | None = None   # how many whitespace-separated words the segments have, if counted
+    replaces: list[str] = field(default_factory=list)   # ids the same file had when older readers read it
 
 
 # ----------------------------------------------------------------------------- files
