@@ -114,11 +114,12 @@ def test_a_stretch_left_out_is_joined_passages_even_when_it_holds_a_not(archive)
                         "'and not one ship will be turned away before then'")
 
 
-def test_a_negation_dropped_with_the_words_around_it_is_a_misquote_not_a_function_word(tmp_path):
+@pytest.mark.parametrize("will", ["We will", "We will..."])   # a speaker trailing off is no sentence end
+def test_a_negation_dropped_with_the_words_around_it_is_a_misquote_not_a_function_word(tmp_path, will):
     """"We will [not, under any circumstances at all,] raise the fees": the quote's "we will" is
     the source's, six words before "raise" — not a stand-in for the "all" right before it."""
     src = tmp_path / "s.md"
-    src.write_text("---\nspeaker: Ilse Marten\ndate: 2025-04-02\n---\nGood morning to all of you here. We will "
+    src.write_text(f"---\nspeaker: Ilse Marten\ndate: 2025-04-02\n---\nGood morning to all of you here. {will} "
                    "not, under any circumstances at all, raise the harbour fees this year. That is a promise.\n")
     with Archive.open(tmp_path / "a.db", create=True) as arc:
         arc.add_file(str(src))

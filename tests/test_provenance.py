@@ -139,10 +139,14 @@ def test_the_quotes_own_sentence_is_read_apart():
     own = compare(occasion_around(text, second, second + 22, "Ilse Marten"), rally, "2025-04-03")
     assert near.singled_out and not near.in_sentence   # named in the sentence before
     assert own.singled_out and own.in_sentence
-    # a quote that ends its sentence does not take the next one's naming; a title's period is no end
+    # a quote that ends its sentence, its cue before it, does not take the next one's naming; with
+    # its cue after it, the sentence runs on; a title's period is no end
     text = "Marten was asked about the quay. “We will go on.” She told Tuesday's rally in Wilmington so."
     start = text.index("We will")
-    assert not compare(occasion_around(text, start, start + 14, "Ilse Marten"), rally, "2025-04-03").in_sentence
+    assert not compare(occasion_around(text, start, start + 14, "Ilse Marten", cue_after=False), rally,
+                       "2025-04-03").in_sentence
+    text = "“Will the quay reopen in May?” Marten asked at Tuesday's rally in Wilmington."
+    assert compare(occasion_around(text, 1, 30, "Ilse Marten", cue_after=True), rally, "2025-04-03").in_sentence
     text = "At Tuesday's rally in Wilmington, Sen. Ilse Marten said “we will go on.”"
     start = text.index("we will")
     assert compare(occasion_around(text, start, start + 14, "Ilse Marten"), rally, "2025-04-03").in_sentence
@@ -156,6 +160,7 @@ def test_the_quotes_own_sentence_is_read_apart():
     ("It was June. Then he said “QUOTE”", None),   # another sentence
     ("Asked by April Ryan, he said “QUOTE”", None), ("At the Jan. 6 hearing he said “QUOTE”", None),
     ("Until March he said “QUOTE”", None), ("At the Fourth of July parade he said “QUOTE”", None),
+    ("The vote in March went 7 to 2. Marten said, “QUOTE”", None), ("King Jr. In May he said “QUOTE”", 5),
 ])
 def test_the_month_a_quotes_own_sentence_dates_it_to(sentence, month):
     start = sentence.index("QUOTE")

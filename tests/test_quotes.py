@@ -669,6 +669,11 @@ def test_long_appositives_participles_and_replies(text, speakers):
     # the quote is what the verb before it reports; the clause after it is another's
     ("But even as Aske claimed on Tuesday that “the harbour got in trouble for far less,” one of the former "
      "prosecutors said the two cases were quite different.", ["Aske"]),
+    ("Even as Anna Veld stressed on Tuesday that “the quay will close for good,” Oskar Brann said the "
+     "harbour would survive.", ["Anna Veld"]),
+    # after a period, a reply's cue is the next quote's
+    ("Anna Veld spoke first. “The quay will close for good this year.” Oskar Brann replied, “Nonsense, it "
+     "stays open.”", ["Anna Veld", "Oskar Brann"]),
     # ... but not what a verb before it denies or dismisses
     ("Jones denied claims that “we lied to the council,” Anna Veld told reporters.", ["Anna Veld"]),
     ("Asked whether she agreed that “the quay will close for good,” Anna Veld said no.", ["Anna Veld"]),
@@ -683,9 +688,12 @@ def test_a_speaker_carried_sentences_on_is_a_guess():
     found = extract_quotes(text)
     assert [(q.speaker, q.how) for q in found] == [("Anna Veld", "after"), ("Anna Veld", "nearby"),
                                                    ("Anna Veld", "nearby")]   # a guess carried on stays one
-    # “A.” “B,” she said. — A is hers by the article's convention: no guess
+    # “A.” “B,” she said. — A is hers by the article's convention: no guess; sentences apart, a guess
     found = extract_quotes("“Our members voted on Monday.” “The crews are tired,” Anna Veld said.")
     assert [(q.speaker, q.how) for q in found] == [("Anna Veld", "next"), ("Anna Veld", "after")]
+    found = extract_quotes("“The quay will close for good after the summer.” The mayor left early. Several "
+                           "members walked out. The vote was postponed. “Nonsense, it stays open,” Oskar Brann said.")
+    assert [(q.speaker, q.how) for q in found] == [("Oskar Brann", "nearby"), ("Oskar Brann", "after")]
 
 
 def test_a_participle_after_an_opening_adverb_and_phrase_of_time():

@@ -16,8 +16,8 @@ from verifier.budget import spend
 from verifier.quotes.attribution import (REPORTING_VERBS, Attribution, attribution_after, attribution_before, dash_attribution,
                                   participle_lead_subject, sentence_subject, speaker_who_spoke, strip_parentheticals,
                                   term_lead)
-from verifier.quotes.lexicon import (ABBREVIATIONS, DETERMINERS, INDEFINITE_PRONOUNS, OBJECT_PRONOUNS, ROLE_NOUNS,
-                                     SPEECH_VERBS, TITLES)
+from verifier.quotes.lexicon import (ABBREVIATIONS, DETERMINERS, DOUBTING_VERBS, INDEFINITE_PRONOUNS,
+                                     OBJECT_PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES)
 from verifier.quotes.entities import EntityTable
 from verifier.quotes.people import People, clean_word, is_name_word, split_title
 from verifier.quotes.phrases import abbreviation_dot, pronoun_of, time_phrase
@@ -156,7 +156,10 @@ class _Extractor:
                 donor, how = self._donor(n, paras, range(n - 1, -1, -1), paras[n] - 1), "nearby"   # names no one
             if donor is not None:
                 quote.speaker, quote.speaker_mention, quote.cue = donor.speaker, dict(donor.speaker_mention), donor.cue
-                quote.how = how   # "next": “A.” “B,” she said. — the article's convention, not a guess
+                # “A.” “B,” she said. — A is hers by the article's convention; sentences apart, a guess
+                near = how == "next" and donor.how != "nearby" and \
+                    self._sentences_between(self.spans[n], self.spans[self.quotes.index(donor)]) <= CARRY_SENTENCES
+                quote.how = "next" if near else "nearby"
 
     # --- one quote ------------------------------------------------------------------------------
     def _quote(self, n: int, span: QuotedSpan, para: int) -> Quote:
@@ -228,7 +231,8 @@ class _Extractor:
             # is what the verb before it reports; the clause after it is another's (not what one
             # denies or dismisses: "Veld dismissed reports that “…,” a spokesman said")
             reporter = attribution_before(before, self._is_someone)
-            if reporter is not None and (reporter.cue or "").lower() in REPORTING_VERBS:
+            cue = (reporter.cue or "").lower() if reporter is not None else ""
+            if (cue in REPORTING_VERBS or cue in SPEECH_VERBS) and cue not in DOUBTING_VERBS:
                 return reporter
         if after is None or (ends_sentence and after.how == "after"):
             if follows_quote and after is not None and ends_sentence:
@@ -238,10 +242,13 @@ class _Extractor:
 
     def _leads_into_next(self, n: int, span: QuotedSpan, after: list[Token]) -> bool:
         """“Why now?” Mills then writes back, “You look cute.” — after a quote that ends its
-        sentence, a clause ending in a comma right before the next quote introduces that quote.
-        (Not after a period: “The quay is finished.” Brann said, “Nonsense.” gives both to Brann.)"""
-        if not after or len(after) > 7 or after[-1].text != "," or n + 1 >= len(self.spans) or \
-                self.text[span.end - 1:span.end] not in "?!":
+        sentence, a clause ending in a comma right before the next quote introduces that quote;
+        after a period, one whose verb is a reply (“… close.” Brann replied, “Nonsense.”), not a
+        plain "said" (“The quay is finished.” Brann said, “Nonsense.” gives both to Brann)."""
+        if not after or len(after) > 7 or after[-1].text != "," or n + 1 >= len(self.spans):
+            return False
+        last = self.text[span.end - 1:span.end]
+        if last not in "?!" and not (last == "." and any(t.lower in REPLY_VERBS for t in after)):
             return False
         return self.spans[n + 1].start - after[-1].end <= 3
 
@@ -458,6 +465,8 @@ def _named_body(words: list[Token]) -> str | None:
     return None
 
 
+REPLY_VERBS = frozenset("""replied replies responded responds answered answers countered counters retorted
+retorts""".split()) | {"back"}   # "shot back", "fired back", "hit back"
 SENTENCE_OPENERS = frozenset("""however but and yet so still meanwhile also then now instead in on at
 after when while if although though because since""".split())
 

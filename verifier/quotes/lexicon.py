@@ -54,6 +54,9 @@ def _inflect(verb: str) -> list[str]:
 
 # "pressed" (“…?” Hannity pressed), but not "press", the noun of "press secretary".
 SPEECH_VERBS: frozenset[str] = frozenset(f for v in _SPEECH_VERBS for f in _inflect(v)) | {"pressed"}
+# Speech verbs whose "that"-clause is what someone else said: "Jones denied claims that “…”".
+DOUBTING_VERBS = frozenset(f for v in "deny dismiss reject dispute refute question doubt agree ask wonder".split()
+                           for f in _inflect(v))
 # Cue verbs that usually name what a quote is called rather than report speech: a quote after
 # them is still the subject's words ("called it a 'disaster'"), but they never start a statement.
 LABEL_VERBS = frozenset(_inflect("call") + _inflect("describe") + _inflect("dub") + _inflect("label")

@@ -86,7 +86,7 @@ def check_article(article: Article, archive: Archive, matcher: SpeakerMatcher | 
         aliased = _name_the_person(quote, matcher)
         quote.line, quote.column = article.position(quote.start)
         quote.end_line, quote.end_column = article.position(max(quote.start, quote.end - 1))
-        occasion = occasion_around(article.text, quote.start, quote.end, quote.speaker)
+        occasion = occasion_around(article.text, quote.start, quote.end, quote.speaker, cue_after=quote.how == "after")
         indirect = None if aliased else indirect_attribution(article.text, quote)
         out.append(CheckedQuote(quote, check_quote(quote, archive, matcher, article.date, occasion, indirect)))
     return out

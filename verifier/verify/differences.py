@@ -137,8 +137,8 @@ def _whole_sentences(tokens, alignment: Alignment) -> bool:
     will be turned away before then.] The repairs …", not "we will [not, under any
     circumstances,] raise …"."""
     text = alignment.passage.text
-    return bool(re.search(r"[.!?][\"”’)]*\s*$", text[:tokens[0].start])) or \
-        bool(re.match(r"[\"”’)]*[.!?]", text[tokens[-1].end:]))
+    return bool(re.search(r"(?<!\.)[.!?][\"”’)]*\s*$", text[:tokens[0].start])) or \
+        bool(re.match(r"[\"”’)]*[.!?](?!\.)", text[tokens[-1].end:]))   # not a trailing-off "..."
 
 
 def _joined(source: str, sn: list[str]) -> Difference:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from verifier.quotes.lexicon import ABBREVIATIONS
+from verifier.quotes.lexicon import TITLES
 from verifier.textnorm import STOPWORDS, fold
 
 # The kinds of occasion, by the words an article uses for them; a document matches a kind when
@@ -63,17 +63,21 @@ class Occasion:
         return bool(self.kinds or self.weekday is not None)
 
 
-def occasion_around(text: str, start: int, end: int, speaker: str | None = None) -> Occasion:
+def occasion_around(text: str, start: int, end: int, speaker: str | None = None,
+                    cue_after: bool = True) -> Occasion:
     """The occasion named in the quote's paragraph, within CONTEXT_CHARS of the quoted words; when
     the paragraph names none, the scene set by the paragraphs just before it (a story names the
-    interview or the rally once, then quotes from it paragraph by paragraph)."""
+    interview or the rally once, then quotes from it paragraph by paragraph). ``cue_after``: the
+    quote's cue may follow it (“… May?” Marten asked at the rally): its own sentence then runs on
+    to the next sentence end even when the quote ends in a final mark."""
     lo = max(text.rfind("\n", 0, start) + 1, start - CONTEXT_CHARS)
     nl = text.find("\n", end)
     hi = min(nl if nl >= 0 else len(text), end + CONTEXT_CHARS)
     found = _read(text[lo:start] + " … " + text[end:hi], speaker)
     first = max(_sentence_ends(text, lo, start), default=lo)
-    # a quote that ends its sentence ("… today.”) ends it: what follows is the next sentence's
-    last = end if text[end - 1:end] in ".!?" else min(_sentence_ends(text, end, hi), default=hi)
+    # a quote that ends its sentence ("… today.”) and has its cue before it ends it there
+    ends = not cue_after and text[end - 1:end] in ".!?"
+    last = end if ends else min(_sentence_ends(text, end, hi), default=hi)
     found.in_sentence = _read(text[first:start] + " … " + text[end:last], speaker)
     found.in_sentence.month = _month(text[first:start])
     if not found.named:
@@ -112,7 +116,9 @@ def _read(around: str, speaker: str | None) -> Occasion:
     return found
 
 
-_ABBREVIATED = ABBREVIATIONS - {"no"}   # "He said no. The …" ends a sentence
+# Titles before a name, and the places "St. Louis", "Mt. Vernon", "Ft. Worth": their period ends
+# no sentence (nor does an initial's, "George W. Bush"); "Jr.", "Inc.", "no." and digits may.
+_ABBREVIATED = TITLES | {"st", "mt", "ft"}
 
 
 def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
@@ -121,7 +127,8 @@ def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
     ends = []
     for m in _SENTENCE_END.finditer(text, lo, hi):
         word = re.search(r"(\w+)\W*$", text[max(lo, m.start() - 12):m.start() + 1])
-        if m.group().startswith(".") and word and (len(word.group(1)) == 1 or word.group(1).lower() in _ABBREVIATED):
+        initial = word and len(word.group(1)) == 1 and word.group(1).isupper()
+        if m.group().startswith(".") and word and (initial or word.group(1).lower() in _ABBREVIATED):
             continue
         ends.append(m.end())
     return ends
