@@ -192,9 +192,9 @@ def test_same_words_by_the_named_speaker_win_and_quoting_is_not_misattribution(a
 def test_speakers_match_as_people_and_by_alias(archive):
     assert judge(archive, "Our members voted on Monday", speaker="Kolle").verdict == "verified"
     assert judge(archive, "Our members voted on Monday", speaker="Mr. Arvid Kolle").verdict == "verified"
-    # a description names nobody: five common words are no source, a whole sentence is
-    assert judge(archive, "Our members voted on Monday", speaker="The steward").verdict == "unverified"
-    assert judge(archive, LONG_KOLLE, speaker="The steward").verdict == "verified"
+    assert judge(archive, "Our members voted on Monday", speaker="The steward").verdict == "verified"
+    # a description names nobody: a word or two is no source
+    assert judge(archive, "Our members", speaker="The steward").verdict == "unverified"
     j = judge(archive, "Our members voted on Monday", speaker="Red Arvid",
               aliases={"Red Arvid": "Arvid Kolle"})
     assert j.verdict == "verified"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from verifier.verify.differences import Difference, SUBSTANTIVE, classify, lemma, verdict_of
 from verifier.verify.match import Alignment, QuoteForm
-from verifier.verify.provenance import OTHER, SAME, UNKNOWN, Provenance, fitted_weights
+from verifier.verify.provenance import OTHER, PHRASE_RUN, SAME, UNKNOWN, Provenance, fitted_weights
 from verifier.textnorm import STOPWORDS
 from verifier.verify.verdicts import MINOR, MISATTRIBUTED, MISQUOTE, UNVERIFIED, VERDICTS, VERIFIED  # noqa: F401
 
@@ -81,7 +81,7 @@ def _established(candidates: list[Candidate]) -> Candidate | None:
     speaker's quote."""
     limits = fitted_weights()["thresholds"]
     sure = [c for c in candidates if c.speaker != OTHER and (c.confidence >= limits[c.speaker] or _named(c))
-            and (c.speaker == SAME or c.provenance.evidence.distinctive)]
+            and (c.speaker == SAME or c.provenance.evidence.run >= PHRASE_RUN)]
     if not sure:
         return None
     top = max(c.confidence for c in sure)

@@ -28,7 +28,8 @@ RARE_SMALL_ARCHIVE = 2   # ... and in an archive too small for that, one in at m
 STOCK_BITS = 12.0        # verbatim words carrying fewer bits than this in all are a stock phrase
 DISTINCTIVE_BITS = 24.0  # an unbroken stretch carrying this many bits belongs to one occasion,
 DISTINCTIVE_RUN = 10     # ... and so does one this many words long (in an archive too small to say)
-REREAD_RUN = 3          # a pronoun is read as the source's speaker on an unbroken stretch this long
+PHRASE_RUN = 3          # a phrase, not a word or two: the unbroken stretch that lets a pronoun be read
+                        # as the source's speaker, or a passage no one is named for be the occasion
 SAME, OTHER, UNKNOWN = "same", "other", "unknown"
 
 
@@ -150,7 +151,7 @@ def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, 
     run_bits = max((sum(bits.get(w.norm, 0.0) for w in r) for r in runs), default=0.0)
     # the article's "he" may as well mean the source's speaker, named just before — when a phrase
     # of the quote is theirs (not a word or two: "unhinged", "single-payer" anyone says)
-    reread = indirect.reread(said_by) if indirect and same is False and run >= REREAD_RUN else None
+    reread = indirect.reread(said_by) if indirect and same is False and run >= PHRASE_RUN else None
     if reread:
         same = True
     doc = alignment.passage.document
