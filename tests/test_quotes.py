@@ -839,6 +839,14 @@ def test_a_title_case_headline_adds_no_names():
     assert "Reportedly" not in (one(text).speaker or "")
 
 
+def test_a_headline_run_into_a_live_blog_adds_no_names():
+    """A copied live blog runs each item's time and title-case headline into the text before it."""
+    text = ("The debate was held at the college in Kessel.ShareLike February 6, 2025 9:26PMAnna Veld Booed After "
+            "Telling Oskar Brann To Pipe Down\nThe audience booed when Veld told Brann to be quiet.\n"
+            "“They're booing because I don't want their money,” she said.")
+    assert one(text).speaker == "Veld"   # not "Anna Veld Booed": the headline names no one
+
+
 def test_an_appositive_role_is_not_part_of_the_name():
     text = ("Mark J. Petter, president of the Kessel Harbour Institute, tied those scores to the new pier, saying "
             "it helped “thousands of boats that would have gone elsewhere.”")

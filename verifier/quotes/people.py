@@ -233,17 +233,25 @@ def role_head(words: list[str]) -> str:
 
 def _title_case_lines(text: str) -> list[tuple[int, int]]:
     """Lines written in title case ("Anthony Weiner Reportedly Caught Sexting Again"): headlines,
-    whose capitalised runs are not names ("Weiner Reportedly Caught")."""
+    whose capitalised runs are not names ("Weiner Reportedly Caught"); and headlines run into
+    other text, as a copied live blog's items are ("…10:01PM Donald Trump Booed By The Crowd"):
+    five capitalised words or more with a small word capitalised among them ("By", "To", "Of")."""
     spans, at = [], 0
     for line in text.split("\n"):
         if not _LOWER_WORD.search(line) and len(_CAP_WORD.findall(line)) >= 5:
             spans.append((at, at + len(line)))
+        else:
+            spans += [(at + m.start(), at + m.end()) for m in _TITLE_RUN.finditer(line)
+                      if _HEADLINE_SMALL.search(m.group(), 1)]
         at += len(line) + 1
     return spans
 
 
 _LOWER_WORD = re.compile(r"\b(?!(?:%s)\b)[a-z]{3,}" % "|".join(sorted(SMALL_TITLE_WORDS)))
 _CAP_WORD = re.compile(r"\b[A-Z][\w'’-]{2,}")
+_TITLE_RUN = re.compile(r"(?<![A-Za-z'’-])[A-Z][\w'’-]*(?:[ '‘’\"“”]+[A-Z][\w'’-]*){4,}")   # "9:26PMDonald …" too
+# small words a headline capitalises and running text does not (not "A" or "I": they open sentences)
+_HEADLINE_SMALL = re.compile(r"[ '‘’\"“”](?:By|To|Of|On|In|At|For|With|From|Than|Into|Over|And|The)(?=[ '‘’\"“”])")
 
 
 def _continues_name(tokens: list[Token], i: int, j: int) -> bool:
