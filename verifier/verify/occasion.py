@@ -3,7 +3,9 @@
 Owns reading the words around a quotation (its paragraph, the quoted words left out) for what they
 say about where the words were said — the kind of occasion ("in Thursday's debate", "at a rally",
 "told Fox News", "in a statement"), the names that go with it ("in Green Bay", "on CNN") and a
-weekday — and comparing that with a document's title, kind, outlet, description, place and date.
+weekday; the same read from the quote's own sentence alone, with the month it dates the saying to
+("when he first described the wall in December, he said") — and comparing that with a document's
+title, kind, outlet, description, place and date.
 """
 from __future__ import annotations
 
