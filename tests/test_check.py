@@ -297,6 +297,14 @@ def test_an_article_without_a_date_of_its_own_is_dated_by_its_file_name(tmp_path
     assert verdict("2025-03-01-quay.md", front="---\ndate: 2025-04-05\n---\n")[0] == "verified"
     assert verdict("2025-03-01-quay.md", "--date", "2025-03-01", front="---\ndate: 2025-04-05\n---\n")[0] == \
         "verified"   # (the article's own date wins over --date, as before)
+    # the text report shows a date read from the file name (a guess), and only that one
+    (tmp_path / "2025-03-01-quay.md").write_text(quote, encoding="utf-8")
+    header = run("check", "--archive", sources, "--fail-on", "never", tmp_path / "2025-03-01-quay.md",
+                 env=env).stdout.splitlines()[0]
+    assert header.endswith("2025-03-01-quay.md: 1 quote checked (dated 2025-03-01 by its file name)"), header
+    header = run("check", "--archive", sources, "--fail-on", "never", "--date", "2025-04-05",
+                 tmp_path / "2025-03-01-quay.md", env=env).stdout.splitlines()[0]
+    assert header.endswith("2025-03-01-quay.md: 1 quote checked"), header
 
 
 def test_cli_bad_archives_and_articles(tmp_path, sources):

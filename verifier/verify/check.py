@@ -61,6 +61,7 @@ class ArticleResult:
     article: Article | None = None
     checked: list[CheckedQuote] = field(default_factory=list)
     error: str | None = None
+    dated_by_name: bool = False   # the article's date was read from its file name
 
     @property
     def summary(self) -> dict:
