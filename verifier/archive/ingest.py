@@ -39,16 +39,18 @@ WINDOW_PER_WORKER = 4              # files prepared ahead of storing, per proces
 def document_id(content_hash: str, fmt: str, overrides: dict, version: int | None = None) -> str:
     """A short id that changes when the content, the metadata flags or the readers change: a
     file read by a newer version of the readers (``READER_VERSION``) is a new reading of it,
-    which replaces the stored one when the file is added again (``earlier_ids``)."""
+    which replaces the stored one when the file is added again (``identify``)."""
     flags = json.dumps({k: v for k, v in sorted(overrides.items()) if v is not None})
     version = READER_VERSION if version is None else version
     suffix = f"\0{version}" if version >= 2 else ""   # version 1's ids had none
     return hashlib.sha256(f"{content_hash}\0{fmt}\0{flags}{suffix}".encode()).hexdigest()[:12]
 
 
-def earlier_ids(content_hash: str, fmt: str, overrides: dict) -> list[str]:
-    """The ids the same content and flags had when older versions of the readers read them."""
-    return [document_id(content_hash, fmt, overrides, v) for v in range(1, READER_VERSION)]
+def identify(doc: Document, fmt: str, flags: dict) -> None:
+    """``doc.id`` from its content hash, format and metadata flags, and ``doc.replaces``: the ids
+    the same content and flags had when older versions of the readers read them."""
+    doc.id = document_id(doc.content_hash, fmt, flags)
+    doc.replaces = [document_id(doc.content_hash, fmt, flags, v) for v in range(1, READER_VERSION)]
 
 
 def index_texts(doc: Document) -> tuple[list[str], int]:
@@ -81,8 +83,8 @@ def prepare_file(path: str, fmt: str | None, force: bool, overrides: dict, known
     if not force and doc_id in known:
         return doc_id
     doc = parse_source(data, path, fmt, overrides)
-    doc.content_hash, doc.id = content_hash, doc_id
-    doc.replaces = earlier_ids(content_hash, fmt, overrides)
+    doc.content_hash = content_hash
+    identify(doc, fmt, overrides)
     return (doc, *index_texts(doc))
 
 

@@ -37,7 +37,7 @@ import sqlite_utils
 
 from verifier import __version__, textnorm
 from verifier.errors import InputError, VerifierError
-from verifier.archive.ingest import (IngestMixin, SegmentRows, earlier_ids, fts_text, index_texts, prepare_file,
+from verifier.archive.ingest import (IngestMixin, SegmentRows, identify, fts_text, index_texts, prepare_file,
                                      segment_rows)
 from verifier.archive.retrieval import RetrievalMixin
 from verifier.archive.documents import DocumentsMixin
@@ -367,8 +367,7 @@ class Archive(IngestMixin, RetrievalMixin, VocabularyMixin, DocumentsMixin):
         if doc.content_hash is None:
             doc.content_hash = hashlib.sha256(doc.text.encode()).hexdigest()
         if doc.id is None:
-            doc.id = document_id(doc.content_hash, doc.format, _fields(doc))
-            doc.replaces = earlier_ids(doc.content_hash, doc.format, _fields(doc))
+            identify(doc, doc.format, _fields(doc))
         path = path or doc.source_path or "-"
         fts_texts, words = _index or index_texts(doc)
         with self._errors(), self._document_transaction():

@@ -102,11 +102,6 @@ def publication_date(article: Article, given: str | None = None) -> str | None:
     return article.date or given or date_in_name(article.path)
 
 
-def dated_by_name(article: Article, given: str | None = None) -> bool:
-    """Whether ``publication_date`` takes the article's date from its file name (a guess the
-    report shows: the date decides which sources can be the occasion)."""
-    return not article.date and not given and date_in_name(article.path) is not None
-
 
 def parse_article(data: bytes, path: str, fmt: str | None = None) -> Article:
     """Turn the bytes of an article into an Article; ``path`` names it in errors and picks the

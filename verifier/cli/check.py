@@ -74,7 +74,7 @@ def run(args) -> int:
     from verifier.cli.progress import Progress, open_archive
     from verifier.report.batch import Options, check_paths
     from verifier.report.console import text_console
-    from verifier.report.text import check_text, date_note, totals_line
+    from verifier.report.text import check_text, totals_line
 
     s = settings(args)
     location = s.archive  # as given: --archive, $VERIFIER_ARCHIVE, the configuration or the default
@@ -99,8 +99,7 @@ def run(args) -> int:
             if rendered:   # "json" always, "text" but on a legacy Windows console
                 progress.write(rendered, out)
             elif console is not None and result.error is None:
-                for line in check_text(result.path, result.checked, result.summary, console, args.verbose,
-                                       date_note(result)):
+                for line in check_text(result, console, args.verbose):
                     console.print(line)
             kept.append(result)
             progress.advance()

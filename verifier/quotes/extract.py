@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from verifier.budget import spend
-from verifier.quotes.attribution import (REPORTING_VERBS, Attribution, attribution_after, attribution_before, dash_attribution,
+from verifier.quotes.attribution import (Attribution, attribution_after, attribution_before, dash_attribution,
                                   participle_lead_subject, sentence_subject, speaker_who_spoke, strip_parentheticals,
                                   term_lead)
 from verifier.quotes.lexicon import (ABBREVIATIONS, DETERMINERS, DOUBTING_VERBS, INDEFINITE_PRONOUNS,
@@ -151,14 +151,15 @@ class _Extractor:
         for n, quote in enumerate(self.quotes):
             if quote.kind != STATEMENT or quote.speaker_mention is not None:
                 continue
-            donor, how = self._donor(n, paras, range(n + 1, len(self.quotes)), paras[n]), "next"
-            if donor is None and n not in self._mid_sentence:   # a quote inside a sentence that
-                donor, how = self._donor(n, paras, range(n - 1, -1, -1), paras[n] - 1), "nearby"   # names no one
-            if donor is not None:
+            m, how = self._donor(n, paras, range(n + 1, len(self.quotes)), paras[n]), "next"
+            if m is None and n not in self._mid_sentence:   # a quote inside a sentence that
+                m, how = self._donor(n, paras, range(n - 1, -1, -1), paras[n] - 1), "nearby"   # names no one
+            if m is not None:
+                donor = self.quotes[m]
                 quote.speaker, quote.speaker_mention, quote.cue = donor.speaker, dict(donor.speaker_mention), donor.cue
                 # “A.” “B,” she said. — A is hers by the article's convention; sentences apart, a guess
                 near = how == "next" and donor.how != "nearby" and \
-                    self._sentences_between(self.spans[n], self.spans[self.quotes.index(donor)]) <= CARRY_SENTENCES
+                    self._sentences_between(self.spans[n], self.spans[m]) <= CARRY_SENTENCES
                 quote.how = "next" if near else "nearby"
 
     # --- one quote ------------------------------------------------------------------------------
@@ -232,7 +233,7 @@ class _Extractor:
             # denies or dismisses: "Veld dismissed reports that “…,” a spokesman said")
             reporter = attribution_before(before, self._is_someone)
             cue = (reporter.cue or "").lower() if reporter is not None else ""
-            if (cue in REPORTING_VERBS or cue in SPEECH_VERBS) and cue not in DOUBTING_VERBS:
+            if cue in SPEECH_VERBS and cue not in DOUBTING_VERBS:
                 return reporter
         if after is None or (ends_sentence and after.how == "after"):
             if follows_quote and after is not None and ends_sentence:
@@ -259,14 +260,15 @@ class _Extractor:
             return True
         return attr.cue is not None and attr.cue.lower() in SPEECH_VERBS
 
-    def _donor(self, n: int, paras: list[int], order: range, lowest_para: int) -> Quote | None:
-        """The first attributed statement in ``order`` within paragraphs [lowest_para, own]."""
+    def _donor(self, n: int, paras: list[int], order: range, lowest_para: int) -> int | None:
+        """The index of the first attributed statement in ``order`` within paragraphs
+        [lowest_para, own]."""
         for m in order:
             if not lowest_para <= paras[m] <= paras[n]:
                 return None
             q = self.quotes[m]
             if q.kind == STATEMENT and q.speaker_mention:
-                return q
+                return m
         return None
 
     def _is_sentence_like(self, span: QuotedSpan) -> bool:

@@ -100,7 +100,7 @@ class Sentences:
     def __init__(self, text: str, masked: str, spans: list[QuotedSpan]):
         cuts = {0, len(text)}
         for m in SENTENCE_END.finditer(masked):
-            if not _after_abbreviation(masked, m.start()):
+            if not after_abbreviation(masked, m.start()):
                 cuts.add(m.end())
         for s in spans:
             if s.closed and s.end > s.start and text[s.end - 1] in ".!?":
@@ -116,7 +116,8 @@ class Sentences:
         return self.cuts[max(k - 1, 0)], self.cuts[min(k, len(self.cuts) - 1)]
 
 
-def _after_abbreviation(text: str, dot: int) -> bool:
+def after_abbreviation(text: str, dot: int) -> bool:
+    """Whether the mark at ``dot`` is an abbreviation's or an initial's period ("Sen.", "W.")."""
     if text[dot] != ".":
         return False
     j = dot

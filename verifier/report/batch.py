@@ -20,13 +20,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from verifier.archive.store import Archive
-from verifier.article.load import dated_by_name, load_article, publication_date
+from verifier.article.load import load_article, publication_date
 from verifier.budget import budget
 from verifier.verify.check import ArticleResult, check_article
 from verifier.config import Suppression, apply_suppressions
 from verifier.errors import InputError, VerifierError
 from verifier.report.console import text_console
-from verifier.report.text import check_text, date_note
+from verifier.report.text import check_text
 from verifier.quotes.speakers import SpeakerMatcher
 
 
@@ -164,8 +164,7 @@ class _Checker:
         buffer = self.console.file
         buffer.seek(0)
         buffer.truncate()
-        for line in check_text(result.path, result.checked, result.summary, self.console, self.options.verbose,
-                               date_note(result)):
+        for line in check_text(result, self.console, self.options.verbose):
             self.console.print(line)
         return _light(result), buffer.getvalue()
 
@@ -176,11 +175,11 @@ class _Checker:
             with budget(path):
                 if article is None:
                     article = load_article(path, o.input_format)
-                by_name = dated_by_name(article, o.date)
+                by_name = not (article.date or o.date)   # then a date is its file name's
                 article.date = publication_date(article, o.date)
                 checked = check_article(article, self.archive, self.matcher, double_apostrophes=o.double_apostrophes)
             apply_suppressions(article, checked, o.suppressions)
-            return ArticleResult(path, article, checked, dated_by_name=by_name)
+            return ArticleResult(path, article, checked, dated_by_name=by_name and article.date is not None)
         except InputError as exc:
             return ArticleResult(path, error=exc.reason)
         except VerifierError as exc:

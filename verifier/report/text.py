@@ -111,25 +111,26 @@ class _Pieces:
 
 # --- the report ---------------------------------------------------------------------------------
 
-def check_text(path: str, checked: list, summary_counts: dict, console=None, verbose: bool = False,
-               note: str = ""):
-    """A copy editor's view of one article, as rich ``Text`` lines fitted to ``console``'s width
-    (80 columns without one); plain (no styles, matches in «…») when it has no colours. ``note``
-    follows the header (``date_note``)."""
+def check_text(result, console=None, verbose: bool = False):
+    """A copy editor's view of one article (an ``ArticleResult``), as rich ``Text`` lines fitted
+    to ``console``'s width (80 columns without one); plain (no styles, matches in «…») when it has
+    no colours."""
     from rich.text import Text
 
     width = console.width if console is not None else 80
     plain = console is None or console.color_system is None
     view = _View(width, plain)
-    out = [Text(f"{path}: {len(checked)} quote{'s' if len(checked) != 1 else ''} checked{note}", style="bold")]
+    checked = result.checked
+    out = [Text(f"{result.path}: {len(checked)} quote{'s' if len(checked) != 1 else ''} checked{_date_note(result)}",
+                style="bold")]
     for c in sorted(checked, key=_rank):
         full = verbose or c.judgement.verdict != "verified" or c.suppressed is not None
         out.extend(view.quote(c) if full else view.one_line(c))
-    out.append(Text(f"  summary: {summary_line(summary_counts, checked)}", style="bold"))
+    out.append(Text(f"  summary: {summary_line(result.summary, checked)}", style="bold"))
     return out
 
 
-def date_note(result) -> str:
+def _date_note(result) -> str:
     """" (dated 2025-03-30 by its file name)" when the article's date is read from its name: a
     guess the copy editor should see, since it decides which sources can be the occasion."""
     if not result.dated_by_name or result.article is None:

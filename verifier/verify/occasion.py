@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from verifier.quotes.lexicon import TITLES
+from verifier.quotes.sentences import SENTENCE_END, after_abbreviation
 from verifier.textnorm import STOPWORDS, fold
 
 # The kinds of occasion, by the words an article uses for them; a document matches a kind when
@@ -44,7 +44,6 @@ SCENE_CHARS = 600     # how far before the quote's paragraph an occasion named e
 
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\n\"“”‘’]\s*)$")
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[A-Z\"“‘(])")   # not "Dec. 7", "a.m. on"
 
 
 @dataclass
@@ -118,21 +117,16 @@ def _read(around: str, speaker: str | None) -> Occasion:
     return found
 
 
-# Titles before a name, and the places "St. Louis", "Mt. Vernon", "Ft. Worth": their period ends
-# no sentence (nor does an initial's, "George W. Bush"); "Jr.", "Inc.", "no." and digits may.
-_ABBREVIATED = TITLES | {"st", "mt", "ft"}
-
-
 def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
-    """Where sentences end in ``text[lo:hi]`` (after their final mark and space), not at the
-    period of a title or an initial ("Dr. Marten", "Sen. Voss", "St. Louis", "George W. Bush")."""
+    """Where sentences end in ``text[lo:hi]`` (where the next starts), by the extraction's rule
+    (``quotes.sentences``: not at a title's or an initial's period, "Sen. Voss", "George W. Bush";
+    the text past ``hi`` is seen, to tell what starts the next sentence)."""
     ends = []
-    for m in _SENTENCE_END.finditer(text, lo, hi):
-        word = re.search(r"(\w+)\W*$", text[max(lo, m.start() - 12):m.start() + 1])
-        initial = word and len(word.group(1)) == 1 and word.group(1).isupper()
-        if m.group().startswith(".") and word and (initial or word.group(1).lower() in _ABBREVIATED):
-            continue
-        ends.append(m.end())
+    for m in SENTENCE_END.finditer(text, lo):
+        if m.start() >= hi:
+            break
+        if not after_abbreviation(text, m.start()):
+            ends.append(m.end())
     return ends
 
 

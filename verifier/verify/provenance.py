@@ -57,7 +57,7 @@ class Evidence:
     def distinctive(self) -> bool:
         """Words that belong to one occasion: an unbroken stretch too informative to recur by
         chance (a stock phrase of the archive never is)."""
-        return _distinctive(self.run, self.run_bits)
+        return self.run_bits >= DISTINCTIVE_BITS or self.run >= DISTINCTIVE_RUN
 
     @property
     def after_article(self) -> bool:
@@ -170,10 +170,6 @@ def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, 
         reread=reread,
         titled=titled,
     )
-
-
-def _distinctive(run: int, run_bits: float) -> bool:
-    return run_bits >= DISTINCTIVE_BITS or run >= DISTINCTIVE_RUN
 
 
 @dataclass

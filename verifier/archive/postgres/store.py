@@ -31,7 +31,7 @@ import os
 import threading
 from urllib.parse import urlsplit, urlunsplit
 
-from verifier.archive.ingest import (SegmentRows, _preparer, earlier_ids, fts_text, index_texts, prepare_file,
+from verifier.archive.ingest import (SegmentRows, _preparer, identify, fts_text, index_texts, prepare_file,
                                      segment_rows)
 from verifier.archive.documents import DocumentsMixin
 from verifier.archive.postgres.queries import PgQueriesMixin
@@ -327,7 +327,6 @@ class PgArchive(PgQueriesMixin, RetrievalMixin, DocumentsMixin):
                      _index: tuple | None = None, _rows: list | None = None):
         """Store a Document in one transaction (see ``Archive.add_document``)."""
         from verifier.archive.store import AddResult, _fields, _now
-        from verifier.archive.ingest import document_id
 
         rows = _rows if _rows is not None else segment_rows(doc.segments)
         if not rows:
@@ -335,8 +334,7 @@ class PgArchive(PgQueriesMixin, RetrievalMixin, DocumentsMixin):
         if doc.content_hash is None:
             doc.content_hash = hashlib.sha256(doc.text.encode()).hexdigest()
         if doc.id is None:
-            doc.id = document_id(doc.content_hash, doc.format, _fields(doc))
-            doc.replaces = earlier_ids(doc.content_hash, doc.format, _fields(doc))
+            identify(doc, doc.format, _fields(doc))
         path = path or doc.source_path or "-"
         fts_texts, words = _index or index_texts(doc)
         if fts_texts is None:
