@@ -187,6 +187,39 @@ def test_a_pronoun_is_read_as_the_source_speaker_named_just_before():
     assert indirect.reread("Tomas Reik") is None
 
 
+MAYOR_SPEECH = {"title": "Mayor Ilse Kartano: address on the city budget", "speaker": "Ilse Kartano"}
+
+
+def test_a_description_is_read_as_the_speaker_the_source_gives_that_role():
+    """"The mayor said" — read by the article as Tom Aske, the last person it named — may as well
+    mean the speaker of a source titled "Mayor Ilse Kartano: …" (or whose speaker line says so)."""
+    indirect = Indirect("The mayor", "Harbour Watch President Tom Aske spoke first. The mayor", "Tom Aske")
+    assert indirect.reread("Ilse Kartano", MAYOR_SPEECH) == \
+        "the article's 'The mayor' read as Ilse Kartano, 'Mayor Ilse Kartano: address on the city budget' in the source"
+    by_speaker_line = {"title": "Budget address", "speaker": "Mayor Ilse Kartano"}
+    assert "read as Ilse Kartano" in indirect.reread("Ilse Kartano", by_speaker_line)
+    assert indirect.reread("Ilse Kartano", {"title": "Budget address", "speaker": "Ilse Kartano"}) is None
+    # the role next to another name in the title is not the speaker's
+    assert indirect.reread("Ilse Kartano", {"title": "Mayor Arvid Kolle visits; Kartano replies"}) is None
+
+
+@pytest.mark.parametrize("before", [
+    "Mayor Tom Aske spoke first. The mayor",
+    "Tom Aske, the mayor of Kessel, spoke first. The mayor",
+    "Sen. Tom Aske spoke first. The senator",
+])
+def test_a_description_the_article_gives_its_own_reading_is_not_read_again(before):
+    """The article calls Aske the mayor (or "Sen."): its "the mayor" is Aske, and words by
+    another mayor are a misattribution to flag, not a reading to change."""
+    mention = before.rsplit(". ", 1)[1]
+    titles = {"title": f"{mention.split()[-1].title()} Ilse Kartano: address", "speaker": "Ilse Kartano"}
+    assert Indirect(mention, before, "Tom Aske").reread("Ilse Kartano", titles) is None
+
+
+def test_a_pronoun_is_not_read_through_the_sources_title():
+    assert Indirect("he", "Tom Aske spoke first. He", "Tom Aske").reread("Ilse Kartano", MAYOR_SPEECH) is None
+
+
 def test_a_pronoun_reread_verifies_instead_of_misattributing(archive):
     text = "We will not accept another delay. The workers have waited long enough"
     before = "Arvid Kolle, the steward, stood up after Marten had spoken. "

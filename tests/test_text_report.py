@@ -162,3 +162,29 @@ def test_wrapping_counts_terminal_columns_not_characters():
     lines = _View(40, True).wrap(Text("中文字符" * 20 + " and then some words to wrap"), 6, 2)
     assert len(lines) > 4 and all(line.cell_len <= 40 for line in lines)
     assert "".join(line.plain.strip() for line in lines).startswith("中文字符" * 20)
+
+
+MAYOR = """\
+---
+title: Budget row
+date: 2025-02-21
+---
+Harbour Watch President Tom Aske criticised the plan on Thursday. "This budget is a gamble," Aske said.
+
+The mayor told reporters, "We will raise the river wall along the Quayside by ninety centimetres."
+"""
+
+
+def test_a_description_read_as_the_sources_speaker_is_shown_in_full(tmp_path, cache):
+    """"The mayor" is read by the article as Tom Aske, the one person it names; the budget speech
+    is "Mayor Ilse Kartano: …": verified, not misattributed, and shown in full — not as a
+    one-line verified quote — so that the editor sees whom the words were taken for."""
+    (tmp_path / "mayor.md").write_text(MAYOR, encoding="utf-8")
+    quote = next(b for b in blocks(check(str(tmp_path / "mayor.md"), cache=cache).stdout)[str(tmp_path / "mayor.md")]
+                 if "river wall" in b[0] + b[1])
+    assert HEAD.match(quote[0]).group(3) == "VERIFIED" and "(score" in quote[0], quote
+    assert "'The mayor' read as Ilse Kartano" in " ".join(" ".join(quote).split()), quote
+    (tmp_path / "mayor.md").write_text(MAYOR.replace("Harbour Watch President", "Mayor"), encoding="utf-8")
+    quote = next(b for b in blocks(check(str(tmp_path / "mayor.md"), cache=cache).stdout)[str(tmp_path / "mayor.md")]
+                 if "river wall" in b[0] + b[1])
+    assert HEAD.match(quote[0]).group(3) == "MISATTRIBUTED", quote   # the article's mayor is Aske

@@ -137,7 +137,7 @@ class People:
         words = name.split()
         key = words[-1].lower()
         roles = [t.lower().rstrip(".") for t in titles or []]
-        heads = {_role_stem(roles[-1])} if roles else set()   # "Florida Sen." -> senator
+        heads = {role_stem(roles[-1])} if roles else set()   # "Florida Sen." -> senator
         for person in self._by_word.get(key, []):
             if _same_person(person, words):
                 if len(words) > len(person.name.split()):
@@ -314,7 +314,8 @@ def _count_before(person: Person, at: int) -> int:
     return sum(1 for m in person.mentions if m < at)
 
 
-def _role_stem(word: str) -> str:
+def role_stem(word: str) -> str:
+    """The role a title or noun stands for: "sen" -> senator, "congresswoman" -> representative."""
     return {"sen": "senator", "gov": "governor", "rep": "representative", "pres": "president",
             "sec": "secretary", "congressman": "representative", "congresswoman": "representative",
             "lawmaker": "representative"}.get(word, word)

@@ -116,6 +116,20 @@ class Sentences:
         return self.cuts[max(k - 1, 0)], self.cuts[min(k, len(self.cuts) - 1)]
 
 
+def sentence_ends(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
+    """Where sentences end in ``text[lo:hi]`` (where the next starts), by the extraction's rule:
+    not at a title's or an initial's period ("Sen. Voss", "George W. Bush"; the text past ``hi``
+    is seen, to tell what starts the next sentence)."""
+    hi = len(text) if hi is None else hi
+    ends = []
+    for m in SENTENCE_END.finditer(text, lo):
+        if m.start() >= hi:
+            break
+        if not after_abbreviation(text, m.start()):
+            ends.append(m.end())
+    return ends
+
+
 def after_abbreviation(text: str, dot: int) -> bool:
     """Whether the mark at ``dot`` is an abbreviation's or an initial's period ("Sen.", "W.")."""
     if text[dot] != ".":

@@ -124,10 +124,17 @@ def check_text(result, console=None, verbose: bool = False):
     out = [Text(f"{result.path}: {len(checked)} quote{'s' if len(checked) != 1 else ''} checked{_date_note(result)}",
                 style="bold")]
     for c in sorted(checked, key=_rank):
-        full = verbose or c.judgement.verdict != "verified" or c.suppressed is not None
+        full = verbose or c.judgement.verdict != "verified" or c.suppressed is not None or read_as_other(c)
         out.extend(view.quote(c) if full else view.one_line(c))
     out.append(Text(f"  summary: {summary_line(result.summary, checked)}", style="bold"))
     return out
+
+
+def read_as_other(c) -> bool:
+    """Verified only by reading the article's "he" or "the mayor" as the source's speaker: shown
+    in full, so that the editor sees whom verifier took it for."""
+    provenance = getattr(c.judgement, "provenance", None)
+    return provenance is not None and bool(provenance.evidence.reread)
 
 
 def _date_note(result) -> str:

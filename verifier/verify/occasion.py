@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from verifier.quotes.sentences import SENTENCE_END, after_abbreviation
+from verifier.quotes.sentences import sentence_ends
 from verifier.textnorm import STOPWORDS, fold
 
 # The kinds of occasion, by the words an article uses for them; a document matches a kind when
@@ -75,10 +75,10 @@ def occasion_around(text: str, start: int, end: int, speaker: str | None = None,
     nl = text.find("\n", end)
     hi = min(nl if nl >= 0 else len(text), end + CONTEXT_CHARS)
     found = _read(text[lo:start] + " … " + text[end:hi], speaker)
-    first = max(_sentence_ends(text, lo, start), default=lo)
+    first = max(sentence_ends(text, lo, start), default=lo)
     # a quote that ends its sentence ("… today.”) and has its cue before it ends it there
     ends = not cue_after and text[end - 1:end] in ".!?"
-    last = end if ends else min(_sentence_ends(text, end, hi), default=hi)
+    last = end if ends else min(sentence_ends(text, end, hi), default=hi)
     found.in_sentence = _read(text[first:start] + " … " + text[end:last], speaker)
     found.in_sentence.month = _month(text[first:start])
     if not found.named:
@@ -115,19 +115,6 @@ def _read(around: str, speaker: str | None) -> Occasion:
             near = set(words[max(0, i - LABEL_WORDS):i + LABEL_WORDS + 1]) & found.names
             found.labels.append((KIND_OF[w], near - {w}))
     return found
-
-
-def _sentence_ends(text: str, lo: int, hi: int) -> list[int]:
-    """Where sentences end in ``text[lo:hi]`` (where the next starts), by the extraction's rule
-    (``quotes.sentences``: not at a title's or an initial's period, "Sen. Voss", "George W. Bush";
-    the text past ``hi`` is seen, to tell what starts the next sentence)."""
-    ends = []
-    for m in SENTENCE_END.finditer(text, lo):
-        if m.start() >= hi:
-            break
-        if not after_abbreviation(text, m.start()):
-            ends.append(m.end())
-    return ends
 
 
 def _month(before: str) -> int | None:

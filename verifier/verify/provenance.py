@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from verifier.quotes.lexicon import DETERMINERS, ROLE_NOUNS
+from verifier.quotes.people import role_head, role_stem
+from verifier.quotes.sentences import sentence_ends
 from verifier.quotes.speakers import quoting
 from verifier.verify.match import Alignment, QuoteForm
 from verifier.verify.occasion import Occasion, OccasionMatch, compare, days_before
@@ -151,7 +154,7 @@ def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, 
     run_bits = max((sum(bits.get(w.norm, 0.0) for w in r) for r in runs), default=0.0)
     # the article's "he" may as well mean the source's speaker, named just before — when a phrase
     # of the quote is theirs (not a word or two: "unhinged", "single-payer" anyone says)
-    reread = indirect.reread(said_by) if indirect and same is False and run >= PHRASE_RUN else None
+    reread = indirect.reread(said_by, alignment.passage.document) if indirect and same is False and run >= PHRASE_RUN else None
     if reread:
         same = True
     doc = alignment.passage.document
@@ -174,19 +177,63 @@ def gather(form: QuoteForm, alignment: Alignment, speaker: str | None, matcher, 
 
 @dataclass
 class Indirect:
-    """An attribution by pronoun or description ("he said", "the senator said"): which person it
-    means is the article's reading, and the people it named just before are the alternatives."""
+    """An attribution by pronoun or description ("he said", "the mayor said"): which person it
+    means is the article's reading, and the people it named just before are the alternatives —
+    as is the person a source describes so ("Mayor Ilse Kartano: address on the budget")."""
 
     mention: str        # the pronoun or description, as written
     before: str         # the article's text before the quote (the people it could mean)
+    speaker: str | None = None   # whom the article's reading makes it
 
-    def reread(self, said_by: str | None) -> str | None:
-        """When the source's speaker is named in the article just before the quote, the pronoun
-        may as well mean them: read it so, and say so."""
-        surname = (said_by or "").split()[-1:] if said_by else []
-        if surname and re.search(rf"\b{re.escape(surname[0])}\b", self.before):
+    def reread(self, said_by: str | None, document: dict | None = None) -> str | None:
+        """When the source's speaker is named in the article just before the quote, or the
+        source gives its speaker the description's role, the article's words may as well mean
+        them: read them so, and say so."""
+        surname = said_by.split()[-1] if said_by and said_by.split() else ""
+        if not surname:
+            return None
+        if re.search(rf"\b{re.escape(surname)}\b", self.before):
             return f"the article's '{self.mention}' read as {said_by}, who says these words in the source"
+        described = self._described_in(document or {}, surname)
+        if described:
+            return f"the article's '{self.mention}' read as {said_by}, '{described}' in the source"
         return None
+
+    def _described_in(self, document: dict, surname: str) -> str | None:
+        """The source's speaker line or title when it gives the speaker the role the description
+        names, as a title before the name or an apposition after it ("the mayor": "Mayor Ilse
+        Kartano: address …", "Ilse Kartano, mayor of Varenholm")."""
+        role = _role_of(self.mention)
+        if not role or self._given_to_speaker(role):
+            return None
+        role, name = re.escape(role), re.escape(surname)
+        titled = re.compile(rf"\b(?i:{role})\.?(?:\s+[A-Z][\w.'’-]*){{0,2}}\s+{name}\b"
+                            rf"|\b{name},?\s+(?i:(?:the\s+)?{role})\b")
+        return next((line for line in (document.get("speaker"), document.get("title")) if line and titled.search(line)),
+                    None)
+
+    def _given_to_speaker(self, role: str) -> bool:
+        """Whether the article gives the person it reads the description as that very role, in
+        a sentence naming them before the description ("Mayor Tom Aske", "Aske, the city's
+        mayor, …"): then the description is theirs, and words by another holder of the role are
+        a misattribution to flag."""
+        surname = self.speaker.split()[-1] if self.speaker and self.speaker.split() else ""
+        cut = self.before.lower().rfind(self.mention.lower())
+        told = self.before[:cut] if cut >= 0 else self.before
+        cuts = [0, *sentence_ends(told), len(told)]
+        return bool(surname) and any(
+            re.search(rf"\b{re.escape(surname)}\b", sentence) and
+            role in {role_stem(w) for w in re.findall(r"[a-z]+", sentence.lower())}
+            for sentence in (told[a:b] for a, b in zip(cuts, cuts[1:])))
+
+
+def _role_of(mention: str) -> str | None:
+    """The role a description names ("the city's mayor" -> mayor), None for a pronoun or a name."""
+    words = [w.lower().strip(".,") for w in mention.split()]
+    if not words or words[0] not in DETERMINERS and not words[0].endswith(("'s", "’s")):
+        return None
+    head = role_head(words)
+    return head if head in ROLE_NOUNS else None
 
 
 def judge_provenance(evidence: Evidence) -> Provenance:

@@ -26,7 +26,7 @@ from verifier import __version__
 from verifier.report.excerpt import excerpt
 from verifier.report.formats.common import clip, problems
 from verifier.report.formats.markup import Safe, el, esc, link_or_text, timecode, void
-from verifier.report.text import inline_diff, report_rank
+from verifier.report.text import inline_diff, read_as_other, report_rank
 from verifier.verify.check import source_record, summary
 from verifier.verify.verdicts import REPORT_ORDER, VERDICTS
 
@@ -240,7 +240,7 @@ def _quote(index: int, n: int, checked) -> Safe:
     notes = [*j.notes, *([f"suppressed, never fails the check: {suppressed}"] if suppressed else [])]
     details = [facts, provenance_line(j), el("blockquote", _diff(checked), class_="diff"),
                _differences(j.differences), _notes(notes), _source(j)]
-    if j.verdict == "verified":   # collapsed: a long batch stays short
+    if j.verdict == "verified" and not read_as_other(checked):   # collapsed: a long batch stays short
         line = el("span", "“", clip(q.text, 100).rstrip(", "), "”", class_="gist")
         return el("li", el("details", el("summary", head, line), details),
                   id=f"q{index}-{n}", class_=f"quote v-{j.verdict}")
