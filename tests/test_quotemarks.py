@@ -83,6 +83,17 @@ def test_double_apostrophes_only_on_request():
     assert texts(text, double_apostrophes=True) == ["the port will reopen"]
 
 
+def test_three_apostrophes_after_a_word_close_the_inner_quote_first():
+    """An archive's ASCII text writes double quotes as two apostrophes: in "…open,''' Hale
+    recalled" the single quote ends at the first of the three, the double one with the other two
+    (the quote's text keeps no apostrophes of the closing marks), read as '' or not."""
+    text = "''I said, 'The port is open,''' Hale recalled."
+    assert texts(text) == ["The port is open,"]
+    nested = find_quoted_spans(text, nested=True, double_apostrophes=True)
+    assert [(text[s.start:s.end], s.depth) for s in nested] == [
+        ("I said, 'The port is open,'", 0), ("The port is open,", 1)]
+
+
 def test_closing_mark_typed_as_opening_mark():
     assert texts("“It's unusual,“ said Larry Noble.") == ["It's unusual,"]
 

@@ -105,8 +105,8 @@ def attribution_after(tokens: list[Token]) -> Attribution | None:
     """Tokens right after a closing mark, up to the end of the sentence or the next quote."""
     tokens = strip_parentheticals(tokens)
     i = 0
-    while i < len(tokens) and i < 3 and tokens[i].text in ",.;:!?—–-…":
-        i += 1
+    while i < len(tokens) and i < 3 and tokens[i].text in ",.;:!?—–-…'\"":
+        i += 1   # (an apostrophe: what is left of a closing '' where '' is no quotation mark)
     if i >= len(tokens):
         return None
     if tokens[i].lower == "according" and i + 1 < len(tokens) and tokens[i + 1].lower == "to":

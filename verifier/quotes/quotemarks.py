@@ -16,7 +16,9 @@ DOUBLE, SINGLE, GUILLEMET, CORNER, WHITE_CORNER = "double", "single", "guillemet
 OPENERS = {"“": DOUBLE, "„": DOUBLE, "‟": DOUBLE, "«": GUILLEMET, "‹": GUILLEMET,
            "「": CORNER, "『": WHITE_CORNER, "‘": SINGLE, "‚": SINGLE}
 CLOSERS = {"”": DOUBLE, "»": GUILLEMET, "›": GUILLEMET, "」": CORNER, "』": WHITE_CORNER, "’": SINGLE}
-MARK = re.compile(r"''|[\"'“”„‟«»‹›「」『』‘’‚]")
+# Three apostrophes after a word close a single quote, then a double one (…,''' he said): the
+# first is the single quote's; before a word the double quote's two come first ('''Sir …).
+MARK = re.compile(r"(?<=[^\s'])'(?='')|''|[\"'“”„‟«»‹›「」『』‘’‚]")
 # Markup that may sit in plain text (e.g. <tweet id="...">): its quotation marks are not quotes.
 TAG = re.compile(r"<[A-Za-z/!][^<>\n]{0,500}>")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
