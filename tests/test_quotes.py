@@ -920,3 +920,34 @@ def test_leftover_double_apostrophes_are_not_part_of_the_speaker():
     [quote] = [q for q in extract_quotes("''I said, 'The port is open,''' Mr. Hale recalled.") if q.kind == "statement"]
     assert quote.text == "The port is open,"
     assert quote.speaker_mention["text"] == "Mr. Hale" and quote.speaker == "Hale"
+
+
+@pytest.mark.parametrize("text, who", [
+    ("Alongside union calls for action, even a senior party strategist said Veld would have to choose, "
+     "saying, “At some point she is going to have to say where she stands.”", "a senior party strategist"),
+    ("Over the weekend, Anna Veld told the council the plan would “pay for itself within ten years.”", "Anna Veld"),
+    ("Through a spokesman, Anna Veld said the vote was “a disgrace to the harbour.”", "Anna Veld"),
+])
+def test_an_opening_prepositional_phrase_is_not_the_subject(text, who):
+    """A phrase opened by a preposition and closed by a comma stands before the subject."""
+    assert mention(one(text)) == who
+
+
+@pytest.mark.parametrize("text, who", [
+    ('Veld proposed a harbour debate on April 4 - but the Brann campaign rejected the idea as "ludicrous" '
+     "because of the final.", "the Brann campaign"),
+    ("Veld praised the plan, but the union dismissed it as “a gift to the shipowners.”", "the union"),
+])
+def test_a_contrasting_clause_with_its_own_subject_has_the_quote(text, who):
+    """", but" or "- but" and a new subject: its cue is the quote's, even a weaker one (a verb of
+    stance) than the speech verb before it."""
+    assert mention(one(text)) == who
+
+
+@pytest.mark.parametrize("text, who", [
+    ("Veld says people may not like the answer, but insists Brann is mounting a “phony attack.”", "Veld"),
+    ("Veld did not name Brann, but told the council that the harbour should be run by those "
+     "“who put the port ahead of their own business.”", "Veld"),
+])
+def test_a_contrasting_clause_without_its_own_subject_keeps_the_first(text, who):
+    assert mention(one(text)) == who

@@ -278,7 +278,22 @@ def attribution_before(tokens: list[Token], is_someone=None) -> Attribution | No
     for tier in ("speech", "speech-modal", "noun", "stance"):
         attr = _nearest_cue_before(tokens, tier)
         if attr:
-            return _outer_report(tokens, attr) or attr
+            return _contrasting_clause(tokens, attr) or _outer_report(tokens, attr) or attr
+    return None
+
+
+def _contrasting_clause(tokens: list[Token], earlier: Attribution) -> Attribution | None:
+    """"Voss proposed a debate - but the Brann campaign rejected the idea as “…”": a clause set
+    against the one before it (", but", "- but", "; ") that opens with its own subject and has
+    a cue of any kind is the quote's, not a stronger cue (a speech verb) before it."""
+    start = next((j + 1 for j in range(len(tokens) - 2, 0, -1)
+                  if tokens[j].lower in ("but", "whereas") and tokens[j - 1].text in (",", "—", "–", "-")), None)
+    if start is None or earlier.mention_start is None or earlier.mention_start >= tokens[start].start:
+        return None
+    for tier in ("speech", "speech-modal", "noun", "stance"):
+        attr = _nearest_cue_before(tokens[start:], tier)
+        if attr:
+            return attr if attr.mention_start == tokens[start].start else None
     return None
 
 
@@ -645,9 +660,13 @@ def _cue_noun_subject(tokens: list[Token], k: int) -> Attribution | None:
     return None
 
 
+# Words that open a phrase before a sentence's subject ("Alongside the union's calls, Voss said"):
+# conjunctions, prepositions and sentence adverbs.
 LEADING_WORDS = frozenset("""in at on after before during while when since although though as because
 if with without for from by despite following asked speaking last earlier later in addition
-meanwhile still yet instead now then also like unlike amid under however moreover indeed""".split())
+meanwhile still yet instead now then also like unlike amid amidst under however moreover indeed
+alongside among across around against behind beyond beside besides between through throughout
+toward towards upon within over until via regarding concerning""".split())
 
 
 def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
@@ -670,7 +689,8 @@ def _sentence_subject(tokens: list[Token], k: int) -> Attribution | None:
                      or (j > i and (tokens[j - 1].lower in DETERMINERS or tokens[j - 1].text.endswith(("’s", "'s")))
                          and role_follows(tokens, j))
                      or (j > i and tokens[j - 1].is_cap and j + 1 < k and tokens[j].is_word and not tokens[j].is_cap
-                         and tokens[j + 1].lower in ROLE_NOUNS and not tokens[j].lower.endswith("ed"))):
+                         and tokens[j + 1].lower in ROLE_NOUNS and not tokens[j].lower.endswith("ed")
+                         and not _is_cue_verb(tokens[j]))):   # "Clinton campaign chairman", not "Veld says people"
         j += 1
     if j > i and j + 1 < k and tokens[j].lower in ("for", "of") and clean_word(tokens[j - 1].text).lower() in ROLE_NOUNS \
             and tokens[j + 1].is_cap and is_name_word(tokens[j + 1]):
