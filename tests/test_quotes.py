@@ -951,3 +951,15 @@ def test_a_contrasting_clause_with_its_own_subject_has_the_quote(text, who):
 ])
 def test_a_contrasting_clause_without_its_own_subject_keeps_the_first(text, who):
     assert mention(one(text)) == who
+
+
+@pytest.mark.parametrize("text, who", [
+    ("Tom Aske rejected Voss's claim that the quay was “finished and paid for.”", "Voss"),
+    ("Brann disputed Veld's claim that the harbour fees were “the lowest in the country.”", "Veld"),
+    ("For example, Veld's recent assertion that “thousands” of workers had left was never backed up.", "Veld"),
+    ("Priebus called Veld's remarks a “new low.”", "Priebus"),
+])
+def test_a_possessed_claim_that_leads_into_the_quote_is_the_possessors(text, who):
+    """"rejected Voss's claim that “…”" quotes the claim, whose speaker is its possessor; "called
+    Veld's remarks a “new low”" is the caller's words about the remarks."""
+    assert one(text).speaker == who

@@ -420,6 +420,20 @@ def _noun_phrase_head(tokens: list[Token], k: int) -> bool:
     return False
 
 
+QUOTE_MARKS = frozenset("\"'“”‘’«»„")
+
+
+def _leads_into_quote(tokens: list[Token], k: int) -> bool:
+    """Whether the noun at ``k`` introduces the quote that follows: "his claim that …", "her
+    statement about …", "the memo:" (or the quote follows it at once) — with no other quote
+    between them ("Fitton called Clinton's assertion of a “…” over her emails “…”": the second
+    is Fitton's)."""
+    rest = tokens[k + 1:]
+    if any(t.text in QUOTE_MARKS for t in rest):
+        return False
+    return not rest or rest[0].lower in ("that", "about", "of") or rest[0].text == ":"
+
+
 def _object_of_verb(tokens: list[Token], k: int) -> bool:
     """"Priebus called Clinton's remarks a “new low”": a possessed cue noun right after a cue verb
     is what the verb's subject speaks of, not a cue of its own."""
@@ -433,12 +447,13 @@ def _object_of_verb(tokens: list[Token], k: int) -> bool:
         return False
     while j > 0 and tokens[j - 1].is_cap and is_name_word(tokens[j - 1]) and k - j < 5:
         j -= 1
+    leads_to_quote = _leads_into_quote(tokens, k)
     if j > 0 and _is_cue_verb(tokens[j - 1]):
-        return True
+        # … unless the noun leads into the quote: "Aske rejected Voss's claim that the quay was “…”"
+        # quotes the claim, whose speaker is its possessor
+        return not (k + 1 < len(tokens) and leads_to_quote)
     # "Ryan's campaign shrugged off Trump's comments, telling reporters": a possessed noun of
     # speech inside the sentence (not "In Trump's words, …") is spoken of, not speaking.
-    rest = tokens[k + 1:]
-    leads_to_quote = not rest or rest[0].lower in ("that", "about", "of") or rest[0].text == ":"  # "his claim that …"
     return j > 0 and tokens[k].lower in SPOKEN_NOUNS and tokens[j - 1].is_word and not tokens[j - 1].is_cap \
         and tokens[j - 1].lower != "in" and not leads_to_quote
 

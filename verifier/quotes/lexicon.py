@@ -168,7 +168,7 @@ sabah mohammed muhammad ahmed ali omar hassan arvid erik lars sven jan piet rene
 # Nouns of speech that cue a quote: "in a statement", "Smith's interview".
 CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed
 editorial email e-mail memo message column essay op ed press release conference briefing
-testimony address podcast appearance blog video book memoir claim told""".split())
+testimony address podcast appearance blog video book memoir claim assertion told""".split())
 
 # Places a news article names like people (capitalised, often subjects: "Iowa votes Monday"): the US
 # states, the countries of the world and the largest cities. Never the antecedent of "he" or "she",
