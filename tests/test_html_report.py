@@ -305,3 +305,23 @@ def test_screenshot_of_the_fixture_report(tmp_path):
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
     assert int.from_bytes(data[16:20], "big") == 1200  # width from the IHDR chunk
+
+
+def test_a_quote_verified_by_reading_a_description_stays_open(tmp_path):
+    """Verified quotes are collapsed (<details>), but not one verified only by reading the
+    article's "the mayor" as the source's speaker: the editor should see whom it was taken for."""
+    article = tmp_path / "mayor.md"
+    article.write_text("---\ntitle: Budget row\ndate: 2025-02-21\n---\nHarbour Watch President Tom Aske "
+                       "criticised the plan. \"It does nothing for the harbour,\" Aske said.\n\nThe mayor told "
+                       "reporters, \"We will raise the river wall along the Quayside by ninety centimetres.\"\n"
+                       "\n\"Twelve months ago the Lowen burst its banks and walked into our homes,\" Mayor Ilse "
+                       "Kartano said.\n", encoding="utf-8")
+    out = run_check(FIXTURES / "archive", [article], tmp_path / "cache", "html", tmp_path / "r.html")
+    assert out.returncode == 0, out.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    items = re.findall(r'<li id="q[^"]*" class="quote v-verified">(.*?)</li>', page, re.S)
+    reread = [i for i in items if "river wall" in i]
+    plain = [i for i in items if "Twelve months ago" in i]
+    assert reread and plain, items
+    assert "<details" not in reread[0] and "read as Ilse Kartano" in reread[0]
+    assert "<details" in plain[0]

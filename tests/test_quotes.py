@@ -954,12 +954,14 @@ def test_a_contrasting_clause_without_its_own_subject_keeps_the_first(text, who)
 
 
 @pytest.mark.parametrize("text, who", [
-    ("Tom Aske rejected Voss's claim that the quay was “finished and paid for.”", "Voss"),
-    ("Brann disputed Veld's claim that the harbour fees were “the lowest in the country.”", "Veld"),
     ("For example, Veld's recent assertion that “thousands” of workers had left was never backed up.", "Veld"),
     ("Priebus called Veld's remarks a “new low.”", "Priebus"),
+    ("Aske called Voss's claim that the quay was finished “a fairy tale.”", "Aske"),
+    ("Aske dismissed Voss's remarks about the budget as “nonsense.”", "Aske"),
+    ("Aske questioned Voss's claim that the quay was finished, saying it was “pure fiction.”", "Aske"),
 ])
-def test_a_possessed_claim_that_leads_into_the_quote_is_the_possessors(text, who):
-    """"rejected Voss's claim that “…”" quotes the claim, whose speaker is its possessor; "called
-    Veld's remarks a “new low”" is the caller's words about the remarks."""
+def test_a_possessed_claim_is_the_possessors_only_where_nothing_else_speaks(text, who):
+    """"Veld's assertion that “…”" quotes the assertion, whose speaker is its possessor; after a
+    verb of speech the possessed claim is what the verb's subject speaks of ("called Veld's
+    remarks a “new low”", "called Voss's claim that … “a fairy tale”")."""
     assert one(text).speaker == who

@@ -184,7 +184,11 @@ def test_a_description_read_as_the_sources_speaker_is_shown_in_full(tmp_path, ca
                  if "river wall" in b[0] + b[1])
     assert HEAD.match(quote[0]).group(3) == "VERIFIED" and "(score" in quote[0], quote
     assert "'The mayor' read as Ilse Kartano" in " ".join(" ".join(quote).split()), quote
-    (tmp_path / "mayor.md").write_text(MAYOR.replace("Harbour Watch President", "Mayor"), encoding="utf-8")
-    quote = next(b for b in blocks(check(str(tmp_path / "mayor.md"), cache=cache).stdout)[str(tmp_path / "mayor.md")]
-                 if "river wall" in b[0] + b[1])
-    assert HEAD.match(quote[0]).group(3) == "MISATTRIBUTED", quote   # the article's mayor is Aske
+    # the article's mayor is Aske — also with a long paragraph between his name and "the mayor"
+    aside = "The harbour's history is long. " * 30
+    for story in (MAYOR.replace("Harbour Watch President", "Mayor"),
+                  MAYOR.replace("Harbour Watch President", "Mayor").replace("The mayor told", aside + "\n\nThe mayor told")):
+        (tmp_path / "mayor.md").write_text(story, encoding="utf-8")
+        quote = next(b for b in blocks(check(str(tmp_path / "mayor.md"), cache=cache).stdout)[str(tmp_path / "mayor.md")]
+                     if "river wall" in b[0] + b[1])
+        assert HEAD.match(quote[0]).group(3) == "MISATTRIBUTED", quote

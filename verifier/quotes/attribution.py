@@ -101,11 +101,14 @@ def participle_lead_subject(before: list[Token], after: list[Token]) -> Attribut
     return None
 
 
+_LEADING_MARKS = frozenset(",.;:!?—–-…'\"")
+
+
 def attribution_after(tokens: list[Token]) -> Attribution | None:
     """Tokens right after a closing mark, up to the end of the sentence or the next quote."""
     tokens = strip_parentheticals(tokens)
     i = 0
-    while i < len(tokens) and i < 3 and tokens[i].text in ",.;:!?—–-…'\"":
+    while i < len(tokens) and i < 3 and tokens[i].text in _LEADING_MARKS:
         i += 1   # (an apostrophe: what is left of a closing '' where '' is no quotation mark)
     if i >= len(tokens):
         return None
@@ -284,8 +287,8 @@ def attribution_before(tokens: list[Token], is_someone=None) -> Attribution | No
 
 def _contrasting_clause(tokens: list[Token], earlier: Attribution) -> Attribution | None:
     """"Voss proposed a debate - but the Brann campaign rejected the idea as “…”": a clause set
-    against the one before it (", but", "- but", "; ") that opens with its own subject and has
-    a cue of any kind is the quote's, not a stronger cue (a speech verb) before it."""
+    against the one before it (", but", "- but", ", whereas") that opens with its own subject and
+    has a cue of any kind is the quote's, not a stronger cue (a speech verb) before it."""
     start = next((j + 1 for j in range(len(tokens) - 2, 0, -1)
                   if tokens[j].lower in ("but", "whereas") and tokens[j - 1].text in (",", "—", "–", "-")), None)
     if start is None or earlier.mention_start is None or earlier.mention_start >= tokens[start].start:
@@ -447,15 +450,12 @@ def _object_of_verb(tokens: list[Token], k: int) -> bool:
         return False
     while j > 0 and tokens[j - 1].is_cap and is_name_word(tokens[j - 1]) and k - j < 5:
         j -= 1
-    leads_to_quote = _leads_into_quote(tokens, k)
     if j > 0 and _is_cue_verb(tokens[j - 1]):
-        # … unless the noun leads into the quote: "Aske rejected Voss's claim that the quay was “…”"
-        # quotes the claim, whose speaker is its possessor
-        return not (k + 1 < len(tokens) and leads_to_quote)
+        return True   # (also "Aske called Voss's claim that the quay was finished “a fairy tale”")
     # "Ryan's campaign shrugged off Trump's comments, telling reporters": a possessed noun of
     # speech inside the sentence (not "In Trump's words, …") is spoken of, not speaking.
     return j > 0 and tokens[k].lower in SPOKEN_NOUNS and tokens[j - 1].is_word and not tokens[j - 1].is_cap \
-        and tokens[j - 1].lower != "in" and not leads_to_quote
+        and tokens[j - 1].lower != "in" and not _leads_into_quote(tokens, k)
 
 
 def _verb_subject(tokens: list[Token], k: int) -> Attribution | None:
@@ -676,7 +676,7 @@ def _cue_noun_subject(tokens: list[Token], k: int) -> Attribution | None:
 
 
 # Words that open a phrase before a sentence's subject ("Alongside the union's calls, Voss said"):
-# conjunctions, prepositions and sentence adverbs.
+# conjunctions, prepositions, sentence adverbs and participles ("Speaking in Salem, …").
 LEADING_WORDS = frozenset("""in at on after before during while when since although though as because
 if with without for from by despite following asked speaking last earlier later in addition
 meanwhile still yet instead now then also like unlike amid amidst under however moreover indeed

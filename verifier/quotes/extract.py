@@ -52,6 +52,9 @@ class Quote:
     continues: bool = False  # goes on in the next paragraph
     continued: bool = False  # goes on from the previous paragraph
     how: str = field(default="", repr=False)
+    # the speaker is the one person the article gave the description's role ("the mayor" after
+    # "Mayor Tom Aske"), not a guess among those named before it
+    role_given: bool = field(default=False, repr=False)
 
     @property
     def who(self) -> str:
@@ -117,6 +120,7 @@ class _Extractor:
         self.resolver = Resolver(self.entities, weights)
         self.quotes: list[Quote] = []
         self._mid_sentence: set[int] = set()   # quotes with words before them in their sentence
+        self._role_given: set[int] = set()     # descriptions resolved to whom the article gave their role
         self._speakers: list[tuple[int, str]] = []   # (mention start, name) of named statements,
         self._speaker_quote_starts: list[int] = []   # and where each of their quotes starts
 
@@ -157,6 +161,7 @@ class _Extractor:
             if m is not None:
                 donor = self.quotes[m]
                 quote.speaker, quote.speaker_mention, quote.cue = donor.speaker, dict(donor.speaker_mention), donor.cue
+                quote.role_given = donor.role_given
                 # “A.” “B,” she said. — A is hers by the article's convention; sentences apart, a guess
                 near = how == "next" and donor.how != "nearby" and \
                     self._sentences_between(self.spans[n], self.spans[m]) <= CARRY_SENTENCES
@@ -407,6 +412,7 @@ class _Extractor:
         quote.speaker_mention = {"start": attr.mention_start, "end": attr.mention_end,
                                  "text": self.text[attr.mention_start:attr.mention_end]}
         quote.speaker = self._speaker_name(attr)
+        quote.role_given = attr.mention_start in self._role_given
         if quote.speaker and not is_description(quote.speaker):
             self.entities.note_speaker(quote.speaker, attr.mention_start, attr.kind == "pronoun")
 
@@ -455,6 +461,8 @@ class _Extractor:
         if not is_description(text):
             return text   # a word of a name alone ("State"): not a description to resolve
         person = self.resolver.resolve([w.lower for w in words], at, self._speakers_before(at))
+        if person and self.resolver.cases[-1].role_given:
+            self._role_given.add(at)
         return person or text
 
 

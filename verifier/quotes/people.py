@@ -314,11 +314,15 @@ def _count_before(person: Person, at: int) -> int:
     return sum(1 for m in person.mentions if m < at)
 
 
+# Titles and nouns that stand for another role noun.
+ROLE_STEMS = {"sen": "senator", "gov": "governor", "rep": "representative", "pres": "president",
+              "sec": "secretary", "congressman": "representative", "congresswoman": "representative",
+              "lawmaker": "representative"}
+
+
 def role_stem(word: str) -> str:
     """The role a title or noun stands for: "sen" -> senator, "congresswoman" -> representative."""
-    return {"sen": "senator", "gov": "governor", "rep": "representative", "pres": "president",
-            "sec": "secretary", "congressman": "representative", "congresswoman": "representative",
-            "lawmaker": "representative"}.get(word, word)
+    return ROLE_STEMS.get(word, word)
 
 
 def _name_gender(words: list[str]) -> str | None:

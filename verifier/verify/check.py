@@ -119,7 +119,7 @@ def indirect_attribution(text: str, quote: Quote) -> Indirect | None:
     mention = (quote.speaker_mention or {}).get("text") or ""
     if not mention or not quote.speaker or any(w in mention for w in quote.speaker.split()):
         return None
-    return Indirect(mention, text[max(0, quote.start - INDIRECT_CONTEXT):quote.start], quote.speaker)
+    return Indirect(mention, text[max(0, quote.start - INDIRECT_CONTEXT):quote.start], quote.role_given)
 
 
 def candidates(form: QuoteForm, speaker: str | None, archive: Archive, matcher: SpeakerMatcher,

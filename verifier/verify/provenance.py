@@ -19,8 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from verifier.quotes.lexicon import DETERMINERS, ROLE_NOUNS
-from verifier.quotes.people import role_head, role_stem
-from verifier.quotes.sentences import sentence_ends
+from verifier.quotes.people import ROLE_STEMS
 from verifier.quotes.speakers import quoting
 from verifier.verify.match import Alignment, QuoteForm
 from verifier.verify.occasion import Occasion, OccasionMatch, compare, days_before
@@ -183,57 +182,51 @@ class Indirect:
 
     mention: str        # the pronoun or description, as written
     before: str         # the article's text before the quote (the people it could mean)
-    speaker: str | None = None   # whom the article's reading makes it
+    role_given: bool = False   # the article gave the description's role to its reading ("Mayor Tom Aske")
 
     def reread(self, said_by: str | None, document: dict | None = None) -> str | None:
         """When the source's speaker is named in the article just before the quote, or the
-        source gives its speaker the description's role, the article's words may as well mean
-        them: read them so, and say so."""
-        surname = said_by.split()[-1] if said_by and said_by.split() else ""
-        if not surname:
+        source gives its speaker the description's role (and the article gave it to no one), the
+        article's words may as well mean them: read them so, and say so."""
+        names = said_by.split() if said_by else []
+        if not names:
             return None
-        if re.search(rf"\b{re.escape(surname)}\b", self.before):
+        if re.search(rf"\b{re.escape(names[-1])}\b", self.before):
             return f"the article's '{self.mention}' read as {said_by}, who says these words in the source"
-        described = self._described_in(document or {}, surname)
-        if described:
-            return f"the article's '{self.mention}' read as {said_by}, '{described}' in the source"
+        role = None if self.role_given else _description_role(self.mention)
+        line = _line_giving_role(document or {}, names, role) if role else None
+        if line:
+            return f"the article's '{self.mention}' read as {said_by}, '{line}' in the source"
         return None
 
-    def _described_in(self, document: dict, surname: str) -> str | None:
-        """The source's speaker line or title when it gives the speaker the role the description
-        names, as a title before the name or an apposition after it ("the mayor": "Mayor Ilse
-        Kartano: address …", "Ilse Kartano, mayor of Varenholm")."""
-        role = _role_of(self.mention)
-        if not role or self._given_to_speaker(role):
-            return None
-        role, name = re.escape(role), re.escape(surname)
-        titled = re.compile(rf"\b(?i:{role})\.?(?:\s+[A-Z][\w.'’-]*){{0,2}}\s+{name}\b"
-                            rf"|\b{name},?\s+(?i:(?:the\s+)?{role})\b")
-        return next((line for line in (document.get("speaker"), document.get("title")) if line and titled.search(line)),
-                    None)
 
-    def _given_to_speaker(self, role: str) -> bool:
-        """Whether the article gives the person it reads the description as that very role, in
-        a sentence naming them before the description ("Mayor Tom Aske", "Aske, the city's
-        mayor, …"): then the description is theirs, and words by another holder of the role are
-        a misattribution to flag."""
-        surname = self.speaker.split()[-1] if self.speaker and self.speaker.split() else ""
-        cut = self.before.lower().rfind(self.mention.lower())
-        told = self.before[:cut] if cut >= 0 else self.before
-        cuts = [0, *sentence_ends(told), len(told)]
-        return bool(surname) and any(
-            re.search(rf"\b{re.escape(surname)}\b", sentence) and
-            role in {role_stem(w) for w in re.findall(r"[a-z]+", sentence.lower())}
-            for sentence in (told[a:b] for a, b in zip(cuts, cuts[1:])))
-
-
-def _role_of(mention: str) -> str | None:
-    """The role a description names ("the city's mayor" -> mayor), None for a pronoun or a name."""
+def _description_role(mention: str) -> str | None:
+    """The role a plain description names ("the mayor", "the city's mayor" -> mayor); None for
+    a pronoun, a name, or a role with a modifier that may make it another's ("the deputy mayor",
+    "the former senator", "the Florida senator")."""
     words = [w.lower().strip(".,") for w in mention.split()]
-    if not words or words[0] not in DETERMINERS and not words[0].endswith(("'s", "’s")):
+    if len(words) < 2 or words[0] not in DETERMINERS and not words[0].endswith(("'s", "’s")):
         return None
-    head = role_head(words)
-    return head if head in ROLE_NOUNS else None
+    if any(w not in DETERMINERS and not w.endswith(("'s", "’s")) for w in words[1:-1]):
+        return None
+    return words[-1] if words[-1] in ROLE_NOUNS else None
+
+
+_LESSER = r"(?<!deputy )(?<!vice )(?<!vice-)(?<!former )(?<!ex-)(?<!acting )(?<!assistant )(?<!associate )"
+
+
+def _line_giving_role(document: dict, names: list[str], role: str) -> str | None:
+    """The source's speaker line or title when it gives the speaker (``names``: given names and
+    surname) that role as a title before the name or an apposition after it ("Mayor Ilse
+    Kartano: address …", "Sen. Kartano", "Ilse Kartano, mayor of Varenholm") — not a deputy's,
+    a former one's or the role's possessive ("the mayor's spokesman")."""
+    forms = "|".join(re.escape(f) for f in [role, *(t for t, r in ROLE_STEMS.items() if r == role)])
+    given = "".join(rf"(?:{re.escape(n)}\s+)?" for n in names[:-1])
+    surname = re.escape(names[-1])
+    titled = re.compile(rf"(?i:{_LESSER}\b(?:{forms}))\.?\s+{given}{surname}\b"
+                        rf"|\b{surname},?\s+(?i:(?:the\s+)?{_LESSER}(?:{forms}))(?![-'’\w])")
+    return next((line for line in (document.get("speaker"), document.get("title")) if line and titled.search(line)),
+                None)
 
 
 def judge_provenance(evidence: Evidence) -> Provenance:
