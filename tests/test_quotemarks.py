@@ -86,12 +86,22 @@ def test_double_apostrophes_only_on_request():
 def test_three_apostrophes_after_a_word_close_the_inner_quote_first():
     """An archive's ASCII text writes double quotes as two apostrophes: in "…open,''' Hale
     recalled" the single quote ends at the first of the three, the double one with the other two
-    (the quote's text keeps no apostrophes of the closing marks), read as '' or not."""
+    (the quote's text keeps no apostrophes of the closing marks)."""
     text = "''I said, 'The port is open,''' Hale recalled."
-    assert texts(text) == ["The port is open,"]
     nested = find_quoted_spans(text, nested=True, double_apostrophes=True)
     assert [(text[s.start:s.end], s.depth) for s in nested] == [
         ("I said, 'The port is open,'", 0), ("The port is open,", 1)]
+
+
+def test_a_quote_inside_double_apostrophes_is_nested_even_when_they_are_not_read():
+    """Without ``double_apostrophes`` the '' pair is not reported, but what it encloses is still a
+    quote within a quote, as ‘…’ inside “…” is: not one of the article's own quotations."""
+    text = "''Barbara looked at me and said, 'You weren't in line,''' Compton recalled."
+    assert texts(text) == []
+    assert [text[s.start:s.end] for s in find_quoted_spans(text, nested=True)] == ["You weren't in line,"]
+    # a '' left open at the paragraph's end (a quote going on in the next) is no mark after all
+    text = "''I said, 'The port is open,''' Hale recalled. ''It was not."
+    assert texts(text) == ["The port is open,"]
 
 
 def test_closing_mark_typed_as_opening_mark():

@@ -917,7 +917,8 @@ def test_a_clock_time_glued_to_a_name_is_not_part_of_it():
 def test_leftover_double_apostrophes_are_not_part_of_the_speaker():
     """Where '' is no quotation mark, the two apostrophes after a closing single quote are left
     in the text: the speaker after them is still "Mr. Hale", and the quote ends at its own mark."""
-    [quote] = [q for q in extract_quotes("''I said, 'The port is open,''' Mr. Hale recalled.") if q.kind == "statement"]
+    text = "''I said, 'The port is open,''' Mr. Hale recalled. ''It was not."   # '' left open: no mark
+    [quote] = [q for q in extract_quotes(text) if q.kind == "statement"]
     assert quote.text == "The port is open,"
     assert quote.speaker_mention["text"] == "Mr. Hale" and quote.speaker == "Hale"
 

@@ -166,6 +166,20 @@ def _is_open(stack: list[_Open], family: str, marks: str = "") -> bool:
 
 def _scan_paragraph(text: str, start: int, end: int, masked: set[int],
                     double_apostrophes: bool) -> list[QuotedSpan]:
+    """The paragraph's quoted spans. Without ``double_apostrophes``, '' pairs are still read for
+    what they enclose — a quote inside one is a quote within a quote, as ‘…’ inside “…” is — but
+    their own spans are not reported; a '' left open at the paragraph's end is read as no mark."""
+    if double_apostrophes or "''" not in text[start:end]:
+        return _scan(text, start, end, masked, double_apostrophes)[0]
+    spans, unclosed = _scan(text, start, end, masked, True)
+    if any(o.mark == "''" for o in unclosed):
+        return _scan(text, start, end, masked, False)[0]
+    return [s for s in spans if s.open_mark != "''"]
+
+
+def _scan(text: str, start: int, end: int, masked: set[int],
+          double_apostrophes: bool) -> tuple[list[QuotedSpan], list[_Open]]:
+    """The spans of one paragraph, and the marks left open at its end."""
     stack: list[_Open] = []
     spans: list[QuotedSpan] = []
     for m in MARK.finditer(text, start, end):
@@ -195,7 +209,7 @@ def _scan_paragraph(text: str, start: int, end: int, masked: set[int],
     if stack:
         opened = stack[0]  # unclosed at the end of the paragraph: recover here
         spans.append(_span(text, opened.pos + len(opened.mark), end, opened.mark, "", 0))
-    return spans
+    return spans, stack
 
 
 def _close_depth(stack: list[_Open], family: str) -> int | None:
