@@ -167,6 +167,23 @@ def test_the_month_a_quotes_own_sentence_dates_it_to(sentence, month):
     assert occasion_around(sentence, start, start + 5).in_sentence.month == month
 
 
+@pytest.mark.parametrize("sentence, month", [
+    ("“QUOTE,” Marten told reporters in December.", 12), ("“QUOTE,” Marten said on Fox News last March.", 3),
+    ("“QUOTE,” Marten said, adding that the quay opens in March.", None),   # the quay's month
+    ("“QUOTE,” Marten said of the harbour plan due in March.", None),
+    ("“QUOTE,” the harbour master said. In March the quay opens.", None),   # another sentence
+])
+def test_the_month_a_cue_after_the_quote_dates_it_to(sentence, month):
+    start = sentence.index("QUOTE")
+    assert occasion_around(sentence, start, start + 6, cue_after=True).in_sentence.month == month
+
+
+def test_a_month_after_the_quote_keeps_another_months_source_from_a_flag(archive):
+    january = check(archive, "The repairs cost forty million crowns",
+                    context="“QUOTE,” Marten told the council in January.")
+    assert january.verdict == "unverified" and "may be another occasion" in january.notes[0]
+
+
 def test_a_weekday_counts_only_when_the_article_is_dated():
     """"On Tuesday" is a day of the article's week: without the article's date every Tuesday's
     source would agree (one in seven), so the weekday then neither agrees nor singles out."""

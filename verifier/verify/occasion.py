@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from verifier.quotes.lexicon import SPEECH_VERBS
 from verifier.quotes.sentences import sentence_ends
 from verifier.textnorm import STOPWORDS, fold
 
@@ -80,7 +81,7 @@ def occasion_around(text: str, start: int, end: int, speaker: str | None = None,
     ends = not cue_after and text[end - 1:end] in ".!?"
     last = end if ends else min(sentence_ends(text, end, hi), default=hi)
     found.in_sentence = _read(text[first:start] + " … " + text[end:last], speaker)
-    found.in_sentence.month = _month(text[first:start])
+    found.in_sentence.month = _month(text[first:start]) or (_month_after_cue(text[end:last]) if cue_after else None)
     if not found.named:
         scene = _read(text[max(0, lo - SCENE_CHARS):lo], speaker)
         found.kinds, found.weekday = scene.kinds, scene.weekday
@@ -124,6 +125,22 @@ def _month(before: str) -> int | None:
         return None
     name = (dated.group("a") or dated.group("b")).lower().rstrip(".")
     return next(n for n, month in enumerate(MONTHS, 1) if month.startswith(name))
+
+
+MONTH_AFTER_CUE_WORDS = 3   # “…,” Voss said (on Fox News) in December: words between the cue and its month
+
+
+def _month_after_cue(after: str) -> int | None:
+    """The month a cue after the quote dates its saying to: "“…,” Voss told reporters in December."
+    — the cue verb's own words, in its first clause (not "…, adding that the quay opens in March")."""
+    clause = re.split(r"[,;:]", after, maxsplit=1)[0]
+    verb = next((m for m in re.finditer(r"[\w'’]+", clause) if m.group().lower() in SPEECH_VERBS), None)
+    if verb is None:
+        return None
+    dated = _MONTH.search(clause, verb.end())
+    if not dated or len(clause[verb.end():dated.start()].split()) > MONTH_AFTER_CUE_WORDS:
+        return None
+    return _month(dated.group())
 
 
 def document_words(document: dict) -> set[str]:
