@@ -966,3 +966,18 @@ def test_a_possessed_claim_is_the_possessors_only_where_nothing_else_speaks(text
     verb of speech the possessed claim is what the verb's subject speaks of ("called Veld's
     remarks a “new low”", "called Voss's claim that … “a fairy tale”")."""
     assert one(text).speaker == who
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("RNC Chief of Staff Katie Walsh said the spending was “by design.”", "Katie Walsh"),
+    ("White House Chief of Staff Denis McDonough said it was “fine.”", "Denis McDonough"),
+    ("Bank of America Chief Executive Brian Moynihan said it was “fine.”", "Brian Moynihan"),
+    ("Journalist Jorge Ramos said it was “a shame.”", "Jorge Ramos"),
+    ("Post Editor-in-Chief Martin Baron said it was “fine.”", "Martin Baron"),
+    ("Secretary of State John Kerry said it was “a good deal.”", "John Kerry"),
+    ("J. Gerald Hebert said it was “fine.”", "J. Gerald Hebert"),
+])
+def test_a_title_of_role_nouns_is_no_part_of_the_name(text, speaker):
+    """Role nouns after the titles ("Chief Executive", "Journalist", "Editor-in-Chief") and a
+    title with "of" ("Chief of Staff") stand before the name; "RNC Chief" is no person."""
+    assert one(text).speaker == speaker

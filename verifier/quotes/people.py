@@ -119,7 +119,10 @@ class People:
         titles, name_toks = split_title(tokens[i:j])
         if not name_toks or len(name_toks) > 5:
             return None
-        words = _from_first_name([clean_word(t.text) for t in name_toks])
+        if name_toks[-1].text.rstrip(".").lower() in TITLES and j + 1 < len(tokens) \
+                and tokens[j].lower == "of" and tokens[j + 1].is_cap:
+            return None   # "RNC Chief (of Staff …)": a title, not a name
+        words = from_first_name([clean_word(t.text) for t in name_toks])
         if len(words) == 1 and not titles:
             self._note_mention(words[0], tokens[i].start)
             return None
@@ -275,8 +278,9 @@ def split_title(tokens: list[Token]) -> tuple[list[str], list[Token]]:
     a body keeps its whole name: [State, Department], [House, Committee]."""
     k = 0
     for i, tok in enumerate(tokens[:-1]):
-        if tok.text.rstrip(".").lower() in TITLES:
-            k = i + 1
+        low = tok.text.rstrip(".").lower().split("-")[-1]   # "Editor-in-Chief": chief
+        if low in TITLES or i == k and tok.is_cap and low in ROLE_NOUNS and low not in ORG_HEADS:
+            k = i + 1   # also a role noun right after the titles: "Chief Executive", "(Chief of) Staff"
     if k and tokens[-1].lower in ORG_HEADS and all(t.text.rstrip(".").lower() not in _PERSONAL_TITLES for t in tokens[:k]):
         k = 0   # a body has no title: "Democratic National Committee", "House Committee"
     return [t.text for t in tokens[:k]], tokens[k:]
@@ -285,11 +289,11 @@ def split_title(tokens: list[Token]) -> tuple[list[str], list[Token]]:
 _PERSONAL_TITLES = frozenset("mr mrs ms miss dr sen rep gov prof rev".split())
 
 
-def _from_first_name(words: list[str]) -> list[str]:
+def from_first_name(words: list[str]) -> list[str]:
     """A capitalised run read from a headline or a list: "Difference Between Bernie Sanders",
     "Democrats Hillary Clinton" -> the name from its first name on."""
-    if len(words) < 3 or _is_first_name(words[0]):
-        return words
+    if len(words) < 3 or _is_first_name(words[0]) or len(words[0].rstrip(".")) == 1:
+        return words   # (an initial opens a name: "J. Gerald Hebert")
     k = next((i for i in range(1, len(words) - 1) if _is_first_name(words[i])), None)
     return words[k:] if k is not None else words
 
