@@ -171,6 +171,9 @@ def test_the_month_a_quotes_own_sentence_dates_it_to(sentence, month):
     ("“QUOTE,” Marten told reporters in December.", 12), ("“QUOTE,” Marten said on Fox News last March.", 3),
     ("“QUOTE,” Marten said, adding that the quay opens in March.", None),   # the quay's month
     ("“QUOTE,” Marten said of the harbour plan due in March.", None),
+    ("“QUOTE,” Marten said he would retire in March.", None), ("“QUOTE,” Marten said sales fell in March.", None),
+    ("“QUOTE,” Marten said after his arrest in March.", None),
+    ("“QUOTE,” Marten said in an interview in March.", 3), ("“QUOTE,” Marten said in March.", 3),
     ("“QUOTE,” the harbour master said. In March the quay opens.", None),   # another sentence
 ])
 def test_the_month_a_cue_after_the_quote_dates_it_to(sentence, month):

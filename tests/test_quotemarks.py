@@ -88,6 +88,7 @@ def test_three_apostrophes_after_a_word_close_the_inner_quote_first():
     recalled" the single quote ends at the first of the three, the double one with the other two
     (the quote's text keeps no apostrophes of the closing marks)."""
     text = "''I said, 'The port is open,''' Hale recalled."
+    assert texts(text) == []   # a quote within a quote
     nested = find_quoted_spans(text, nested=True, double_apostrophes=True)
     assert [(text[s.start:s.end], s.depth) for s in nested] == [
         ("I said, 'The port is open,'", 0), ("The port is open,", 1)]
@@ -102,6 +103,8 @@ def test_a_quote_inside_double_apostrophes_is_nested_even_when_they_are_not_read
     # a '' left open at the paragraph's end (a quote going on in the next) is no mark after all
     text = "''I said, 'The port is open,''' Hale recalled. ''It was not."
     assert texts(text) == ["The port is open,"]
+    # '' pairing with another mark is no mark: inches, a typed possessive
+    assert texts("“It was a 12'' pipe,” Smith said. “Fine.”") == ["It was a 12'' pipe,", "Fine."]
 
 
 def test_closing_mark_typed_as_opening_mark():

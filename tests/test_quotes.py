@@ -976,6 +976,12 @@ def test_a_possessed_claim_is_the_possessors_only_where_nothing_else_speaks(text
     ("Post Editor-in-Chief Martin Baron said it was “fine.”", "Martin Baron"),
     ("Secretary of State John Kerry said it was “a good deal.”", "John Kerry"),
     ("J. Gerald Hebert said it was “fine.”", "J. Gerald Hebert"),
+    ("Former Secretary of State Madeleine Albright said it was “fine.”", "Madeleine Albright"),
+    ("Rep. Peter King of New York said it was “fine.”", "Peter King"),   # a surname that is a title word
+    ("Rep. Rob Bishop of Utah said it was “fine.”", "Rob Bishop"),
+    ("Howard Dean of Vermont said it was “fine.”", "Howard Dean"),
+    ("Post Malone said it was “fine.”", "Post Malone"),   # a role noun opening a two-word name
+    ("Mother Teresa said it was “fine.”", "Mother Teresa"),
 ])
 def test_a_title_of_role_nouns_is_no_part_of_the_name(text, speaker):
     """Role nouns after the titles ("Chief Executive", "Journalist", "Editor-in-Chief") and a

@@ -19,7 +19,7 @@ from verifier.quotes.attribution import (Attribution, attribution_after, attribu
 from verifier.quotes.lexicon import (ABBREVIATIONS, DETERMINERS, DOUBTING_VERBS, INDEFINITE_PRONOUNS,
                                      OBJECT_PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES)
 from verifier.quotes.entities import EntityTable
-from verifier.quotes.people import People, from_first_name, clean_word, is_name_word, split_title
+from verifier.quotes.people import People, clean_word, from_first_name, is_name_word, split_title, title_before_of
 from verifier.quotes.phrases import abbreviation_dot, pronoun_of, time_phrase
 from verifier.quotes.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
 from verifier.quotes.resolve import BODY_NOUNS, Case, Resolver
@@ -532,9 +532,9 @@ def _person_in(tokens: list[Token]) -> str | None:
     if _role_of_named(words):
         return None   # "Attorneys for Clinton", "the former top aide to President Bush": not Clinton
     for k, tok in enumerate(tokens):
-        if k and tok.lower in ("of", "from", "at", "with", "in") and len(split_title(
-                [t for t in tokens[:k] if t.is_cap])[1]) >= 2 and \
-                not (tok.lower == "of" and tokens[k - 1].text.rstrip(".").lower() in TITLES):   # "Chief of Staff X"
+        caps = [t for t in tokens[:k] if t.is_cap]
+        if k and tok.lower in ("of", "from", "at", "with", "in") and len(split_title(caps)[1]) >= 2 and \
+                not (tok.lower == "of" and title_before_of(caps)):   # "RNC Chief of Staff X"
             tokens = tokens[:k]  # "Robert Antonacci of the New York delegation"
             break
     runs, run = [], []
@@ -558,7 +558,8 @@ def _person_in(tokens: list[Token]) -> str | None:
     for r in runs:
         _, name = split_title(r)
         name = [t for t in name if t.text.rstrip(".").lower() not in TITLES]
-        name = name[len(name) - len(from_first_name([t.text for t in name])):]   # "(Director of) Government Affairs Phil Smith"
+        # a title word left before a name from a known first name on: "(Chief of) Staff Katie Walsh"
+        name = name[len(name) - len(from_first_name([t.text for t in name])):]
         if name and (best is None or len(name) >= 2 or len(best) < 2):
             best = name
     if not best:

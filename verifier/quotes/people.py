@@ -119,8 +119,7 @@ class People:
         titles, name_toks = split_title(tokens[i:j])
         if not name_toks or len(name_toks) > 5:
             return None
-        if name_toks[-1].text.rstrip(".").lower() in TITLES and j + 1 < len(tokens) \
-                and tokens[j].lower == "of" and tokens[j + 1].is_cap:
+        if j + 1 < len(tokens) and tokens[j].lower == "of" and tokens[j + 1].is_cap and title_before_of(tokens[i:j]):
             return None   # "RNC Chief (of Staff …)": a title, not a name
         words = from_first_name([clean_word(t.text) for t in name_toks])
         if len(words) == 1 and not titles:
@@ -275,18 +274,35 @@ def _continues_name(tokens: list[Token], i: int, j: int) -> bool:
 
 def split_title(tokens: list[Token]) -> tuple[list[str], list[Token]]:
     """Titles and the name proper: [Florida, Sen., Marco, Rubio] -> ([Florida, Sen.], [Marco, Rubio]);
-    a body keeps its whole name: [State, Department], [House, Committee]."""
+    a body keeps its whole name: [State, Department], [House, Committee]. A capitalised role noun
+    right after the titles (or first) is a title too when two name words follow it ("Chief
+    Executive Brian Moynihan", "Journalist Jorge Ramos"; not "Post Malone"); a hyphenated title
+    counts by its last part ("Editor-in-Chief")."""
     k = 0
     for i, tok in enumerate(tokens[:-1]):
-        low = tok.text.rstrip(".").lower().split("-")[-1]   # "Editor-in-Chief": chief
-        if low in TITLES or i == k and tok.is_cap and low in ROLE_NOUNS and low not in ORG_HEADS:
-            k = i + 1   # also a role noun right after the titles: "Chief Executive", "(Chief of) Staff"
+        low = tok.text.rstrip(".").lower().split("-")[-1]
+        if low in TITLES or i == k and tok.is_cap and low in ROLE_NOUNS and low not in ORG_HEADS \
+                and len(tokens) - i > 2:
+            k = i + 1
     if k and tokens[-1].lower in ORG_HEADS and all(t.text.rstrip(".").lower() not in _PERSONAL_TITLES for t in tokens[:k]):
         k = 0   # a body has no title: "Democratic National Committee", "House Committee"
     return [t.text for t in tokens[:k]], tokens[k:]
 
 
 _PERSONAL_TITLES = frozenset("mr mrs ms miss dr sen rep gov prof rev".split())
+
+
+def title_before_of(tokens: list[Token]) -> bool:
+    """Whether a capitalised run before "of" is the start of a title ("RNC Chief (of Staff)",
+    "White House Chief (of Staff)"), not a name ("Rep. Peter King (of New York)", "Howard Dean (of
+    Vermont)"): it ends in a title word and has nothing before that but titles and acronyms
+    ("Former Secretary (of State)")."""
+    titles, rest = split_title(tokens)
+    if not rest or rest[-1].text.rstrip(".").lower() not in TITLES:
+        return False
+    if any(t.rstrip(".").lower() in _PERSONAL_TITLES for t in titles):
+        return False
+    return all(t.text.isupper() or t.text.rstrip(".").lower() in TITLES for t in rest[:-1])
 
 
 def from_first_name(words: list[str]) -> list[str]:

@@ -168,12 +168,14 @@ def _scan_paragraph(text: str, start: int, end: int, masked: set[int],
                     double_apostrophes: bool) -> list[QuotedSpan]:
     """The paragraph's quoted spans. Without ``double_apostrophes``, '' pairs are still read for
     what they enclose — a quote inside one is a quote within a quote, as ‘…’ inside “…” is — but
-    their own spans are not reported; a '' left open at the paragraph's end is read as no mark."""
+    their own spans are not reported. A '' left open at the paragraph's end, or pairing with
+    another mark (“a 12'' pipe”), is read as no mark."""
     if double_apostrophes or "''" not in text[start:end]:
         return _scan(text, start, end, masked, double_apostrophes)[0]
     spans, unclosed = _scan(text, start, end, masked, True)
-    if any(o.mark == "''" for o in unclosed):
-        return _scan(text, start, end, masked, False)[0]
+    if any(o.mark == "''" for o in unclosed) or any(s.closed and (s.open_mark == "''") != (s.close_mark == "''")
+                                                   for s in spans):
+        return _scan(text, start, end, masked, False)[0]   # (“It was a 12'' pipe,” Smith said)
     return [s for s in spans if s.open_mark != "''"]
 
 

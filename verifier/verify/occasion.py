@@ -127,20 +127,28 @@ def _month(before: str) -> int | None:
     return next(n for n, month in enumerate(MONTHS, 1) if month.startswith(name))
 
 
-MONTH_AFTER_CUE_WORDS = 3   # “…,” Voss said (on Fox News) in December: words between the cue and its month
+SETTING_WORDS = 3   # “…,” Voss said on Fox News in December: words of a setting between the cue and its month
+_SETTING_OPENERS = frozenset("on in at during to".split())
 
 
 def _month_after_cue(after: str) -> int | None:
-    """The month a cue after the quote dates its saying to: "“…,” Voss told reporters in December."
-    — the cue verb's own words, in its first clause (not "…, adding that the quay opens in March")."""
+    """The month a cue after the quote dates its saying to: "“…,” Voss told reporters in
+    December.", "… said on Fox News in December." — right after the verb, its addressee (after
+    "told") or a setting ("on Fox News", "in an interview") between them; not a month of what was
+    said ("said he would retire in March", "said of the vote in March", "…, adding that …")."""
     clause = re.split(r"[,;:]", after, maxsplit=1)[0]
     verb = next((m for m in re.finditer(r"[\w'’]+", clause) if m.group().lower() in SPEECH_VERBS), None)
-    if verb is None:
+    dated = _MONTH.search(clause, verb.end()) if verb else None
+    if not dated:
         return None
-    dated = _MONTH.search(clause, verb.end())
-    if not dated or len(clause[verb.end():dated.start()].split()) > MONTH_AFTER_CUE_WORDS:
-        return None
-    return _month(dated.group())
+    gap = clause[verb.end():dated.start()].lower().split()
+    addressee = verb.group().lower() in ("told", "tells") and len(gap) <= 2 and not any(
+        w in _NOT_ADDRESSEE for w in gap)
+    setting = gap and gap[0] in _SETTING_OPENERS and len(gap) <= SETTING_WORDS
+    return _month(dated.group()) if not gap or addressee or setting else None
+
+
+_NOT_ADDRESSEE = frozenset("he she they it we i that of about".split())
 
 
 def document_words(document: dict) -> set[str]:
