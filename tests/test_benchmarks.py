@@ -67,3 +67,17 @@ def test_bench_archive_runs_on_postgresql_beside_sqlite(pg_server):
     assert out.returncode == 0, out.stderr
     assert "postgresql ingest:" in out.stdout and "x SQLite's" in out.stdout
     assert "the same candidates as SQLite for 20 of 20 queries" in out.stdout
+
+
+def test_build_given_names_keeps_names_of_a_usual_gender(tmp_path):
+    """From public-record files (``Name,F|M,count``): a name given to one sex at least 95 % of the
+    time and often enough is kept with that sex; a name given to both, or too rarely, is not."""
+    (tmp_path / "yob1970.txt").write_text("name,gender,frequency\nDianne,F,976\nTodd,M,14428\nTodd,F,48\n"
+                                          "Jordan,M,600\nJordan,F,400\nZyx,M,3\n", encoding="utf-8")
+    (tmp_path / "yob2015.txt").write_text("Dianne,F,26\nJordan,F,300\n", encoding="utf-8")
+    out_file = tmp_path / "names.txt"
+    out = run("build_given_names.py", str(tmp_path / "yob1970.txt"), str(tmp_path / "yob2015.txt"),
+              "--out", str(out_file))
+    assert out.returncode == 0, out.stderr
+    assert out_file.read_text(encoding="utf-8") == "dianne f\ntodd m\n"
+    assert "2 names (1 f, 1 m)" in out.stdout

@@ -183,3 +183,14 @@ def test_a_first_name_in_apposition_to_a_relative_takes_the_family_name():
     text = ("Mara Voss campaigned in the north on Monday.\n\nVoss's husband, Tomas, said the crowd was large. "
             "“The hotter this race gets, the more I worry,” he said.")
     assert speakers(text) == ["Tomas Voss"]
+
+
+def test_given_names_from_public_records_tell_he_from_she():
+    """The gender of a first name the hand lists lack comes from the public records'
+    (``given_names.txt``): "she" is Dianne Kolle, not Jamal Reyes, who was named last."""
+    from verifier.quotes.lexicon import FEMALE_NAMES, MALE_NAMES
+    assert "dianne" in FEMALE_NAMES and "jamal" in MALE_NAMES and "jordan" not in FEMALE_NAMES
+    text = ("Dianne Kolle chairs the harbour board. Jamal Reyes runs the union.\n\n"
+            "“We will not sign this,” she said.")
+    [quote] = [q for q in extract_quotes(text) if q.kind == "statement"]
+    assert quote.speaker == "Dianne Kolle"

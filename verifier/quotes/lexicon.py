@@ -143,8 +143,9 @@ TERM_LEADS = ("so-called", "so called", "dubbed", "nicknamed", "known as", "titl
               "the phrase", "the term", "the slogan", "the hashtag", "the label", "the name",
               "the title", "hashtag", "slogan", "motto", "tagline", "banner", "headline")
 
-# Common given names with a usual gender, to pick the right antecedent for "he" and "she".
-FEMALE_NAMES = frozenset("""mary patricia jennifer linda elizabeth barbara susan jessica sarah karen
+# Common given names with a usual gender, to pick the right antecedent for "he" and "she" (with the
+# public records' names: see _given_names).
+_FEMALE_NAMES = frozenset("""mary patricia jennifer linda elizabeth barbara susan jessica sarah karen
 nancy lisa betty margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa
 deborah stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma
 nicole helen samantha katherine christine debra rachel carolyn janet catherine maria heather diane
@@ -154,7 +155,7 @@ alice judy sophia grace denise amber doris marilyn danielle beverly isabella the
 brittany charlotte marie kayla alexis lori hillary hilary chelsea ivanka melania nancy elizabeth
 sarah condoleezza madeleine nikki kellyanne huma hope sheryl carly michele jill debbie marsha
 angela theresa ilse hanna ingrid greta astrid freya elke ulla mara lena nora ada""".split())
-MALE_NAMES = frozenset("""james robert john michael david william richard joseph thomas charles
+_MALE_NAMES = frozenset("""james robert john michael david william richard joseph thomas charles
 christopher daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george
 timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
 scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron
@@ -164,6 +165,23 @@ gabriel logan albert willie alan juan wayne elijah randy roy vincent ralph eugen
 mason philip louis barack bernie bill ted marco jeb ben chris mike rand rick newt mitt lindsey
 reince corey jared rudy rudy jeff tim hugh ron harry mitch chuck al dick rob bob tom jim dan
 sabah mohammed muhammad ahmed ali omar hassan arvid erik lars sven jan piet rene tomas""".split())
+
+
+def _given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The lists above with the names US public records give one sex at least 95 % of the time
+    (``given_names.txt``, built by ``benchmarks/build_given_names.py`` from the Social Security
+    Administration's baby-name files); a name the lists above give a gender keeps it."""
+    from importlib import resources
+
+    female, male = set(_FEMALE_NAMES), set(_MALE_NAMES)
+    for line in resources.files("verifier.quotes").joinpath("given_names.txt").read_text(encoding="utf-8").splitlines():
+        name, sex = line.split()
+        if name not in _FEMALE_NAMES and name not in _MALE_NAMES:
+            (female if sex == "f" else male).add(name)
+    return frozenset(female), frozenset(male)
+
+
+FEMALE_NAMES, MALE_NAMES = _given_names()
 
 # Nouns of speech that cue a quote: "in a statement", "Smith's interview".
 CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed
