@@ -987,3 +987,19 @@ def test_a_title_of_role_nouns_is_no_part_of_the_name(text, speaker):
     """Role nouns after the titles ("Chief Executive", "Journalist", "Editor-in-Chief") and a
     title with "of" ("Chief of Staff") stand before the name; "RNC Chief" is no person."""
     assert one(text).speaker == speaker
+
+
+def test_a_cue_in_the_next_sentence_is_not_the_cue_of_a_quote_ending_its_own():
+    """“will be fair.” ends a sentence that began before the quote: "Brann said he was pleased"
+    is the next sentence's; the quote is Veld's, as its sentence's first quote is. A quote with no
+    cue of its own then stays a statement of no one named, not a term (nor Brann's)."""
+    found = statements("Veld, who chairs the board, said that the plan “is an open process” and that "
+                       "the vote “will be fair.” Brann said he was pleased.")
+    assert [(q.text, q.speaker) for q in found] == [("is an open process", "Veld"), ("will be fair.", "Veld")]
+    [alone] = statements("The board acted under rules that cover “a decision of that kind.” Brann said he was pleased.")
+    assert alone.speaker is None and alone.kind == "statement"
+    # a period of an abbreviation does not end the sentence: the cue after it is the quote's
+    assert one("The plan is to “build a better U.S.” Smith said.").speaker == "Smith"
+    # nor do the article's first names stop at a word of the public records' list
+    assert one("“He had so many projects,” his friend Mahamat Saleh Oumar told the website.").speaker == \
+        "Mahamat Saleh Oumar"

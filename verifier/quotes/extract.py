@@ -23,7 +23,7 @@ from verifier.quotes.people import People, clean_word, from_first_name, is_name_
 from verifier.quotes.phrases import abbreviation_dot, pronoun_of, time_phrase
 from verifier.quotes.quotemarks import QuotedSpan, find_quoted_spans, paragraphs
 from verifier.quotes.resolve import BODY_NOUNS, Case, Resolver
-from verifier.quotes.sentences import Sentences, Token, TokenIndex, mask_quotes, tokenize
+from verifier.quotes.sentences import Sentences, Token, TokenIndex, after_abbreviation, mask_quotes, tokenize
 
 STATEMENT, TERM = "statement", "term"
 AFTER_WINDOW = 240
@@ -121,6 +121,7 @@ class _Extractor:
         self.quotes: list[Quote] = []
         self._mid_sentence: set[int] = set()   # quotes with words before them in their sentence
         self._role_given: set[int] = set()     # descriptions resolved to whom the article gave their role
+        self._next_sentence_cue: set[int] = set()   # quotes whose cue after them was the next sentence's
         self._speakers: list[tuple[int, str]] = []   # (mention start, name) of named statements,
         self._speaker_quote_starts: list[int] = []   # and where each of their quotes starts
 
@@ -183,7 +184,7 @@ class _Extractor:
         attr = self._cued(n, span, para, before, follows_quote)
         if attr is None:
             attr = self._inherited(n, span, para, before)
-        if attr is None and self._is_sentence_like(span):
+        if attr is None and (self._is_sentence_like(span) or n in self._next_sentence_cue):
             attr = self._known_subject(before) or Attribution(None, None, None, None, None, "none")
         if attr is None or self._looks_like_title(span, before_text, attr):
             quote.kind = TERM
@@ -243,7 +244,12 @@ class _Extractor:
         if after is None or (ends_sentence and after.how == "after"):
             if follows_quote and after is not None and ends_sentence:
                 return None  # “A,” Smith said. “B.” Jones said that …: B is still Smith's
-            return attribution_before(before, self._is_someone) or after
+            own = attribution_before(before, self._is_someone)
+            if own is None and after is not None and last == "." and any(t.is_word for t in before) \
+                    and not after_abbreviation(self.text, span.end - 1):
+                self._next_sentence_cue.add(n)   # … and that the vote “will be fair.” Brann said …:
+                return None                      # the cue after it is the next sentence's
+            return own or after
         return after
 
     def _leads_into_next(self, n: int, span: QuotedSpan, after: list[Token]) -> bool:

@@ -182,6 +182,9 @@ def _given_names() -> tuple[frozenset[str], frozenset[str]]:
 
 
 FEMALE_NAMES, MALE_NAMES = _given_names()
+# The hand lists alone: words that are first names before anything else (the public records'
+# list also has "Saleh", "Madison", "Chase": a name's second word or a surname as often).
+COMMON_FIRST_NAMES = _FEMALE_NAMES | _MALE_NAMES
 
 # Nouns of speech that cue a quote: "in a statement", "Smith's interview".
 CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from verifier.quotes.lexicon import (DETERMINERS, FEMALE_NAMES, INDEFINITE_PRONOUNS, MALE_NAMES, NAME_PARTICLES,
+from verifier.quotes.lexicon import (COMMON_FIRST_NAMES, DETERMINERS, FEMALE_NAMES, INDEFINITE_PRONOUNS, MALE_NAMES, NAME_PARTICLES,
                               NAME_SUFFIXES, ROLE_NOUNS, TITLES)
 from verifier.quotes.sentences import Token
 
@@ -310,7 +310,7 @@ def from_first_name(words: list[str]) -> list[str]:
     "Democrats Hillary Clinton" -> the name from its first name on."""
     if len(words) < 3 or _is_first_name(words[0]) or len(words[0].rstrip(".")) == 1:
         return words   # (an initial opens a name: "J. Gerald Hebert")
-    k = next((i for i in range(1, len(words) - 1) if _is_first_name(words[i])), None)
+    k = next((i for i in range(1, len(words) - 1) if words[i].lower() in COMMON_FIRST_NAMES), None)
     return words[k:] if k is not None else words
 
 
