@@ -1003,3 +1003,8 @@ def test_a_cue_in_the_next_sentence_is_not_the_cue_of_a_quote_ending_its_own():
     # nor do the article's first names stop at a word of the public records' list
     assert one("“He had so many projects,” his friend Mahamat Saleh Oumar told the website.").speaker == \
         "Mahamat Saleh Oumar"
+
+
+def test_a_period_for_a_comma_before_a_bare_cue_keeps_the_cue():
+    """“… over.” Smith said. — the sentence after the quote is its cue alone: Smith's."""
+    assert one("The deal is “over.” Smith said.").speaker == "Smith"

@@ -188,9 +188,24 @@ def test_a_first_name_in_apposition_to_a_relative_takes_the_family_name():
 def test_given_names_from_public_records_tell_he_from_she():
     """The gender of a first name the hand lists lack comes from the public records'
     (``given_names.txt``): "she" is Dianne Kolle, not Jamal Reyes, who was named last."""
-    from verifier.quotes.lexicon import FEMALE_NAMES, MALE_NAMES
-    assert "dianne" in FEMALE_NAMES and "jamal" in MALE_NAMES and "jordan" not in FEMALE_NAMES
+    from verifier.quotes.lexicon import RECORDED_GENDERS
+    assert RECORDED_GENDERS["dianne"] == "f" and RECORDED_GENDERS["jamal"] == "m" and "jordan" not in RECORDED_GENDERS
     text = ("Dianne Kolle chairs the harbour board. Jamal Reyes runs the union.\n\n"
             "“We will not sign this,” she said.")
     [quote] = [q for q in extract_quotes(text) if q.kind == "statement"]
     assert quote.speaker == "Dianne Kolle"
+
+
+def test_recorded_given_names_neither_make_names_nor_gender_places():
+    """The public records' names only tell the gender of someone already read as a person: "West
+    Virginia" is a place, not a man (West is a recorded given name); "In Houston Hillary Clinton
+    said" is Hillary Clinton; "the Georgia May 24 primary" makes no person "Georgia May"."""
+    text = ("Voters in West Virginia go to the polls on Tuesday. Senator Joe Manchin is not on the ballot.\n\n"
+            "The race in West Virginia is close. “It will be a long night,” he said.")
+    [quote] = [q for q in extract_quotes(text) if q.kind == "statement"]
+    assert quote.speaker == "Joe Manchin"
+    [quote] = [q for q in extract_quotes("In Houston Hillary Clinton said: “We are ready.”") if q.kind == "statement"]
+    assert quote.speaker == "Hillary Clinton"
+    found = [q for q in extract_quotes("Brian Kemp won the Georgia May 24 primary easily.\n\n“We are ready,” she said.")
+             if q.kind == "statement"]
+    assert [q.speaker for q in found] == [None]

@@ -246,7 +246,7 @@ class _Extractor:
                 return None  # “A,” Smith said. “B.” Jones said that …: B is still Smith's
             own = attribution_before(before, self._is_someone)
             if own is None and after is not None and last == "." and any(t.is_word for t in before) \
-                    and not after_abbreviation(self.text, span.end - 1):
+                    and not after_abbreviation(self.text, span.end - 1) and not _bare_cue(after_tokens):
                 self._next_sentence_cue.add(n)   # … and that the vote “will be fair.” Brann said …:
                 return None                      # the cue after it is the next sentence's
             return own or after
@@ -470,6 +470,13 @@ class _Extractor:
         if person and self.resolver.cases[-1].role_given:
             self._role_given.add(at)
         return person or text
+
+
+def _bare_cue(after: list[Token]) -> bool:
+    """“… over.” Smith said. — a period where a comma belongs: the sentence after the quote is
+    its cue alone (a name or a few words and a verb, then the end)."""
+    words = [t for t in after if t.is_word]   # (the tokens run to the sentence's end)
+    return bool(words) and len(words) <= 4 and words[-1] is after[-1] and words[-1].lower in SPEECH_VERBS
 
 
 def _named_body(words: list[Token]) -> str | None:

@@ -167,24 +167,20 @@ reince corey jared rudy rudy jeff tim hugh ron harry mitch chuck al dick rob bob
 sabah mohammed muhammad ahmed ali omar hassan arvid erik lars sven jan piet rene tomas""".split())
 
 
-def _given_names() -> tuple[frozenset[str], frozenset[str]]:
-    """The lists above with the names US public records give one sex at least 95 % of the time
-    (``given_names.txt``, built by ``benchmarks/build_given_names.py`` from the Social Security
-    Administration's baby-name files); a name the lists above give a gender keeps it."""
+def _recorded_genders() -> dict[str, str]:
+    """Given name -> "f" or "m" for the names US public records give one sex at least 95 % of the
+    time (``given_names.txt``, built by ``benchmarks/build_given_names.py`` from the Social
+    Security Administration's baby-name files). Many are words too ("Will", "West", "Jackson"):
+    they tell the gender of a name already read as a person's, never that a word is a name."""
     from importlib import resources
 
-    female, male = set(_FEMALE_NAMES), set(_MALE_NAMES)
-    for line in resources.files("verifier.quotes").joinpath("given_names.txt").read_text(encoding="utf-8").splitlines():
-        name, sex = line.split()
-        if name not in _FEMALE_NAMES and name not in _MALE_NAMES:
-            (female if sex == "f" else male).add(name)
-    return frozenset(female), frozenset(male)
+    text = resources.files("verifier.quotes").joinpath("given_names.txt").read_text(encoding="utf-8")
+    return dict(line.split() for line in text.splitlines())
 
 
-FEMALE_NAMES, MALE_NAMES = _given_names()
-# The hand lists alone: words that are first names before anything else (the public records'
-# list also has "Saleh", "Madison", "Chase": a name's second word or a surname as often).
-COMMON_FIRST_NAMES = _FEMALE_NAMES | _MALE_NAMES
+FEMALE_NAMES, MALE_NAMES = _FEMALE_NAMES, _MALE_NAMES
+RECORDED_GENDERS = _recorded_genders()
+
 
 # Nouns of speech that cue a quote: "in a statement", "Smith's interview".
 CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed

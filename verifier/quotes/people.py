@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from verifier.quotes.lexicon import (COMMON_FIRST_NAMES, DETERMINERS, FEMALE_NAMES, INDEFINITE_PRONOUNS, MALE_NAMES, NAME_PARTICLES,
-                              NAME_SUFFIXES, ROLE_NOUNS, TITLES)
+from verifier.quotes.lexicon import (DETERMINERS, FEMALE_NAMES, INDEFINITE_PRONOUNS, MALE_NAMES, NAME_PARTICLES,
+                              NAME_SUFFIXES, PLACES, RECORDED_GENDERS, ROLE_NOUNS, TITLES)
 from verifier.quotes.sentences import Token
 
 # Capitalised words that start sentences or name times, never people.
@@ -310,7 +310,7 @@ def from_first_name(words: list[str]) -> list[str]:
     "Democrats Hillary Clinton" -> the name from its first name on."""
     if len(words) < 3 or _is_first_name(words[0]) or len(words[0].rstrip(".")) == 1:
         return words   # (an initial opens a name: "J. Gerald Hebert")
-    k = next((i for i in range(1, len(words) - 1) if words[i].lower() in COMMON_FIRST_NAMES), None)
+    k = next((i for i in range(1, len(words) - 1) if _is_first_name(words[i])), None)
     return words[k:] if k is not None else words
 
 
@@ -346,8 +346,14 @@ def role_stem(word: str) -> str:
 
 
 def _name_gender(words: list[str]) -> str | None:
+    """The gender a full name's first name implies: the lists of common first names, then the
+    public records' (not for a place: "West Virginia", "Sierra Leone")."""
     if len(words) < 2:
         return None
     first = words[0].lower()
-    return "f" if first in FEMALE_NAMES else "m" if first in MALE_NAMES else None
+    if first in FEMALE_NAMES or first in MALE_NAMES:
+        return "f" if first in FEMALE_NAMES else "m"
+    if first in PLACES or " ".join(words).lower() in PLACES:
+        return None
+    return RECORDED_GENDERS.get(first)
 
