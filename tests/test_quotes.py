@@ -1008,3 +1008,15 @@ def test_a_cue_in_the_next_sentence_is_not_the_cue_of_a_quote_ending_its_own():
 def test_a_period_for_a_comma_before_a_bare_cue_keeps_the_cue():
     """“… over.” Smith said. — the sentence after the quote is its cue alone: Smith's."""
     assert one("The deal is “over.” Smith said.").speaker == "Smith"
+
+
+@pytest.mark.parametrize("text, who", [
+    ("Sen. Anna Veld responded first.\n\n\"I have warned about this harbour for years,\" the Florida senator "
+     "and Republican presidential candidate said.", "the Florida senator and Republican presidential candidate"),
+    ("Brann spoke.\n\n\"There are invertebrates with more spine than Veld,\" reads a Wednesday editorial in "
+     "The Harbour Register.", "a Wednesday editorial"),
+])
+def test_descriptions_after_the_quote(text, who):
+    """Two roles of one speaker joined by "and"; a weekday inside a noun phrase ("a Wednesday
+    editorial") is not the time of the saying."""
+    assert mention(one(text)) == who

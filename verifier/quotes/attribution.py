@@ -195,8 +195,10 @@ def _subject_then_verb(tokens: list[Token], i: int) -> Attribution | None:
         if not tok.is_word and tok.text not in ("’", "'", "-", ".", "&", "$") and not tok.text.isdigit():
             return None
         first_name = tok.is_cap and j + 1 < len(tokens) and tokens[j + 1].is_cap and is_name_word(tokens[j + 1])
+        # "the Florida senator and Republican presidential candidate said": two roles of one speaker
+        joins_roles = tok.lower == "and" and j > i and clean_word(tokens[j - 1].text).lower() in ROLE_NOUNS
         if tok.lower in CLAUSE_BREAKERS and tok.lower not in ("of", "for") and not joins_names(tokens, j) \
-                and not first_name:   # "Will Estrada, the chairman …, said"
+                and not first_name and not joins_roles:   # "Will Estrada, the chairman …, said"
             if is_adverb(tok):
                 j += 1
                 continue
@@ -245,8 +247,8 @@ def _subject_forward(tokens: list[Token], i: int, cue: str | None, cue_start: in
             break
         if tok.lower in ("on", "in", "at", "during", "after", "before", "when", "who", "which", "whose"):
             break
-        if j > i and tok.text.rstrip(".").lower() in WEEKDAYS:
-            break
+        if j > i and tok.text.rstrip(".").lower() in WEEKDAYS and tokens[j - 1].lower not in DETERMINERS:
+            break   # "said Smith Wednesday" (not "reads a Wednesday editorial")
         j += 1
     while j > i and tokens[j - 1].lower in ("of", "for", "the", "a", "an"):
         j -= 1
