@@ -1020,3 +1020,14 @@ def test_descriptions_after_the_quote(text, who):
     """Two roles of one speaker joined by "and"; a weekday inside a noun phrase ("a Wednesday
     editorial") is not the time of the saying."""
     assert mention(one(text)) == who
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Brann spoke first. The summit was held in Kessel because, in Veld’s words, “they are the most "
+     "entrepreneurial places.”", "Veld"),
+    ("Brann spoke first. In the words of Anna Veld, “they are the best.”", "Anna Veld"),
+    ("In other words, “the plan is dead,” Brann said.", "Brann"),
+])
+def test_in_the_words_of(text, speaker):
+    """"in Veld's words, “…”" and "In the words of Anna Veld, “…”" say whose words the quote is."""
+    assert one(text).speaker == speaker

@@ -280,10 +280,29 @@ def attribution_before(tokens: list[Token], is_someone=None) -> Attribution | No
     colon = _colon_lead(tokens, is_someone)
     if colon:
         return colon
+    in_words = _in_the_words_of(tokens)
+    if in_words:
+        return in_words
     for tier in ("speech", "speech-modal", "noun", "stance"):
         attr = _nearest_cue_before(tokens, tier)
         if attr:
             return _contrasting_clause(tokens, attr) or _outer_report(tokens, attr) or attr
+    return None
+
+
+def _in_the_words_of(tokens: list[Token]) -> Attribution | None:
+    """"…, in Veld's words, “…”", "In the words of Anna Veld, “…”": whose words the quote is, in the
+    phrase right before it."""
+    end = len(tokens) - (1 if tokens and tokens[-1].text in (",", ":") else 0)
+    k = next((j for j in range(end - 1, max(-1, end - 9), -1) if tokens[j].lower == "words"), None)
+    if k is None or k < 2:
+        return None
+    if tokens[k - 2].lower == "in" and tokens[k - 1].text.endswith(("’s", "'s", "s’", "s'")) and k + 1 == end:
+        start = subject_start_possessive(tokens, k - 1)   # in Veld's words
+        return _make(tokens, start, k, tokens[k], "before") if start is not None else None
+    if tokens[k - 2].lower == "in" and tokens[k - 1].lower == "the" and k + 2 < end and tokens[k + 1].lower == "of" \
+            and looks_like_subject(tokens[k + 2:end]):   # in the words of Anna Veld
+        return _make(tokens, k + 2, end, tokens[k], "before")
     return None
 
 
