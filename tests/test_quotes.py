@@ -1027,6 +1027,7 @@ def test_descriptions_after_the_quote(text, who):
      "entrepreneurial places.”", "Veld"),
     ("Brann spoke first. In the words of Anna Veld, “they are the best.”", "Anna Veld"),
     ("In other words, “the plan is dead,” Brann said.", "Brann"),
+    ("Brann spoke first. To quote Anna Veld, “the harbour is ours.”", "Anna Veld"),
 ])
 def test_in_the_words_of(text, speaker):
     """"in Veld's words, “…”" and "In the words of Anna Veld, “…”" say whose words the quote is."""

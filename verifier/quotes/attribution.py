@@ -291,9 +291,13 @@ def attribution_before(tokens: list[Token], is_someone=None) -> Attribution | No
 
 
 def _in_the_words_of(tokens: list[Token]) -> Attribution | None:
-    """"…, in Veld's words, “…”", "In the words of Anna Veld, “…”": whose words the quote is, in the
-    phrase right before it."""
+    """"…, in Veld's words, “…”", "In the words of Anna Veld, “…”", "To quote Anna Veld, “…”":
+    whose words the quote is, in the phrase right before it."""
     end = len(tokens) - (1 if tokens and tokens[-1].text in (",", ":") else 0)
+    q = next((j for j in range(end - 2, max(-1, end - 8), -1) if tokens[j].lower == "quote"), None)
+    if q is not None and q > 0 and tokens[q - 1].lower == "to" and looks_like_subject(tokens[q + 1:end]) \
+            and any(t.is_cap for t in tokens[q + 1:end]):
+        return _make(tokens, q + 1, end, tokens[q], "before")
     k = next((j for j in range(end - 1, max(-1, end - 9), -1) if tokens[j].lower == "words"), None)
     if k is None or k < 2:
         return None
