@@ -188,8 +188,8 @@ def test_a_first_name_in_apposition_to_a_relative_takes_the_family_name():
 def test_given_names_from_public_records_tell_he_from_she():
     """The gender of a first name the hand lists lack comes from the public records'
     (``given_names.txt``): "she" is Dianne Kolle, not Jamal Reyes, who was named last."""
-    from verifier.quotes.lexicon import RECORDED_GENDERS
-    assert RECORDED_GENDERS["dianne"] == "f" and RECORDED_GENDERS["jamal"] == "m" and "jordan" not in RECORDED_GENDERS
+    from verifier.quotes.lexicon import recorded_gender
+    assert recorded_gender("dianne") == "f" and recorded_gender("jamal") == "m" and recorded_gender("jordan") is None
     text = ("Dianne Kolle chairs the harbour board. Jamal Reyes runs the union.\n\n"
             "“We will not sign this,” she said.")
     [quote] = [q for q in extract_quotes(text) if q.kind == "statement"]

@@ -21,6 +21,7 @@ from verifier.quotes.phrases import (CLAUSE_BREAKERS, subject_before_clause, NOU
                               role_follows, skip_appositive, skip_time_phrase,
                               subject_start, subject_start_possessive, time_phrase,
                               unclosed_appositive, verb_after_unclosed_appositive, whole_phrase_end)
+from verifier.quotes.quotemarks import CLOSERS, OPENERS
 from verifier.quotes.sentences import Token
 
 CUE_WORDS = SPEECH_VERBS | STANCE_VERBS | CUE_NOUNS | {"put", "puts", "said", "says", "according"}
@@ -283,11 +284,16 @@ def attribution_before(tokens: list[Token], is_someone=None) -> Attribution | No
     in_words = _in_the_words_of(tokens)
     if in_words:
         return in_words
-    for tier in ("speech", "speech-modal", "noun", "stance"):
-        attr = _nearest_cue_before(tokens, tier)
-        if attr:
-            return _contrasting_clause(tokens, attr) or _outer_report(tokens, attr) or attr
-    return None
+    attr = _first_cue(tokens)
+    return attr and (_contrasting_clause(tokens, attr) or _outer_report(tokens, attr) or attr)
+
+
+CUE_TIERS = ("speech", "speech-modal", "noun", "stance")   # tried in this order (_nearest_cue_before)
+
+
+def _first_cue(tokens: list[Token]) -> Attribution | None:
+    """The nearest cue with a subject in the first tier that has one."""
+    return next((attr for tier in CUE_TIERS if (attr := _nearest_cue_before(tokens, tier))), None)
 
 
 def _in_the_words_of(tokens: list[Token]) -> Attribution | None:
@@ -318,11 +324,8 @@ def _contrasting_clause(tokens: list[Token], earlier: Attribution) -> Attributio
                   if tokens[j].lower in ("but", "whereas") and tokens[j - 1].text in (",", "—", "–", "-")), None)
     if start is None or earlier.mention_start is None or earlier.mention_start >= tokens[start].start:
         return None
-    for tier in ("speech", "speech-modal", "noun", "stance"):
-        attr = _nearest_cue_before(tokens[start:], tier)
-        if attr:
-            return attr if attr.mention_start == tokens[start].start else None
-    return None
+    attr = _first_cue(tokens[start:])
+    return attr if attr is not None and attr.mention_start == tokens[start].start else None
 
 
 def _outer_report(tokens: list[Token], inner: Attribution) -> Attribution | None:
@@ -448,7 +451,7 @@ def _noun_phrase_head(tokens: list[Token], k: int) -> bool:
     return False
 
 
-QUOTE_MARKS = frozenset("\"'“”‘’«»„")
+QUOTE_MARKS = frozenset(OPENERS) | frozenset(CLOSERS) | {'"', "'"}
 
 
 def _leads_into_quote(tokens: list[Token], k: int) -> bool:

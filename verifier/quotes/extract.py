@@ -17,7 +17,7 @@ from verifier.quotes.attribution import (Attribution, attribution_after, attribu
                                   participle_lead_subject, sentence_subject, speaker_who_spoke, strip_parentheticals,
                                   term_lead)
 from verifier.quotes.lexicon import (ABBREVIATIONS, DETERMINERS, DOUBTING_VERBS, INDEFINITE_PRONOUNS,
-                                     OBJECT_PRONOUNS, ROLE_NOUNS, SPEECH_VERBS, TITLES)
+                                     OBJECT_PRONOUNS, REPLY_VERBS, ROLE_NOUNS, SPEECH_VERBS, TITLES)
 from verifier.quotes.entities import EntityTable
 from verifier.quotes.people import People, clean_word, from_first_name, is_name_word, split_title, title_before_of
 from verifier.quotes.phrases import abbreviation_dot, pronoun_of, time_phrase
@@ -488,8 +488,6 @@ def _named_body(words: list[Token]) -> str | None:
     return None
 
 
-REPLY_VERBS = frozenset("""replied replies responded responds answered answers countered counters retorted
-retorts""".split()) | {"back"}   # "shot back", "fired back", "hit back"
 SENTENCE_OPENERS = frozenset("""however but and yet so still meanwhile also then now instead in on at
 after when while if although though because since""".split())
 
@@ -545,9 +543,10 @@ def _person_in(tokens: list[Token]) -> str | None:
     if _role_of_named(words):
         return None   # "Attorneys for Clinton", "the former top aide to President Bush": not Clinton
     for k, tok in enumerate(tokens):
+        if not k or tok.lower not in ("of", "from", "at", "with", "in"):
+            continue
         caps = [t for t in tokens[:k] if t.is_cap]
-        if k and tok.lower in ("of", "from", "at", "with", "in") and len(split_title(caps)[1]) >= 2 and \
-                not (tok.lower == "of" and title_before_of(caps)):   # "RNC Chief of Staff X"
+        if len(split_title(caps)[1]) >= 2 and not (tok.lower == "of" and title_before_of(caps)):   # "RNC Chief of Staff X"
             tokens = tokens[:k]  # "Robert Antonacci of the New York delegation"
             break
     runs, run = [], []

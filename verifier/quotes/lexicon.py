@@ -5,6 +5,8 @@ English newswriting vocabulary; nothing here names a particular article or perso
 """
 from __future__ import annotations
 
+import functools
+
 # Base forms of verbs that introduce or report speech, writing or a stance.
 _SPEECH_VERBS = """
 say tell add write tweet post ask note explain argue claim insist warn emphasize emphasise stress
@@ -143,9 +145,9 @@ TERM_LEADS = ("so-called", "so called", "dubbed", "nicknamed", "known as", "titl
               "the phrase", "the term", "the slogan", "the hashtag", "the label", "the name",
               "the title", "hashtag", "slogan", "motto", "tagline", "banner", "headline")
 
-# Common given names with a usual gender, to pick the right antecedent for "he" and "she" (with the
-# public records' names: see _given_names).
-_FEMALE_NAMES = frozenset("""mary patricia jennifer linda elizabeth barbara susan jessica sarah karen
+# Common given names with a usual gender, to pick the right antecedent for "he" and "she" (and to
+# tell where a name starts); the public records' many more: ``recorded_gender``.
+FEMALE_NAMES = frozenset("""mary patricia jennifer linda elizabeth barbara susan jessica sarah karen
 nancy lisa betty margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa
 deborah stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma
 nicole helen samantha katherine christine debra rachel carolyn janet catherine maria heather diane
@@ -155,7 +157,7 @@ alice judy sophia grace denise amber doris marilyn danielle beverly isabella the
 brittany charlotte marie kayla alexis lori hillary hilary chelsea ivanka melania nancy elizabeth
 sarah condoleezza madeleine nikki kellyanne huma hope sheryl carly michele jill debbie marsha
 angela theresa ilse hanna ingrid greta astrid freya elke ulla mara lena nora ada""".split())
-_MALE_NAMES = frozenset("""james robert john michael david william richard joseph thomas charles
+MALE_NAMES = frozenset("""james robert john michael david william richard joseph thomas charles
 christopher daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george
 timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
 scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron
@@ -167,20 +169,27 @@ reince corey jared rudy rudy jeff tim hugh ron harry mitch chuck al dick rob bob
 sabah mohammed muhammad ahmed ali omar hassan arvid erik lars sven jan piet rene tomas""".split())
 
 
-def _recorded_genders() -> dict[str, str]:
-    """Given name -> "f" or "m" for the names US public records give one sex at least 95 % of the
+def recorded_gender(name: str) -> str | None:
+    """"f" or "m" for a lower-case given name US public records give one sex at least 95 % of the
     time (``given_names.txt``, built by ``benchmarks/build_given_names.py`` from the Social
     Security Administration's baby-name files). Many are words too ("Will", "West", "Jackson"):
     they tell the gender of a name already read as a person's, never that a word is a name."""
+    return _recorded_genders().get(name)
+
+
+@functools.cache
+def _recorded_genders() -> dict[str, str]:
+    """The file, read once, when a name first needs it (not at start-up)."""
     from importlib import resources
 
     text = resources.files("verifier.quotes").joinpath("given_names.txt").read_text(encoding="utf-8")
     return dict(line.split() for line in text.splitlines())
 
 
-FEMALE_NAMES, MALE_NAMES = _FEMALE_NAMES, _MALE_NAMES
-RECORDED_GENDERS = _recorded_genders()
-
+# Verbs of a reply: after a quote that ends its sentence, "Brann replied, “…”" introduces the next
+# quote ("shot back", "fired back", "hit back" by their "back").
+REPLY_VERBS = frozenset("""replied replies responded responds answered answers countered counters retorted
+retorts""".split()) | {"back"}
 
 # Nouns of speech that cue a quote: "in a statement", "Smith's interview".
 CUE_NOUNS = frozenset("""statement interview tweet post posting remarks speech letter op-ed

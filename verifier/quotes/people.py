@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from verifier.quotes.lexicon import (DETERMINERS, FEMALE_NAMES, INDEFINITE_PRONOUNS, MALE_NAMES, NAME_PARTICLES,
-                              NAME_SUFFIXES, PLACES, RECORDED_GENDERS, ROLE_NOUNS, TITLES)
+                              NAME_SUFFIXES, PLACES, ROLE_NOUNS, TITLES, recorded_gender)
 from verifier.quotes.sentences import Token
 
 # Capitalised words that start sentences or name times, never people.
@@ -315,8 +315,7 @@ def from_first_name(words: list[str]) -> list[str]:
 
 
 def _is_first_name(word: str) -> bool:
-    low = word.lower()
-    return low in MALE_NAMES or low in FEMALE_NAMES
+    return word.lower() in FIRST_NAMES
 
 
 def _same_person(person: Person, words: list[str]) -> bool:
@@ -355,5 +354,5 @@ def _name_gender(words: list[str]) -> str | None:
         return "f" if first in FEMALE_NAMES else "m"
     if first in PLACES or " ".join(words).lower() in PLACES:
         return None
-    return RECORDED_GENDERS.get(first)
+    return recorded_gender(first)
 

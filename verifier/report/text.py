@@ -133,7 +133,7 @@ def check_text(result, console=None, verbose: bool = False):
 def read_as_other(c) -> bool:
     """Verified only by reading the article's "he" or "the mayor" as the source's speaker: shown
     in full, so that the editor sees whom verifier took it for."""
-    provenance = getattr(c.judgement, "provenance", None)
+    provenance = c.judgement.provenance
     return provenance is not None and bool(provenance.evidence.reread)
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from verifier.quotes.lexicon import SPEECH_VERBS
+from verifier.quotes.lexicon import PRONOUNS, SPEECH_VERBS
 from verifier.quotes.sentences import sentence_ends
 from verifier.textnorm import STOPWORDS, fold
 
@@ -148,7 +148,7 @@ def _month_after_cue(after: str) -> int | None:
     return _month(dated.group()) if not gap or addressee or setting else None
 
 
-_NOT_ADDRESSEE = frozenset("he she they it we i that of about".split())
+_NOT_ADDRESSEE = PRONOUNS | {"that", "of", "about"}   # "told him that …", "told of …"
 
 
 def document_words(document: dict) -> set[str]:
