@@ -287,7 +287,7 @@ def test_directory_walk_skips_hidden_readme_and_unknown(tmp_path):
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from verifier.archive.sources.text import CHUNK_WORDS, _simple_front_matter, paragraphs  # noqa: E402
+from verifier.archive.sources.text import CHUNK_CHARS, _simple_front_matter, paragraphs  # noqa: E402
 
 
 @pytest.mark.parametrize("block", [
@@ -315,9 +315,10 @@ def test_a_long_unbroken_transcript_is_cut_in_one_pass_at_sentence_ends():
     spans = paragraphs(text)
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
     assert all(text[e:s2].strip() == "" for (_, e), (s2, _) in zip(spans, spans[1:]))   # nothing lost
-    sizes = [len(text[a:b].split()) for a, b in spans]
-    assert all(CHUNK_WORDS <= n < CHUNK_WORDS + 13 for n in sizes[:-1])
+    sizes = [b - a for a, b in spans]   # the first sentence end CHUNK_CHARS or more characters in
+    assert all(CHUNK_CHARS <= n < CHUNK_CHARS + len(sentence) + 1 for n in sizes[:-1])
     assert all(text[a:b].endswith(".") for a, b in spans)
+    assert counted_segments(text)[1] == 39_000   # the words counted from the spaces of single-spaced prose
 
 
 @pytest.mark.parametrize("block", [
@@ -375,25 +376,6 @@ def test_plain_lines_pass_through_markdown_untouched_and_marked_ones_do_not():
     assert text.split("\n") == ["Plain prose, kept as it is.", "A heading", "", "A link and bold text.",
                                 " indented"]   # at most three spaces of indent go
     assert [text[a:b] for a, b in headings] == ["A heading"]
-
-
-def test_single_spaced_text_skips_words_exactly_as_the_regex_does():
-    """The counting shortcut for single-spaced prose lands where the word-by-word regex does, for
-    every start, end and mix of short and long words (and says None where the regex finds no match)."""
-    import random
-    from verifier.archive.sources import text as text_module
-
-    rng = random.Random(14)
-    vocabulary = ["a", "I", "to", "the", "extraordinarily", "Mr.", "U.S.", "well,", "“quote”", "x" * 40, "é", "end.", "Then"]
-    n = CHUNK_WORDS - 1
-    for _ in range(3000):
-        words = [rng.choice(vocabulary) for _ in range(rng.randint(1, 3 * CHUNK_WORDS))]
-        text = " ".join(words)
-        starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == " "]
-        at = rng.choice(starts)
-        end = rng.randint(at, len(text))
-        assert text_module._single_spaced(text, 0, len(text))
-        assert text_module._skip_spaced_words(text, at, end, n) == text_module._skip_words(text, at, end, n)
 
 
 def test_text_with_other_white_space_is_not_taken_for_single_spaced():

@@ -18,10 +18,10 @@ from verifier.archive.sources.document import (PARTICLES, Document, Segment, app
                               display_name, indexable, one_line, resolve_speakers)
 
 PARAGRAPH_WORDS = 120   # a paragraph longer than this is cut at sentence ends ...
-CHUNK_WORDS = 60        # ... into pieces of about this many words
+CHUNK_CHARS = 330       # ... into pieces of at least this many characters (about 60 words) ...
+CHUNK_WORDS = 60        # ... or, with no sentence end to cut at, of this many words
 
 _GAP_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")   # one or more blank lines
-_SKIP_CHUNK_RE = re.compile(r"(?:\S++\s++){%d}" % (CHUNK_WORDS - 1))   # to a piece's last word
 _SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
 # Every character ``\s`` matches but the space (what str.isspace says too, up to U+3000).
 _OTHER_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200b))) + \
@@ -247,57 +247,33 @@ def _gaps_fewer_than(text: str, s: int, e: int, n: int) -> bool:
 def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int, int | None]]:
     if _gaps_fewer_than(text, s, e, PARAGRAPH_WORDS):   # the usual case, fast
         return [(s, e, None)]
-    # A piece ends at the first sentence end after its CHUNK_WORDS-th word starts: the regex
-    # engine jumps that many words ahead and searches from there, one step per piece (a Python
-    # step per sentence was a third of the ingest of unbroken transcripts).
-    # Each piece is (start, end, words): the words the jump skipped plus those after it.
-    pieces, piece_start = [], s
-    skip_words = _skip_spaced_words if _single_spaced(text, s, e) else _skip_words
-    while (skipped := skip_words(text, piece_start, e, CHUNK_WORDS - 1)) is not None:
-        m = _SENTENCE_END_RE.search(text, skipped, e)
-        end = e if m is None else m.start(1)
-        pieces.append((piece_start, end, CHUNK_WORDS - 1 + textnorm.count_words(text[skipped:end])))
-        if m is None:
-            break
-        piece_start = m.end(1)
-    else:
-        pieces.append((piece_start, e, textnorm.count_words(text[piece_start:e])))
-    if len(pieces) > 1 and pieces[-1][2] < CHUNK_WORDS // 3:
-        (start, _, words), (_, end, more) = pieces[-2:]
-        pieces[-2:] = [(start, end, words + more)]
+    # A piece ends at the first sentence end CHUNK_CHARS or more characters after it starts: one
+    # regex search per piece, started that far ahead (counting words to jump over them, or a
+    # Python step per sentence, was most of the ingest of unbroken transcripts).
+    bounds, start, search = [], s, _SENTENCE_END_RE.search
+    while (m := search(text, start + CHUNK_CHARS, e)) is not None:
+        bounds.append((start, m.start(1)))
+        start = m.end(1)
+    bounds.append((start, e))
+    if len(bounds) > 1 and e - start < CHUNK_CHARS // 3:   # a short tail joins the piece before
+        bounds[-2:] = [(bounds[-2][0], e)]
+    pieces = _counted(text, s, e, bounds)
     return [cut for piece in pieces for cut in _cut_words(text, *piece)]
+
+
+def _counted(text: str, s: int, e: int, bounds: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """The pieces of ``text[s:e]`` with their words: in single-spaced prose one more than their
+    spaces (a C-speed count, not a split into a list)."""
+    if _single_spaced(text, s, e):
+        count = text.count
+        return [(a, b, count(" ", a, b) + 1) for a, b in bounds]
+    return [(a, b, len(text[a:b].split())) for a, b in bounds]
 
 
 def _single_spaced(text: str, s: int, e: int) -> bool:
     """Whether the only white space in ``text[s:e]`` is single spaces (as in most prose)."""
     part = text[s:e]
     return "  " not in part and not any(c in part for c in _OTHER_SPACES)
-
-
-def _skip_words(text: str, at: int, e: int, n: int) -> int | None:
-    """Where the word after the ``n`` words from ``at`` (a word's start) starts, before ``e``
-    (the regex counts CHUNK_WORDS - 1 words: ``n`` must be that)."""
-    skip = _SKIP_CHUNK_RE.match(text, at, e)
-    return None if skip is None else skip.end()
-
-
-def _skip_spaced_words(text: str, at: int, e: int, n: int) -> int | None:
-    """``_skip_words`` for single-spaced text, where it is one past the ``n``-th space: found by
-    counting spaces over spans that hold fewer than the words left (C-speed str.count), then the
-    last few with str.find — a regex step per character was most of the cost of cutting."""
-    while n > 8:
-        end = min(e, at + 4 * n)   # a word and its space take at least 2 characters, mostly 5 or more
-        found = text.count(" ", at, end)
-        if found >= n:
-            break
-        if end == e:
-            return None
-        at, n = end, n - found
-    for _ in range(n):
-        at = text.find(" ", at, e) + 1
-        if at == 0:
-            return None
-    return at
 
 
 def _cut_words(text: str, s: int, e: int, words: int) -> list[tuple[int, int, int | None]]:
