@@ -106,3 +106,50 @@ def test_word_counts_come_from_the_vocabulary_copy_and_agree_with_the_index(crow
         assert all(q in archive._counts for q in queries)
     prefetched = {q: archive._counts[q] for q in queries if q in archive._counts}
     assert prefetched and all(archive._count_uncached(q) == n for q, n in prefetched.items())
+
+
+# --- a short quote of common words: the segment that says it word for word ---------------------
+
+SCATTERED = "We don't forget them in our towns, and we want them to say our country is theirs and want"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def scattered(request, tmp_path_factory):
+    """Six rallies with a paragraph that has every word of the quote, most of its word pairs and
+    two of each of its rarer words (bm25 ranks it first), one address that says the quote once,
+    and forty speeches about other things."""
+    rng = random.Random(8)
+    folder = tmp_path_factory.mktemp("scattered")
+
+    def speech(name: str, title: str, day: int, text: str) -> None:
+        (folder / name).write_text(f"---\ntitle: {title}\nspeaker: Mara Voss\ndate: 2025-04-{day:02d}\n---\n\n"
+                                   f"{text}\n", encoding="utf-8")
+
+    def filler(sentences: int) -> str:
+        return " ".join(" ".join(rng.choice(FILLER) for _ in range(9)).capitalize() + "." for _ in range(sentences))
+
+    for n in range(40):
+        speech(f"other{n:02d}.md", f"Speech {n}", 1 + n % 28, filler(4))
+    for n in range(6):
+        speech(f"rally{n}.md", f"Rally {n}", 1 + n, f"{filler(2)} {SCATTERED}.")
+    speech("address.md", "Address at the port", 20, f"{filler(5)} We don't want them in our country.")
+    archive = Archive.open(location_for(request, folder), create=True)
+    archive.add_paths([str(folder)])
+    yield archive
+    archive.close()
+
+
+def test_the_segment_with_the_whole_quote_word_for_word_comes_first(scattered):
+    quote = "We don't want them in our country,"
+    passages = scattered.candidates(quote, limit=6, copies=2)
+    assert passages[0].document["title"] == "Address at the port"
+    judgement = check_quote(Quote(start=0, end=len(quote), text=quote, speaker="Mara Voss"), scattered,
+                            SpeakerMatcher())
+    assert judgement.verdict == "verified" and judgement.alignment.passage.document["title"] == "Address at the port"
+
+
+def test_a_contraction_is_searched_for_once():
+    from verifier.verify.match import parse_quote
+
+    assert parse_quote("We don't want them, and they won't go 4 times").search_text == \
+        "We don't want them and they won't go 4 four times"

@@ -28,6 +28,8 @@ COMMON_DF = 300                    # ... each in fewer segments than this (else:
 RERANK_POOL = 100                  # candidates: the best this many by bm25 are re-ranked by wording,
 RERANK_STEP = 25                   # ... their texts read this many at a time, while the rows
 RERANK_FLOOR = 0.5                 # ... score at least this share of the best row's bm25
+WORD_FOR_WORD = 1 / RERANK_FLOOR   # ... and a segment with the whole quote word for word counts this
+                                   # many times more: it outranks any kept that has it only in part
 CONJUNCTION_DF = 100               # common words are ANDed until fewer segments than this have them all
 QUERY_STEP_LIMIT = 1_000_000       # a query running more SQLite VM steps is cut short (about 0.1 s
                                    # on an idle 2020s core; counted in steps, not seconds, so that
@@ -182,7 +184,7 @@ class RetrievalMixin:
         for at in range(0, len(rows), step):
             chunk = rows[at:at + step]
             rerank.add(chunk, self._segment_texts([i for i, _ in chunk]))
-            if at + step < len(rows) and rows[at + step][1] < rerank.bar(limit, copies):
+            if at + step < len(rows) and rows[at + step][1] * rerank.most < rerank.bar(limit, copies):
                 break
         return rerank.ranked()
 
@@ -457,12 +459,17 @@ def _distinct(rows: list[tuple[int, float]], limit: int, copies: int) -> list[tu
 
 class _Rerank:
     """Rows scored by bm25 weighted by how much of the quote each segment has: the share of its
-    content words, and the share of its word pairs in the same order (phrases)."""
+    content words, and the share of its word pairs in the same order (phrases); a segment with
+    the whole quote word for word (of three words or more) WORD_FOR_WORD times that. (A short
+    quote of common words, "We don't want them in our country", has its pairs scattered over
+    many segments that bm25 ranks above the one that says it.)"""
 
     def __init__(self, quote: str):
         quote_stems = _stems(quote)
         self.wanted = [f" {w} " for w in {w[:5] for w in textnorm.content_words(quote)}]
         self.pairs = [f" {a} {b} " for a, b in set(zip(quote_stems, quote_stems[1:]))]
+        self.whole = f" {' '.join(quote_stems)} " if len(quote_stems) >= 3 else None
+        self.most = WORD_FOR_WORD if self.whole else 1.0   # the most a row's bm25 is multiplied by
         self.needed = bool(self.wanted or self.pairs)
         self.scored: list[tuple[int, float]] = []
 
@@ -473,7 +480,8 @@ class _Rerank:
                 has = _stem_line(texts[segment_id]).__contains__
                 words = sum(map(has, wanted)) / len(wanted) if wanted else 1.0
                 order = sum(map(has, pairs)) / len(pairs) if pairs else 1.0
-                self.scored.append((segment_id, score * (0.2 + 0.4 * words + 0.4 * order)))
+                whole = self.most if self.whole and has(self.whole) else 1.0
+                self.scored.append((segment_id, score * (0.2 + 0.4 * words + 0.4 * order) * whole))
 
     def bar(self, limit: int, copies: int | None) -> float:
         """The score a row must beat to enter the best ``limit`` (distinct scores when ``copies``)."""

@@ -62,8 +62,11 @@ class QuoteForm:
 
     def search_text_of(self, spoken: list[QuoteWord]) -> str:
         """``search_text`` of some of the quote's spoken words (a fragment's)."""
-        out = []
+        out, last = [], None
         for w in spoken:
+            if (w.start, w.end) == last:   # a contraction's second word ("do", "n't" of "don't")
+                continue
+            last = (w.start, w.end)
             written = self.text[w.start:w.end]
             out.append(written)
             if w.norm.isdigit():
