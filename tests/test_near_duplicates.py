@@ -152,4 +152,35 @@ def test_a_contraction_is_searched_for_once():
     from verifier.verify.match import parse_quote
 
     assert parse_quote("We don't want them, and they won't go 4 times").search_text == \
-        "We don't want them and they won't go 4 four times"
+        "We don't want them and they won't go 4 times four"   # the other spelling after the words
+
+
+def test_the_word_for_word_segment_is_read_however_far_down_bm25_puts_it(tmp_path):
+    """Thirty rallies, each ranked by bm25 above the address that says the quote: the address is
+    past the first texts read for re-ranking, and is still read, because a word-for-word segment
+    may score up to twice its bm25 (the early stop counts that)."""
+    from verifier.archive import retrieval
+
+    rng = random.Random(9)
+
+    def filler(sentences: int) -> str:
+        return " ".join(" ".join(rng.choice(FILLER) for _ in range(9)).capitalize() + "." for _ in range(sentences))
+
+    for n in range(40):
+        (tmp_path / f"other{n:02d}.md").write_text(f"---\ntitle: Speech {n}\n---\n\n{filler(4)}\n", encoding="utf-8")
+    for n in range(30):
+        words = " ".join(rng.choice(FILLER) for _ in range(n))   # a different length, a different bm25
+        (tmp_path / f"rally{n:02d}.md").write_text(f"---\ntitle: Rally {n}\n---\n\n{words} {SCATTERED}.\n",
+                                                    encoding="utf-8")
+    (tmp_path / "address.md").write_text("---\ntitle: Address at the port\n---\n\n"
+                                         f"{filler(5)} We don't want them in our country.\n", encoding="utf-8")
+    archive = Archive.open(str(tmp_path / "archive.db"), create=True)
+    archive.add_paths([str(tmp_path)])
+    quote = "We don't want them in our country"
+    rows = archive._ranked_rows(archive._quote_query(quote), retrieval.RERANK_POOL, None)
+    address = archive.conn.execute("SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id"
+                                   " WHERE d.title = 'Address at the port' AND s.text LIKE '%our country%'").fetchone()[0]
+    place = [i for i, _ in rows].index(address)
+    assert place >= retrieval.RERANK_STEP and rows[place][1] >= retrieval.RERANK_FLOOR * rows[0][1]   # as meant
+    assert archive.candidates(quote, limit=6, copies=2)[0].document["title"] == "Address at the port"
+    archive.close()

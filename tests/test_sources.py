@@ -321,6 +321,26 @@ def test_a_long_unbroken_transcript_is_cut_in_one_pass_at_sentence_ends():
     assert counted_segments(text)[1] == 39_000   # the words counted from the spaces of single-spaced prose
 
 
+def test_each_piece_ends_at_the_first_sentence_end_past_the_chunk_and_a_short_tail_joins_the_last():
+    """Sentences of uneven length: a piece is cut at the first sentence end CHUNK_CHARS or more
+    characters into it (not before, not at a later one), and a last piece shorter than a third of
+    that joins the one before it, so that nothing is lost at the end."""
+    rng = random.Random(3)
+    sentences = [" ".join(rng.choice(["river", "we", "a", "harbour", "council", "extraordinary", "it"])
+                          for _ in range(rng.randint(2, 30))).capitalize() + "." for _ in range(400)]
+    text = " ".join(sentences + ["It ends."])   # a short last sentence
+    spans = paragraphs(text)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(text[e:s2] == " " for (_, e), (s2, _) in zip(spans, spans[1:]))
+    for a, b in spans[:-1]:
+        assert b - a >= CHUNK_CHARS
+        assert text.rfind(". ", a, b - 1) < a + CHUNK_CHARS   # no earlier sentence end past the chunk
+    assert text[spans[-1][0]:spans[-1][1]].endswith("It ends.")
+    even = " ".join(["The harbour will reopen when the pier is safe and the council agrees."] * 50 + ["It ends."])
+    spans = paragraphs(even)   # ten pieces of five sentences (349 characters), and then "It ends."
+    assert len(spans) == 10 and spans[-1][1] == len(even) and even[spans[-1][0]:spans[-1][1]].count(".") == 6
+
+
 @pytest.mark.parametrize("block", [
     "description: Remarks at a Rally at the Convention Center\n  in Pittsburgh, Pennsylvania\ndate: '2016-10-10'",
     "title: A long\n  title\n   over three lines\nkind: speech",

@@ -172,8 +172,8 @@ class RetrievalMixin:
 
     def _reranked(self, rows: list[tuple[int, float]], quote: str, limit: int, copies: int | None):
         """``rows`` (best bm25 first) re-ranked by wording, their texts read a few dozen at a time
-        until no row left could reach the best ``limit`` (its bm25, the most a re-ranked score can
-        be, is below them): the rest is never read (the answer is the same). A quote's check
+        until no row left could reach the best ``limit`` (its bm25 times ``_Rerank.most``, the most a
+        re-ranked score can be, is below them): the rest is never read (the answer is the same). A quote's check
         (``copies`` given) leaves out the rows below RERANK_FLOOR of the best (near-copies of a
         passage score alike); a search shows every match up to its limit."""
         rerank = _Rerank(quote)

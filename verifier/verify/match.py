@@ -56,13 +56,14 @@ class QuoteForm:
 
     @property
     def search_text(self) -> str:
-        """The spoken words as written (the index knows words, not canonical forms), with the
-        other spelling of each number: "4" also as "four", "fourteen" also as "14"."""
+        """The spoken words as written (the index knows words, not canonical forms), then the
+        other spelling of each number: "4" also as "four", "fourteen" also as "14" (after the
+        words, which stay as the quote has them: the re-ranking looks for them word for word)."""
         return self.search_text_of(self.spoken)
 
     def search_text_of(self, spoken: list[QuoteWord]) -> str:
         """``search_text`` of some of the quote's spoken words (a fragment's)."""
-        out, last = [], None
+        out, numbers, last = [], [], None
         for w in spoken:
             if (w.start, w.end) == last:   # a contraction's second word ("do", "n't" of "don't")
                 continue
@@ -70,8 +71,8 @@ class QuoteForm:
             written = self.text[w.start:w.end]
             out.append(written)
             if w.norm.isdigit():
-                out.append(w.norm if not written[:1].isdigit() else spelled_number(int(w.norm)) or "")
-        return " ".join(x for x in out if x)
+                numbers.append(w.norm if not written[:1].isdigit() else spelled_number(int(w.norm)) or "")
+        return " ".join(x for x in out + numbers if x)
 
 
 def parse_quote(text: str) -> QuoteForm:
