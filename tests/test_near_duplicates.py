@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import sqlite3
 
 import pytest
 from conftest import BACKENDS, location_for
@@ -183,4 +184,26 @@ def test_the_word_for_word_segment_is_read_however_far_down_bm25_puts_it(tmp_pat
     place = [i for i, _ in rows].index(address)
     assert place >= retrieval.RERANK_STEP and rows[place][1] >= retrieval.RERANK_FLOOR * rows[0][1]   # as meant
     assert archive.candidates(quote, limit=6, copies=2)[0].document["title"] == "Address at the port"
+    archive.close()
+
+
+def test_matches_taken_unranked_when_ranking_runs_too_long_come_best_first(tmp_path, monkeypatch):
+    """A query whose ranking is cut short gives its first matches, sorted by their bm25: the
+    re-ranking's floor and early stop read them as best first."""
+    rng = random.Random(4)
+    for n in range(30):
+        (tmp_path / f"s{n:02d}.md").write_text(f"---\ntitle: Speech {n}\n---\n\n" + paragraph(rng, TOPICS[n % 3]) + "\n",
+                                               encoding="utf-8")
+    archive = Archive.open(str(tmp_path / "archive.db"), create=True)
+    archive.add_paths([str(tmp_path)])
+    within = archive._within
+
+    def interrupted_when_ranked(steps, sql, params):
+        if "ORDER BY" in sql:
+            raise sqlite3.OperationalError("interrupted")
+        return within(steps, sql, params)
+
+    monkeypatch.setattr(archive, "_within", interrupted_when_ranked)
+    rows = archive._ranked_rows(f"{TOPICS[0]} OR {TOPICS[1]}", 100, None)
+    assert len(rows) == 20 and [s for _, s in rows] == sorted((s for _, s in rows), reverse=True)
     archive.close()

@@ -262,7 +262,7 @@ class RetrievalMixin:
 
     def _ranked_rows(self, query: str, k: int, speaker: str | None) -> list[tuple[int, float]]:
         """The ``k`` best (segment id, bm25 score) for ``query``; if ranking needs more than
-        QUERY_STEP_LIMIT steps (a quote of very common words), the first ``k`` matches unranked."""
+        QUERY_STEP_LIMIT steps (a quote of very common words), the first ``k`` matches, best first."""
         clause, args = speaker_clause(speaker, "s.speaker") if speaker else ("1", [])
         sql = ("SELECT f.rowid, -f.rank FROM segments_fts f" + (" JOIN segments s ON s.id = f.rowid" if speaker else "")
                + f" WHERE segments_fts MATCH ? AND {clause} ORDER BY f.rank LIMIT ?")
@@ -271,8 +271,9 @@ class RetrievalMixin:
         except sqlite3.OperationalError as exc:
             if "interrupted" not in str(exc):
                 raise
-        try:
-            return self._within(QUERY_STEP_LIMIT, sql.replace(" ORDER BY f.rank", ""), [query, *args, k])
+        try:   # the first k, in the order of their bm25 (what the re-ranking's floor and early stop expect)
+            return sorted(self._within(QUERY_STEP_LIMIT, sql.replace(" ORDER BY f.rank", ""), [query, *args, k]),
+                          key=lambda row: -row[1])
         except sqlite3.OperationalError as exc:
             if "interrupted" not in str(exc):
                 raise
