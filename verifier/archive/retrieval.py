@@ -172,10 +172,10 @@ class RetrievalMixin:
 
     def _reranked(self, rows: list[tuple[int, float]], quote: str, limit: int, copies: int | None):
         """``rows`` (best bm25 first) re-ranked by wording, their texts read a few dozen at a time
-        until no row left could reach the best ``limit`` (its bm25 times ``_Rerank.most``, the most a
-        re-ranked score can be, is below them): the rest is never read (the answer is the same). A quote's check
-        (``copies`` given) leaves out the rows below RERANK_FLOOR of the best (near-copies of a
-        passage score alike); a search shows every match up to its limit."""
+        until no row left could reach the best ``limit`` (its bm25 times ``_Rerank.most``, the most
+        a re-ranked score can be, is below them): the rest is never read (the answer is the same).
+        A quote's check (``copies`` given) leaves out the rows below RERANK_FLOOR of the best
+        (near-copies of a passage score alike); a search shows every match up to its limit."""
         rerank = _Rerank(quote)
         if not rerank.needed or len(rows) < 2:
             return rows
@@ -272,8 +272,8 @@ class RetrievalMixin:
             if "interrupted" not in str(exc):
                 raise
         try:   # the first k, in the order of their bm25 (what the re-ranking's floor and early stop expect)
-            return sorted(self._within(QUERY_STEP_LIMIT, sql.replace(" ORDER BY f.rank", ""), [query, *args, k]),
-                          key=lambda row: -row[1])
+            rows = self._within(QUERY_STEP_LIMIT, sql.replace(" ORDER BY f.rank", ""), [query, *args, k])
+            return sorted(rows, key=lambda row: -row[1])
         except sqlite3.OperationalError as exc:
             if "interrupted" not in str(exc):
                 raise

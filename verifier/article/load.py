@@ -102,7 +102,6 @@ def publication_date(article: Article, given: str | None = None) -> str | None:
     return article.date or given or date_in_name(article.path)
 
 
-
 def parse_article(data: bytes, path: str, fmt: str | None = None) -> Article:
     """Turn the bytes of an article into an Article; ``path`` names it in errors and picks the
     format when ``fmt`` is None. Raises InputError."""

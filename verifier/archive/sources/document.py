@@ -279,11 +279,11 @@ def _speaker_from_title(doc: Document) -> None:
 def _person(words: str) -> str | None:
     """The one person a title names at the start of ``words``, after any titles ("Deputy Minister
     Teodor Brann on ..." -> "Teodor Brann"; "President Marten" -> "Marten"): two or three
-    capitalised words (particles aside), or one after a title; the name ends at a word of
-    the title lexicon's name-ending words or a participle ("Hochul Announcing Funding"). None when in doubt: for a body
-    or a place (the extraction's ``body_or_person``), a role alone ("the Editor", "the King"), a
-    role "of" something ("Minister of Water ...": the name may be the portfolio's), two people, a
-    possessive ("Brann's spokesperson"), a word with digits ("G7 Leaders")."""
+    capitalised words (particles aside), or one after a title; the name ends at one of the title
+    lexicon's name-ending words or a participle ("Hochul Announcing Funding"). None when in doubt:
+    for a body or a place (the extraction's ``body_or_person``), a role alone ("the Editor", "the
+    King"), a role "of" something ("Minister of Water ...": the name may be the portfolio's), two
+    people, a possessive ("Brann's spokesperson"), a word with digits ("G7 Leaders")."""
     from verifier.quotes.entities import PERSON, body_or_person
 
     titles, _, after_name = _title_lexicon()

@@ -267,7 +267,7 @@ def _counted(text: str, s: int, e: int, bounds: list[tuple[int, int]]) -> list[t
     if _single_spaced(text, s, e):
         count = text.count
         return [(a, b, count(" ", a, b) + 1) for a, b in bounds]
-    return [(a, b, len(text[a:b].split())) for a, b in bounds]
+    return [(a, b, textnorm.count_words(text[a:b])) for a, b in bounds]
 
 
 def _single_spaced(text: str, s: int, e: int) -> bool:
