@@ -111,6 +111,11 @@ def test_word_counts_come_from_the_vocabulary_copy_and_agree_with_the_index(crow
 
 # --- a short quote of common words: the segment that says it word for word ---------------------
 
+def filler(rng: random.Random, sentences: int) -> str:
+    """Sentences of nine filler words each."""
+    return " ".join(" ".join(rng.choice(FILLER) for _ in range(9)).capitalize() + "." for _ in range(sentences))
+
+
 SCATTERED = "We don't forget them in our towns, and we want them to say our country is theirs and want"
 
 
@@ -126,14 +131,11 @@ def scattered(request, tmp_path_factory):
         (folder / name).write_text(f"---\ntitle: {title}\nspeaker: Mara Voss\ndate: 2025-04-{day:02d}\n---\n\n"
                                    f"{text}\n", encoding="utf-8")
 
-    def filler(sentences: int) -> str:
-        return " ".join(" ".join(rng.choice(FILLER) for _ in range(9)).capitalize() + "." for _ in range(sentences))
-
     for n in range(40):
-        speech(f"other{n:02d}.md", f"Speech {n}", 1 + n % 28, filler(4))
+        speech(f"other{n:02d}.md", f"Speech {n}", 1 + n % 28, filler(rng, 4))
     for n in range(6):
-        speech(f"rally{n}.md", f"Rally {n}", 1 + n, f"{filler(2)} {SCATTERED}.")
-    speech("address.md", "Address at the port", 20, f"{filler(5)} We don't want them in our country.")
+        speech(f"rally{n}.md", f"Rally {n}", 1 + n, f"{filler(rng, 2)} {SCATTERED}.")
+    speech("address.md", "Address at the port", 20, f"{filler(rng, 5)} We don't want them in our country.")
     archive = Archive.open(location_for(request, folder), create=True)
     archive.add_paths([str(folder)])
     yield archive
@@ -164,17 +166,14 @@ def test_the_word_for_word_segment_is_read_however_far_down_bm25_puts_it(tmp_pat
 
     rng = random.Random(9)
 
-    def filler(sentences: int) -> str:
-        return " ".join(" ".join(rng.choice(FILLER) for _ in range(9)).capitalize() + "." for _ in range(sentences))
-
     for n in range(40):
-        (tmp_path / f"other{n:02d}.md").write_text(f"---\ntitle: Speech {n}\n---\n\n{filler(4)}\n", encoding="utf-8")
+        (tmp_path / f"other{n:02d}.md").write_text(f"---\ntitle: Speech {n}\n---\n\n{filler(rng, 4)}\n", encoding="utf-8")
     for n in range(30):
         words = " ".join(rng.choice(FILLER) for _ in range(n))   # a different length, a different bm25
         (tmp_path / f"rally{n:02d}.md").write_text(f"---\ntitle: Rally {n}\n---\n\n{words} {SCATTERED}.\n",
                                                     encoding="utf-8")
     (tmp_path / "address.md").write_text("---\ntitle: Address at the port\n---\n\n"
-                                         f"{filler(5)} We don't want them in our country.\n", encoding="utf-8")
+                                         f"{filler(rng, 5)} We don't want them in our country.\n", encoding="utf-8")
     archive = Archive.open(str(tmp_path / "archive.db"), create=True)
     archive.add_paths([str(tmp_path)])
     quote = "We don't want them in our country"
